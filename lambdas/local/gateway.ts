@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { type Route, findRoute } from '../routes';
+import { type LocalCredentials, verifySigV4 } from './sigv4';
+
+export type HttpLambda = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export interface GatewayOptions {
+  routes: readonly Route[];
+  /** Function name (route table) → the same handler Lambda runs. */
+  functions: Record<string, HttpLambda>;
+  credentials: LocalCredentials;
+  accountId: string;
+  /** API Gateway refuses bodies above 10 MB; locally the same bound keeps memory in check. */
+  maxBodyBytes?: number;
+}
+
+const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/**
+ * A small API Gateway (HTTP API, payload 2.0) for local use: it matches requests against the
+ * route table, applies the route's authorization, and invokes the function's real handler.
+ */
+export function createGateway(options: GatewayOptions): Server {
+  return createServer((request, response) => {
+    serve(options, request, response).catch((error: unknown) => {
+      writeJson(response, 500, { message: `Local gateway error: ${String(error)}` });
+    });
+  });
+}
+
+async function serve(options: GatewayOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const method = request.method ?? 'GET';
+  const body = await readBody(request, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+  if (body === undefined) {
+    writeJson(response, 413, { message: 'Request Entity Too Large' });
+    return;
+  }
+  const found = findRoute(method, url.pathname, options.routes);
+  if (!found) {
+    writeJson(response, 404, { message: 'Not Found' });
+    return;
+  }
+  const headers = flattenHeaders(request);
+  const query = Object.fromEntries(url.searchParams.entries());
+
+  let accessKey: string | undefined;
+  if (found.route.auth === 'iam') {
+    const verdict = await verifySigV4(
+      { method, path: url.pathname, query, headers, body },
+      options.credentials,
+      Date.now(),
+    );
+    if (!verdict.ok) {
+      // API Gateway answers IAM failures with 403 and a bare message, before the function runs.
+      writeJson(response, 403, { message: verdict.message }, { 'x-amzn-errortype': 'InvalidSignatureException' });
+      return;
+    }
+    accessKey = verdict.accessKeyId;
+  }
+
+  const fn = options.functions[found.route.function.name];
+  if (!fn) {
+    writeJson(response, 500, { message: `No local handler for function ${found.route.function.name}` });
+    return;
+  }
+  const requestId = randomUUID();
+  const now = new Date();
+  const routeKey = `${found.route.method} ${found.route.path}`;
+  const event: APIGatewayProxyEventV2 = {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    headers,
+    queryStringParameters: Object.keys(query).length > 0 ? query : undefined,
+    pathParameters: Object.keys(found.pathParameters).length > 0 ? found.pathParameters : undefined,
+    requestContext: {
+      accountId: options.accountId,
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'local',
+      http: {
+        method,
+        path: url.pathname,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId,
+      routeKey,
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+      ...(accessKey ? { authorizer: { iam: iamIdentity(accessKey, options.accountId) } } : {}),
+    },
+    body,
+    isBase64Encoded: false,
+  };
+  const result = await fn(event, lambdaContext(found.route.function.name, requestId, found.route.function.timeoutSeconds));
+  response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
+  response.end(result.body ?? '');
+}
+
+function iamIdentity(accessKey: string, accountId: string) {
+  return {
+    accessKey,
+    accountId,
+    callerId: accessKey,
+    cognitoIdentity: null,
+    principalOrgId: null,
+    userArn: `arn:aws:iam::${accountId}:user/local`,
+    userId: accessKey,
+  };
+}
+
+function lambdaContext(functionName: string, awsRequestId: string, timeoutSeconds: number): Context {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function flattenHeaders(request: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return headers;
+}
+
+async function readBody(request: IncomingMessage, maxBytes: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function writeJson(response: ServerResponse, status: number, body: unknown, extraHeaders: Record<string, string> = {}) {
+  response.writeHead(status, { 'content-type': 'application/json', ...extraHeaders });
+  response.end(JSON.stringify(body));
+}

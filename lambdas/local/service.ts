@@ -1,0 +1,116 @@
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { createDynamoClient } from '../shared/clients';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from '../shared/config';
+import { DEFAULT_TABLE_NAME, ensureTable } from '../store/table-bootstrap';
+import { type HttpFunctionSpec, type Route, routeFunctions, routes as defaultRoutes } from '../routes';
+import { type RunningDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
+import { type HttpLambda, createGateway } from './gateway';
+import type { LocalCredentials } from './sigv4';
+
+/** The project root, where route-table entry paths start. */
+const PROJECT_ROOT = resolve(__dirname, '..', '..');
+
+export const DEFAULT_LOCAL_CREDENTIALS: LocalCredentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+export const DEFAULT_PORT = 8080;
+
+export interface LocalServiceOptions {
+  /** 0 picks a free port. */
+  port: number;
+  host: string;
+  /** Use this DynamoDB instead of starting DynamoDB Local. */
+  dynamoDbEndpoint?: string;
+  /** Persist DynamoDB Local's data in this folder; in memory when absent. */
+  dataDir?: string;
+  tableName: string;
+  region: string;
+  accountId: string;
+  credentials: LocalCredentials;
+  routes: readonly Route[];
+}
+
+export interface LocalService {
+  url: string;
+  dynamoDbEndpoint: string;
+  options: LocalServiceOptions;
+  stop(): Promise<void>;
+}
+
+export function localServiceOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): LocalServiceOptions {
+  const port = env.PORT === undefined ? DEFAULT_PORT : Number(env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got '${env.PORT}'`);
+  return {
+    port,
+    host: env.HOST || '127.0.0.1',
+    dynamoDbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
+    dataDir: env.SLOTFILL_DATA_DIR || undefined,
+    tableName: env.TABLE_NAME || DEFAULT_TABLE_NAME,
+    region: env.SLOTFILL_REGION || DEFAULT_REGION,
+    accountId: env.SLOTFILL_ACCOUNT_ID || DEFAULT_ACCOUNT_ID,
+    credentials: {
+      accessKeyId: env.SLOTFILL_ACCESS_KEY_ID || DEFAULT_LOCAL_CREDENTIALS.accessKeyId,
+      secretAccessKey: env.SLOTFILL_SECRET_ACCESS_KEY || DEFAULT_LOCAL_CREDENTIALS.secretAccessKey,
+    },
+    routes: defaultRoutes,
+  };
+}
+
+/**
+ * Starts what `cdk deploy` would run, on this machine: DynamoDB (Local unless an endpoint is
+ * given), the table, and every function of the route table behind the local gateway.
+ */
+export async function startLocalService(options: LocalServiceOptions): Promise<LocalService> {
+  let dynamo: RunningDynamoDbLocal | undefined;
+  const dynamoDbEndpoint =
+    options.dynamoDbEndpoint ?? (dynamo = await startDynamoDbLocal({ dataPath: options.dataDir })).endpoint;
+  try {
+    const client = createDynamoClient({ dynamoDbEndpoint, region: options.region });
+    await ensureTable(client, options.tableName);
+    client.destroy();
+
+    // The handlers read their settings from the environment, exactly as in Lambda.
+    Object.assign(process.env, {
+      TABLE_NAME: options.tableName,
+      DYNAMODB_ENDPOINT: dynamoDbEndpoint,
+      SLOTFILL_REGION: options.region,
+      SLOTFILL_ACCOUNT_ID: options.accountId,
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+    });
+    const functions: Record<string, HttpLambda> = {};
+    for (const spec of routeFunctions(options.routes)) functions[spec.name] = loadHandler(spec);
+
+    const server = createGateway({
+      routes: options.routes,
+      functions,
+      credentials: options.credentials,
+      accountId: options.accountId,
+    });
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => resolveListen());
+    });
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://${options.host}:${port}`,
+      dynamoDbEndpoint,
+      options,
+      stop: async () => {
+        await new Promise<void>((done) => server.close(() => done()));
+        server.closeAllConnections();
+        await dynamo?.stop();
+      },
+    };
+  } catch (error) {
+    await dynamo?.stop();
+    throw error;
+  }
+}
+
+function loadHandler(spec: HttpFunctionSpec): HttpLambda {
+  // Load the same entry file the stack bundles for Lambda, so local and AWS run one code path.
+  const entryModule = require(join(PROJECT_ROOT, spec.entry)) as Record<string, unknown>;
+  const handler = entryModule[spec.exportName];
+  if (typeof handler !== 'function') throw new Error(`${spec.entry} does not export a function '${spec.exportName}'`);
+  return handler as HttpLambda;
+}

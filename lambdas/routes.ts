@@ -1,0 +1,78 @@
+/**
+ * The one route table. The CDK stack turns each row into an API Gateway route backed by the
+ * named function; the local gateway matches requests against the same rows. Adding a route
+ * here is the only way to expose a handler, so the two can't drift apart.
+ */
+
+/** How a route is protected. `iam`: SigV4 (IAM in AWS, local credentials when run locally). */
+export type RouteAuth = 'iam';
+
+export interface HttpFunctionSpec {
+  /** Logical name, used for construct ids and log groups. */
+  name: string;
+  /** Entry file, relative to the project root. */
+  entry: string;
+  /** Exported handler function name in the entry file. */
+  exportName: string;
+  description: string;
+  /** Memory in MB for the deployed function. */
+  memorySize: number;
+  timeoutSeconds: number;
+}
+
+export interface Route {
+  method: 'POST' | 'GET';
+  /** API Gateway path syntax: `{param}` matches one segment. */
+  path: string;
+  function: HttpFunctionSpec;
+  auth: RouteAuth;
+}
+
+export const gameLiftFunction: HttpFunctionSpec = {
+  name: 'GameLiftApi',
+  entry: 'lambdas/handlers/gamelift.ts',
+  exportName: 'handler',
+  description: 'GameLift FlexMatch dialect (AWS JSON 1.1): configurations, rule sets, tickets',
+  memorySize: 512,
+  timeoutSeconds: 15,
+};
+
+export const routes: readonly Route[] = [
+  // AWS JSON 1.1: every operation is POST / and the X-Amz-Target header names it.
+  { method: 'POST', path: '/', function: gameLiftFunction, auth: 'iam' },
+];
+
+/** The distinct functions behind the routes, in table order. */
+export function routeFunctions(table: readonly Route[] = routes): HttpFunctionSpec[] {
+  const seen = new Map<string, HttpFunctionSpec>();
+  for (const route of table) seen.set(route.function.name, route.function);
+  return [...seen.values()];
+}
+
+/** Matches a concrete path against a route path; returns the path parameters or undefined. */
+export function matchRoutePath(routePath: string, actualPath: string): Record<string, string> | undefined {
+  const expected = routePath.split('/').filter(Boolean);
+  const actual = actualPath.split('/').filter(Boolean);
+  if (expected.length !== actual.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < expected.length; i++) {
+    const segment = expected[i]!;
+    const value = actual[i]!;
+    if (segment.startsWith('{') && segment.endsWith('}')) params[segment.slice(1, -1)] = decodeURIComponent(value);
+    else if (segment !== value) return undefined;
+  }
+  return params;
+}
+
+export function findRoute(
+  method: string,
+  path: string,
+  table: readonly Route[] = routes,
+): { route: Route; pathParameters: Record<string, string> } | undefined {
+  for (const route of table) {
+    if (route.method !== method) continue;
+    const pathParameters = matchRoutePath(route.path, path);
+    if (pathParameters) return { route, pathParameters };
+  }
+  return undefined;
+}

@@ -1,0 +1,41 @@
+import type { TicketStatus } from '../engine/model';
+
+/**
+ * Every key format of the single table, in one place. See docs in README "Data model".
+ *
+ *   pk                          sk                          item
+ *   RULESET                     <name>                      rule set (body stored as given)
+ *   CONFIGURATION               <name>                      matchmaking configuration
+ *   TICKET#<ticketId>           TICKET                      ticket (pool GSI while active)
+ *   PLAYER#<playerId>           LOCK#MATCHMAKING#<config>   one active matchmaking ticket per player per configuration
+ *   PLAYER#<playerId>           LOCK#BACKFILL#<config>      backfill membership, a namespace apart
+ *   SESSION#<gameSessionArn>    BACKFILL                    one active backfill ticket per game session
+ */
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
+
+export type LockNamespace = 'MATCHMAKING' | 'BACKFILL';
+
+export const keys = {
+  ruleSet: (name: string): ItemKey => ({ pk: 'RULESET', sk: name }),
+  ruleSetPartition: 'RULESET',
+  configuration: (name: string): ItemKey => ({ pk: 'CONFIGURATION', sk: name }),
+  configurationPartition: 'CONFIGURATION',
+  ticket: (ticketId: string): ItemKey => ({ pk: `TICKET#${ticketId}`, sk: 'TICKET' }),
+  playerLock: (namespace: LockNamespace, configurationName: string, playerId: string): ItemKey => ({
+    pk: `PLAYER#${playerId}`,
+    sk: `LOCK#${namespace}#${configurationName}`,
+  }),
+  sessionBackfill: (gameSessionArn: string): ItemKey => ({ pk: `SESSION#${gameSessionArn}`, sk: 'BACKFILL' }),
+};
+
+/** Wide enough for any epoch-millisecond time until the year 5138, so string order is time order. */
+const START_TIME_DIGITS = 14;
+
+export const poolKeys = {
+  partition: (configurationName: string, status: TicketStatus): string => `POOL#${configurationName}#${status}`,
+  sort: (startTime: number, ticketId: string): string =>
+    `${String(Math.max(0, Math.floor(startTime))).padStart(START_TIME_DIGITS, '0')}#${ticketId}`,
+};

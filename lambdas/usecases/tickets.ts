@@ -1,0 +1,87 @@
+import type { Player, TicketStatus } from '../engine/model';
+import { isActiveStatus } from '../engine/model';
+import { SlotfillError, invalidRequest, notFound } from '../shared/errors';
+import type { TicketRecord } from '../store/records';
+import { getConfigurationOrFail } from './configurations';
+import type { UseCaseContext } from './context';
+
+export interface StartMatchmakingRequest {
+  configurationName: string;
+  ticketId?: string;
+  players: Player[];
+}
+
+export async function startMatchmaking(context: UseCaseContext, request: StartMatchmakingRequest): Promise<TicketRecord> {
+  const duplicates = duplicatePlayerIds(request.players);
+  if (duplicates.length > 0) {
+    throw invalidRequest(`Each player may appear once per ticket; repeated PlayerId(s): ${duplicates.join(', ')}.`);
+  }
+  const configuration = await getConfigurationOrFail(context, request.configurationName);
+  const ticket: TicketRecord = {
+    ticketId: request.ticketId || context.newId(),
+    kind: 'matchmaking',
+    configurationName: configuration.name,
+    status: 'QUEUED',
+    players: request.players,
+    startTime: context.now(),
+    version: 1,
+  };
+  await context.store.createTicket(ticket);
+  return ticket;
+}
+
+export async function describeTickets(context: UseCaseContext, ticketIds: string[]): Promise<TicketRecord[]> {
+  return context.store.getTickets(ticketIds);
+}
+
+/** How many times a stop retries when the matchmaker moves the ticket under it. */
+const STOP_ATTEMPTS = 5;
+
+/**
+ * Cancels an active ticket (matchmaking or backfill). Stopping a ticket that is already
+ * cancelled succeeds and changes nothing, so a caller can retry safely.
+ */
+export async function stopTicket(context: UseCaseContext, ticketId: string): Promise<TicketRecord> {
+  for (let attempt = 1; ; attempt++) {
+    const [ticket] = await context.store.getTickets([ticketId]);
+    if (!ticket) throw notFound(`Matchmaking ticket '${ticketId}' was not found.`);
+    if (ticket.status === 'CANCELLED') return ticket;
+    if (!isActiveStatus(ticket.status)) {
+      throw invalidRequest(
+        `Matchmaking ticket '${ticketId}' already ended with status ${ticket.status}; only active tickets can be stopped.`,
+      );
+    }
+    try {
+      return await endTicket(context, ticket, 'CANCELLED', 'Cancelled by request (StopMatchmaking).');
+    } catch (error) {
+      const raced = error instanceof SlotfillError && error.kind === 'Conflict' && attempt < STOP_ATTEMPTS;
+      if (!raced) throw error;
+    }
+  }
+}
+
+export async function endTicket(
+  context: UseCaseContext,
+  ticket: TicketRecord,
+  status: TicketStatus,
+  statusMessage: string,
+): Promise<TicketRecord> {
+  return context.store.transitionTicket(ticket, {
+    ticketId: ticket.ticketId,
+    expectedVersion: ticket.version,
+    status,
+    statusReason: status,
+    statusMessage,
+    endTime: context.now(),
+  });
+}
+
+function duplicatePlayerIds(players: Player[]): string[] {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const { playerId } of players) {
+    if (seen.has(playerId)) repeated.add(playerId);
+    seen.add(playerId);
+  }
+  return [...repeated];
+}

@@ -1,0 +1,12 @@
+import { startDynamoDbLocal } from '../../lambdas/local/dynamodb-local';
+
+/**
+ * One DynamoDB Local for the whole run; test files create their own uniquely named tables in
+ * it. Workers inherit DYNAMODB_ENDPOINT because jest spawns them after this runs.
+ */
+export default async function globalSetup(): Promise<void> {
+  if (process.env.SLOTFILL_TEST_NO_DYNAMODB === '1' || process.env.DYNAMODB_ENDPOINT) return;
+  const dynamo = await startDynamoDbLocal();
+  process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+  (globalThis as { __slotfillDynamo?: typeof dynamo }).__slotfillDynamo = dynamo;
+}
