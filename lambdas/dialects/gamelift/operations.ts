@@ -1,0 +1,140 @@
+import type { z } from 'zod';
+import { invalidRequest } from '../../shared/errors';
+import * as configurations from '../../usecases/configurations';
+import type { UseCaseContext } from '../../usecases/context';
+import * as ruleSets from '../../usecases/rule-sets';
+import * as tickets from '../../usecases/tickets';
+import { type ArnScope, nameFromNameOrArn } from './arns';
+import { toEnginePlayer } from './players';
+import { renderConfiguration, renderRuleSet, renderTicket } from './render';
+import type { GameLiftOperation, operationInputSchemas } from './schemas';
+
+export interface GameLiftContext {
+  useCases: UseCaseContext;
+  arnScope: ArnScope;
+}
+
+type InputOf<Operation extends GameLiftOperation> = z.infer<(typeof operationInputSchemas)[Operation]>;
+type OperationImplementation<Operation extends GameLiftOperation> = (
+  context: GameLiftContext,
+  input: InputOf<Operation>,
+) => Promise<object>;
+
+/**
+ * The FlexMatch operations slotfill answers: each translates the validated wire input into a
+ * use-case request and the result back into FlexMatch's response shape.
+ */
+export const implementedOperations: {
+  [Operation in GameLiftOperation]?: OperationImplementation<Operation>;
+} = {
+  ValidateMatchmakingRuleSet: async (_context, input) => {
+    ruleSets.validateRuleSet(input.RuleSetBody);
+    return { Valid: true };
+  },
+
+  CreateMatchmakingRuleSet: async (context, input) => {
+    const record = await ruleSets.createRuleSet(context.useCases, {
+      name: input.Name,
+      ruleSetBody: input.RuleSetBody,
+      tags: input.Tags?.map((t) => ({ key: t.Key, value: t.Value })),
+    });
+    return { RuleSet: renderRuleSet(context.arnScope, record) };
+  },
+
+  DescribeMatchmakingRuleSets: async (context, input) => {
+    const page = await ruleSets.describeRuleSets(context.useCases, {
+      names: input.Names?.map(nameFromNameOrArn),
+      limit: input.Limit,
+      nextToken: input.NextToken,
+    });
+    return {
+      RuleSets: page.items.map((r) => renderRuleSet(context.arnScope, r)),
+      ...(page.nextToken ? { NextToken: page.nextToken } : {}),
+    };
+  },
+
+  DeleteMatchmakingRuleSet: async (context, input) => {
+    await ruleSets.deleteRuleSet(context.useCases, nameFromNameOrArn(input.Name));
+    return {};
+  },
+
+  CreateMatchmakingConfiguration: async (context, input) => {
+    const record = await configurations.createConfiguration(context.useCases, {
+      name: input.Name,
+      ruleSetName: nameFromNameOrArn(input.RuleSetName),
+      description: input.Description,
+      requestTimeoutSeconds: input.RequestTimeoutSeconds,
+      acceptanceRequired: input.AcceptanceRequired,
+      acceptanceTimeoutSeconds: input.AcceptanceTimeoutSeconds,
+      additionalPlayerCount: input.AdditionalPlayerCount,
+      customEventData: input.CustomEventData,
+      gameProperties: input.GameProperties?.map((p) => ({ key: p.Key, value: p.Value })),
+      gameSessionData: input.GameSessionData,
+      backfillMode: input.BackfillMode,
+      flexMatchMode: input.FlexMatchMode,
+      gameSessionQueueArns: input.GameSessionQueueArns,
+      notificationTarget: input.NotificationTarget,
+      tags: input.Tags?.map((t) => ({ key: t.Key, value: t.Value })),
+    });
+    return { Configuration: renderConfiguration(context.arnScope, record) };
+  },
+
+  DescribeMatchmakingConfigurations: async (context, input) => {
+    if (input.Names?.length && input.RuleSetName) {
+      throw invalidRequest('Give either Names or RuleSetName, not both.');
+    }
+    const page = await configurations.describeConfigurations(context.useCases, {
+      names: input.Names?.map(nameFromNameOrArn),
+      ruleSetName: input.RuleSetName === undefined ? undefined : nameFromNameOrArn(input.RuleSetName),
+      limit: input.Limit,
+      nextToken: input.NextToken,
+    });
+    return {
+      Configurations: page.items.map((c) => renderConfiguration(context.arnScope, c)),
+      ...(page.nextToken ? { NextToken: page.nextToken } : {}),
+    };
+  },
+
+  UpdateMatchmakingConfiguration: async (context, input) => {
+    const record = await configurations.updateConfiguration(context.useCases, nameFromNameOrArn(input.Name), {
+      ruleSetName: input.RuleSetName === undefined ? undefined : nameFromNameOrArn(input.RuleSetName),
+      description: input.Description,
+      requestTimeoutSeconds: input.RequestTimeoutSeconds,
+      acceptanceRequired: input.AcceptanceRequired,
+      acceptanceTimeoutSeconds: input.AcceptanceTimeoutSeconds,
+      additionalPlayerCount: input.AdditionalPlayerCount,
+      customEventData: input.CustomEventData,
+      gameProperties: input.GameProperties?.map((p) => ({ key: p.Key, value: p.Value })),
+      gameSessionData: input.GameSessionData,
+      backfillMode: input.BackfillMode,
+      flexMatchMode: input.FlexMatchMode,
+      gameSessionQueueArns: input.GameSessionQueueArns,
+      notificationTarget: input.NotificationTarget,
+    });
+    return { Configuration: renderConfiguration(context.arnScope, record) };
+  },
+
+  DeleteMatchmakingConfiguration: async (context, input) => {
+    await configurations.deleteConfiguration(context.useCases, nameFromNameOrArn(input.Name));
+    return {};
+  },
+
+  StartMatchmaking: async (context, input) => {
+    const ticket = await tickets.startMatchmaking(context.useCases, {
+      configurationName: nameFromNameOrArn(input.ConfigurationName),
+      ticketId: input.TicketId,
+      players: input.Players.map(toEnginePlayer),
+    });
+    return { MatchmakingTicket: renderTicket(context.arnScope, ticket) };
+  },
+
+  DescribeMatchmaking: async (context, input) => {
+    const found = await tickets.describeTickets(context.useCases, input.TicketIds);
+    return { TicketList: found.map((t) => renderTicket(context.arnScope, t)) };
+  },
+
+  StopMatchmaking: async (context, input) => {
+    await tickets.stopTicket(context.useCases, input.TicketId);
+    return {};
+  },
+};

@@ -1,0 +1,614 @@
+/**
+ * Input schemas for the 13 FlexMatch operations, written by hand from the official Smithy model
+ * (gamelift 2015-10-01) and checked against it by test/dialects/gamelift/smithy-constraints.test.ts.
+ *
+ * Member names are the model's (UpperCamelCase, as on the AWS JSON 1.1 wire). Every check carries
+ * the AWS constraint phrase as its zod message, so validation-message.ts only has to add the
+ * "Value ... at ..." framing.
+ *
+ * Decisions:
+ * - Patterns must match the WHOLE value. Smithy defines @pattern as an unanchored ECMA-262
+ *   search, but AWS services validate with a full match (they reject `"smart-dcb-messages"`
+ *   against `[a-zA-Z0-9_.-]+`, and `serverlessTest.-dev` against `[a-zA-Z][-a-zA-Z0-9]*|arn:…`),
+ *   and the Smithy conversion added `^…$` to most GameLift patterns to say so. Under a search,
+ *   `^[a-zA-Z0-9-\.]*|^arn:…` would accept anything, which is clearly not meant.
+ * - Unknown members are dropped (zod's default strip), as AWS ignores members it doesn't know.
+ * - A JSON `null` on an optional member means "absent", as the AWS JSON protocol treats it.
+ * - A few published FlexMatch rules that the model doesn't encode are enforced too; they are
+ *   listed in SERVICE_RULES so the conformance test can tell them from invented constraints.
+ */
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------------------------
+// AWS constraint phrases. validation-message.ts frames them; the test matches on them.
+
+export const constraintPhrase = {
+  notNull: 'Member must not be null',
+  maxLength: (max: number) => `Member must have length less than or equal to ${max}`,
+  minLength: (min: number) => `Member must have length greater than or equal to ${min}`,
+  maxValue: (max: number) => `Member must have value less than or equal to ${max}`,
+  minValue: (min: number) => `Member must have value greater than or equal to ${min}`,
+  pattern: (pattern: string) => `Member must satisfy regular expression pattern: ${printedPattern(pattern)}`,
+  enumValues: (values: readonly string[]) => `Member must satisfy enum value set: [${values.join(', ')}]`,
+  /** AWS reports a bad list element once, at the list, listing every constraint of the element shape. */
+  listMember: (phrases: readonly string[]) => `Member must satisfy constraint: [${phrases.join(', ')}]`,
+  mapKeys: (phrases: readonly string[]) => `Map keys must satisfy constraint: [${phrases.join(', ')}]`,
+  mapValues: (phrases: readonly string[]) => `Map value must satisfy constraint: [${phrases.join(', ')}]`,
+  exactlyOneOf: (members: readonly string[]) => `Member must have exactly one of [${members.join(', ')}] set`,
+  type: (expected: WireType) => `Member must be of type ${expected}`,
+} as const;
+
+export type WireType = 'string' | 'integer' | 'number' | 'boolean' | 'list' | 'map' | 'structure';
+
+/**
+ * AWS prints its own (pre-Smithy) form of a pattern, without the `^…$` the Smithy conversion
+ * wrapped around it: `[a-zA-Z0-9-\.]*` for a ticket id. Only an outer pair is removed.
+ */
+export function printedPattern(pattern: string): string {
+  let printed = pattern;
+  if (printed.startsWith('^')) printed = printed.slice(1);
+  if (printed.endsWith('$') && !printed.endsWith('\\$')) printed = printed.slice(0, -1);
+  return printed;
+}
+
+/** Full-match semantics (see the file comment). No `u` flag: the model's classes such as `[0-9-\.]` are only legal without it. */
+export function wholeValuePattern(pattern: string): RegExp {
+  return new RegExp(`^(?:${pattern})$`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Constraint descriptions (data), so collection checks can list a member's constraints AWS's way.
+
+interface StringConstraints {
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+}
+
+interface NumberConstraints {
+  min?: number;
+  max?: number;
+}
+
+/** The phrases AWS lists for a string shape, in AWS's order: max, min, pattern. */
+function stringConstraintPhrases(constraints: StringConstraints): string[] {
+  const phrases: string[] = [];
+  if (constraints.maxLength !== undefined) phrases.push(constraintPhrase.maxLength(constraints.maxLength));
+  if (constraints.minLength !== undefined) phrases.push(constraintPhrase.minLength(constraints.minLength));
+  if (constraints.pattern !== undefined) phrases.push(constraintPhrase.pattern(constraints.pattern));
+  return phrases;
+}
+
+function numberConstraintPhrases(constraints: NumberConstraints): string[] {
+  const phrases: string[] = [];
+  if (constraints.max !== undefined) phrases.push(constraintPhrase.maxValue(constraints.max));
+  if (constraints.min !== undefined) phrases.push(constraintPhrase.minValue(constraints.min));
+  return phrases;
+}
+
+function satisfiesString(value: string, constraints: StringConstraints): boolean {
+  if (constraints.minLength !== undefined && value.length < constraints.minLength) return false;
+  if (constraints.maxLength !== undefined && value.length > constraints.maxLength) return false;
+  if (constraints.pattern !== undefined && !wholeValuePattern(constraints.pattern).test(value)) return false;
+  return true;
+}
+
+function satisfiesNumber(value: number, constraints: NumberConstraints): boolean {
+  if (constraints.min !== undefined && value < constraints.min) return false;
+  if (constraints.max !== undefined && value > constraints.max) return false;
+  return true;
+}
+
+// Model string shapes (Smithy @length / @pattern), named after the model's shape ids.
+const MatchmakingIdStringModel: StringConstraints = {
+  minLength: 0,
+  maxLength: 128,
+  pattern: '^[a-zA-Z0-9-\\.]*$',
+};
+const MatchmakingConfigurationName: StringConstraints = {
+  minLength: 1,
+  maxLength: 256,
+  pattern: '^[a-zA-Z0-9-\\.]*|^arn:.*:matchmakingconfiguration\\/[a-zA-Z0-9-\\.]*$',
+};
+const MatchmakingRuleSetName: StringConstraints = {
+  minLength: 1,
+  maxLength: 256,
+  pattern: '^[a-zA-Z0-9-\\.]*|^arn:.*:matchmakingruleset\\/[a-zA-Z0-9-\\.]*$',
+};
+const ArnStringModel: StringConstraints = { minLength: 1, maxLength: 512, pattern: '^[a-zA-Z0-9:/-]+$' };
+const SnsArnStringModel: StringConstraints = {
+  minLength: 0,
+  maxLength: 300,
+  pattern: '^[a-zA-Z0-9:_/-]*(.fifo)?$',
+};
+const PlayerIdString: StringConstraints = { minLength: 1, maxLength: 1024 };
+const NonZeroAndMaxString: StringConstraints = { minLength: 1, maxLength: 1024 };
+const NonEmptyString: StringConstraints = { minLength: 1 };
+const PlayerAttributeString: StringConstraints = { minLength: 1, maxLength: 100 };
+const RuleSetBody: StringConstraints = { minLength: 1, maxLength: 65535 };
+const TagKey: StringConstraints = { minLength: 1, maxLength: 128 };
+const TagValue: StringConstraints = { minLength: 0, maxLength: 256 };
+const CustomEventData: StringConstraints = { minLength: 0, maxLength: 256 };
+const GamePropertyKey: StringConstraints = { minLength: 0, maxLength: 32 };
+const GamePropertyValue: StringConstraints = { minLength: 0, maxLength: 96 };
+const GameSessionData: StringConstraints = { minLength: 1, maxLength: 4096 };
+
+// Model number shapes (Smithy @range).
+const PositiveInteger: NumberConstraints = { min: 1 };
+const WholeNumber: NumberConstraints = { min: 0 };
+const RuleSetLimit: NumberConstraints = { min: 1, max: 10 };
+const MatchmakingRequestTimeoutInteger: NumberConstraints = { min: 1, max: 43200 };
+const MatchmakingAcceptanceTimeoutInteger: NumberConstraints = { min: 1, max: 600 };
+
+/**
+ * Published FlexMatch rules the Smithy model does not encode. Kept together (and exported) so the
+ * conformance test can tell these from invented constraints and check them separately.
+ */
+export const SERVICE_RULES = {
+  startMatchmakingMaxPlayers: 10,
+  startMatchmakingMinPlayers: 1,
+  startMatchBackfillMaxPlayers: 199,
+  describeMatchmakingMaxTicketIds: 10,
+  maxAttributesPerPlayer: 10,
+  maxStringListEntries: 100,
+  maxStringDoubleMapEntries: 10,
+  /** The model leaves Player.PlayerId optional, but a player without an id can't be matched. */
+  playerIdRequired: true,
+  /** StartMatchBackfill: every player already in the session carries its team. */
+  backfillPlayerTeamRequired: true,
+  /** AttributeValue is a tagged union on the wire (documented, not modelled). */
+  attributeValueMembers: ['S', 'N', 'SL', 'SDM'] as const,
+} as const;
+
+/** Model members whose values AWS never echoes in messages (@sensitive). */
+export const SENSITIVE_MEMBER_NAMES: ReadonlySet<string> = new Set(['PlayerId', 'PlayerIds']);
+
+/** Members that are maps: the path segment after one of these is a key, not a member name. */
+export const MAP_MEMBER_NAMES: ReadonlySet<string> = new Set(['PlayerAttributes', 'LatencyInMs', 'SDM']);
+
+// ---------------------------------------------------------------------------------------------
+// Schema builders.
+
+/** Message for a wrong JSON type, or "must not be null" when the member is absent. */
+function typeMismatch(expected: WireType) {
+  return (issue: { input?: unknown }): string =>
+    issue.input === undefined || issue.input === null
+      ? constraintPhrase.notNull
+      : constraintPhrase.type(expected);
+}
+
+function constrainedString(constraints: StringConstraints) {
+  let schema = z.string({ error: typeMismatch('string') });
+  // A minimum of 0 can't fail; adding it would only clutter the issue list.
+  if (constraints.minLength !== undefined && constraints.minLength > 0) {
+    schema = schema.min(constraints.minLength, { error: constraintPhrase.minLength(constraints.minLength) });
+  }
+  if (constraints.maxLength !== undefined) {
+    schema = schema.max(constraints.maxLength, { error: constraintPhrase.maxLength(constraints.maxLength) });
+  }
+  if (constraints.pattern !== undefined) {
+    schema = schema.regex(wholeValuePattern(constraints.pattern), {
+      error: constraintPhrase.pattern(constraints.pattern),
+    });
+  }
+  return schema;
+}
+
+function constrainedInteger(constraints: NumberConstraints) {
+  let schema = z.number({ error: typeMismatch('integer') }).int({ error: constraintPhrase.type('integer') });
+  if (constraints.min !== undefined) {
+    schema = schema.min(constraints.min, { error: constraintPhrase.minValue(constraints.min) });
+  }
+  if (constraints.max !== undefined) {
+    schema = schema.max(constraints.max, { error: constraintPhrase.maxValue(constraints.max) });
+  }
+  return schema;
+}
+
+const doubleValue = z.number({ error: typeMismatch('number') });
+const booleanValue = z.boolean({ error: typeMismatch('boolean') });
+
+function enumeration<const Values extends readonly [string, ...string[]]>(values: Values) {
+  return z.enum(values, {
+    error: (issue) =>
+      issue.input === undefined || issue.input === null
+        ? constraintPhrase.notNull
+        : constraintPhrase.enumValues(values),
+  });
+}
+
+/** An optional member: absent or `null` both mean "not given". */
+function optional<Schema extends z.ZodType>(schema: Schema) {
+  return z.preprocess((value) => (value === null ? undefined : value), schema.optional());
+}
+
+interface LengthConstraints {
+  minLength?: number;
+  maxLength?: number;
+}
+
+function withCollectionLength<Schema extends z.ZodArray<z.ZodType>>(
+  schema: Schema,
+  length: LengthConstraints,
+): Schema {
+  let constrained = schema;
+  if (length.minLength !== undefined && length.minLength > 0) {
+    constrained = constrained.min(length.minLength, { error: constraintPhrase.minLength(length.minLength) });
+  }
+  if (length.maxLength !== undefined) {
+    constrained = constrained.max(length.maxLength, { error: constraintPhrase.maxLength(length.maxLength) });
+  }
+  return constrained;
+}
+
+/** A list of strings; a bad element is reported once, at the list, as AWS does. */
+function stringList(member: StringConstraints, length: LengthConstraints = {}) {
+  const elements = withCollectionLength(
+    z.array(z.string({ error: typeMismatch('string') }), { error: typeMismatch('list') }),
+    length,
+  );
+  return elements.superRefine((values, context) => {
+    if (values.some((value) => typeof value === 'string' && !satisfiesString(value, member))) {
+      context.addIssue({
+        code: 'custom',
+        input: values,
+        message: constraintPhrase.listMember(stringConstraintPhrases(member)),
+      });
+    }
+  });
+}
+
+function structureList<Member extends z.ZodType>(member: Member, length: LengthConstraints = {}) {
+  return withCollectionLength(z.array(member, { error: typeMismatch('list') }), length);
+}
+
+/** Object-like JSON value whose own entries can be counted (map length). */
+function entryCountWithin(record: Record<string, unknown>, maxEntries: number | undefined): boolean {
+  return maxEntries === undefined || Object.keys(record).length <= maxEntries;
+}
+
+/**
+ * A string-keyed map. Key and simple-value failures are reported once per map, at the map, the
+ * way AWS does ("Map keys must satisfy constraint: [...]").
+ */
+function stringKeyedMap<Value extends z.ZodType>(
+  keyConstraints: StringConstraints,
+  value: Value,
+  options: { valueCheck?: (entry: unknown) => boolean; valuePhrases?: string[]; maxEntries?: number } = {},
+) {
+  return z.record(z.string(), value, { error: typeMismatch('map') }).superRefine((record, context) => {
+    const entries = Object.entries(record as Record<string, unknown>);
+    if (
+      !entryCountWithin(record as Record<string, unknown>, options.maxEntries) &&
+      options.maxEntries !== undefined
+    ) {
+      context.addIssue({
+        code: 'custom',
+        input: record,
+        message: constraintPhrase.maxLength(options.maxEntries),
+      });
+    }
+    if (entries.some(([key]) => !satisfiesString(key, keyConstraints))) {
+      context.addIssue({
+        code: 'custom',
+        input: record,
+        message: constraintPhrase.mapKeys(stringConstraintPhrases(keyConstraints)),
+      });
+    }
+    const { valueCheck, valuePhrases } = options;
+    if (valueCheck && valuePhrases && entries.some(([, entry]) => !valueCheck(entry))) {
+      context.addIssue({ code: 'custom', input: record, message: constraintPhrase.mapValues(valuePhrases) });
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared structures.
+
+const attributeValueSchema = z
+  .object(
+    {
+      S: optional(constrainedString(PlayerAttributeString)),
+      N: optional(doubleValue),
+      SL: optional(stringList(PlayerAttributeString, { maxLength: SERVICE_RULES.maxStringListEntries })),
+      SDM: optional(
+        stringKeyedMap(PlayerAttributeString, doubleValue, {
+          maxEntries: SERVICE_RULES.maxStringDoubleMapEntries,
+        }),
+      ),
+    },
+    { error: typeMismatch('structure') },
+  )
+  .superRefine((attribute, context) => {
+    const given = SERVICE_RULES.attributeValueMembers.filter((member) => attribute[member] !== undefined);
+    if (given.length !== 1) {
+      context.addIssue({
+        code: 'custom',
+        input: attribute,
+        message: constraintPhrase.exactlyOneOf(SERVICE_RULES.attributeValueMembers),
+      });
+    }
+  });
+
+const latencyIsPositiveInteger = (entry: unknown): boolean =>
+  typeof entry === 'number' && Number.isInteger(entry) && satisfiesNumber(entry, PositiveInteger);
+
+const playerMembers = {
+  PlayerId: constrainedString(PlayerIdString),
+  PlayerAttributes: optional(
+    stringKeyedMap(NonZeroAndMaxString, attributeValueSchema, {
+      maxEntries: SERVICE_RULES.maxAttributesPerPlayer,
+    }),
+  ),
+  Team: optional(constrainedString(NonZeroAndMaxString)),
+  LatencyInMs: optional(
+    stringKeyedMap(NonEmptyString, z.number({ error: typeMismatch('integer') }), {
+      valueCheck: latencyIsPositiveInteger,
+      valuePhrases: numberConstraintPhrases(PositiveInteger),
+    }),
+  ),
+};
+
+const matchmakingPlayerSchema = z.object(playerMembers, { error: typeMismatch('structure') });
+const backfillPlayerSchema = z.object(
+  { ...playerMembers, Team: constrainedString(NonZeroAndMaxString) },
+  { error: typeMismatch('structure') },
+);
+
+const tagSchema = z.object(
+  { Key: constrainedString(TagKey), Value: constrainedString(TagValue) },
+  { error: typeMismatch('structure') },
+);
+const tagList = structureList(tagSchema, { minLength: 0, maxLength: 200 });
+
+const gamePropertySchema = z.object(
+  { Key: constrainedString(GamePropertyKey), Value: constrainedString(GamePropertyValue) },
+  { error: typeMismatch('structure') },
+);
+const gamePropertyList = structureList(gamePropertySchema, { minLength: 0, maxLength: 16 });
+
+const backfillModes = ['AUTOMATIC', 'MANUAL'] as const;
+const flexMatchModes = ['STANDALONE', 'WITH_QUEUE'] as const;
+const acceptanceTypes = ['ACCEPT', 'REJECT'] as const;
+
+function operationInput<Shape extends z.ZodRawShape>(shape: Shape) {
+  return z.object(shape, { error: typeMismatch('structure') });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operation inputs.
+
+export const startMatchmakingInputSchema = operationInput({
+  TicketId: optional(constrainedString(MatchmakingIdStringModel)),
+  ConfigurationName: constrainedString(MatchmakingConfigurationName),
+  Players: structureList(matchmakingPlayerSchema, {
+    minLength: SERVICE_RULES.startMatchmakingMinPlayers,
+    maxLength: SERVICE_RULES.startMatchmakingMaxPlayers,
+  }),
+});
+
+export const startMatchBackfillInputSchema = operationInput({
+  TicketId: optional(constrainedString(MatchmakingIdStringModel)),
+  ConfigurationName: constrainedString(MatchmakingConfigurationName),
+  GameSessionArn: optional(constrainedString(ArnStringModel)),
+  Players: structureList(backfillPlayerSchema, { maxLength: SERVICE_RULES.startMatchBackfillMaxPlayers }),
+});
+
+export const describeMatchmakingInputSchema = operationInput({
+  TicketIds: stringList(MatchmakingIdStringModel, {
+    maxLength: SERVICE_RULES.describeMatchmakingMaxTicketIds,
+  }),
+});
+
+export const stopMatchmakingInputSchema = operationInput({
+  TicketId: constrainedString(MatchmakingIdStringModel),
+});
+
+export const acceptMatchInputSchema = operationInput({
+  TicketId: constrainedString(MatchmakingIdStringModel),
+  PlayerIds: stringList(PlayerIdString),
+  AcceptanceType: enumeration(acceptanceTypes),
+});
+
+export const validateMatchmakingRuleSetInputSchema = operationInput({
+  RuleSetBody: constrainedString(RuleSetBody),
+});
+
+export const createMatchmakingRuleSetInputSchema = operationInput({
+  Name: constrainedString(MatchmakingIdStringModel),
+  RuleSetBody: constrainedString(RuleSetBody),
+  Tags: optional(tagList),
+});
+
+export const describeMatchmakingRuleSetsInputSchema = operationInput({
+  Names: optional(stringList(MatchmakingRuleSetName, { minLength: 1, maxLength: 10 })),
+  Limit: optional(constrainedInteger(RuleSetLimit)),
+  NextToken: optional(constrainedString(NonZeroAndMaxString)),
+});
+
+export const deleteMatchmakingRuleSetInputSchema = operationInput({
+  Name: constrainedString(MatchmakingRuleSetName),
+});
+
+export const createMatchmakingConfigurationInputSchema = operationInput({
+  Name: constrainedString(MatchmakingIdStringModel),
+  Description: optional(constrainedString(NonZeroAndMaxString)),
+  GameSessionQueueArns: optional(stringList(ArnStringModel)),
+  RequestTimeoutSeconds: constrainedInteger(MatchmakingRequestTimeoutInteger),
+  AcceptanceTimeoutSeconds: optional(constrainedInteger(MatchmakingAcceptanceTimeoutInteger)),
+  AcceptanceRequired: booleanValue,
+  RuleSetName: constrainedString(MatchmakingRuleSetName),
+  NotificationTarget: optional(constrainedString(SnsArnStringModel)),
+  AdditionalPlayerCount: optional(constrainedInteger(WholeNumber)),
+  CustomEventData: optional(constrainedString(CustomEventData)),
+  GameProperties: optional(gamePropertyList),
+  GameSessionData: optional(constrainedString(GameSessionData)),
+  BackfillMode: optional(enumeration(backfillModes)),
+  FlexMatchMode: optional(enumeration(flexMatchModes)),
+  Tags: optional(tagList),
+});
+
+export const describeMatchmakingConfigurationsInputSchema = operationInput({
+  Names: optional(stringList(MatchmakingConfigurationName)),
+  RuleSetName: optional(constrainedString(MatchmakingRuleSetName)),
+  Limit: optional(constrainedInteger(PositiveInteger)),
+  NextToken: optional(constrainedString(NonZeroAndMaxString)),
+});
+
+export const updateMatchmakingConfigurationInputSchema = operationInput({
+  Name: constrainedString(MatchmakingConfigurationName),
+  Description: optional(constrainedString(NonZeroAndMaxString)),
+  GameSessionQueueArns: optional(stringList(ArnStringModel)),
+  RequestTimeoutSeconds: optional(constrainedInteger(MatchmakingRequestTimeoutInteger)),
+  AcceptanceTimeoutSeconds: optional(constrainedInteger(MatchmakingAcceptanceTimeoutInteger)),
+  AcceptanceRequired: optional(booleanValue),
+  RuleSetName: optional(constrainedString(MatchmakingRuleSetName)),
+  NotificationTarget: optional(constrainedString(SnsArnStringModel)),
+  AdditionalPlayerCount: optional(constrainedInteger(WholeNumber)),
+  CustomEventData: optional(constrainedString(CustomEventData)),
+  GameProperties: optional(gamePropertyList),
+  GameSessionData: optional(constrainedString(GameSessionData)),
+  BackfillMode: optional(enumeration(backfillModes)),
+  FlexMatchMode: optional(enumeration(flexMatchModes)),
+});
+
+export const deleteMatchmakingConfigurationInputSchema = operationInput({
+  Name: constrainedString(MatchmakingConfigurationName),
+});
+
+export const operationInputSchemas = {
+  StartMatchmaking: startMatchmakingInputSchema,
+  StartMatchBackfill: startMatchBackfillInputSchema,
+  DescribeMatchmaking: describeMatchmakingInputSchema,
+  StopMatchmaking: stopMatchmakingInputSchema,
+  AcceptMatch: acceptMatchInputSchema,
+  ValidateMatchmakingRuleSet: validateMatchmakingRuleSetInputSchema,
+  CreateMatchmakingRuleSet: createMatchmakingRuleSetInputSchema,
+  DescribeMatchmakingRuleSets: describeMatchmakingRuleSetsInputSchema,
+  DeleteMatchmakingRuleSet: deleteMatchmakingRuleSetInputSchema,
+  CreateMatchmakingConfiguration: createMatchmakingConfigurationInputSchema,
+  DescribeMatchmakingConfigurations: describeMatchmakingConfigurationsInputSchema,
+  UpdateMatchmakingConfiguration: updateMatchmakingConfigurationInputSchema,
+  DeleteMatchmakingConfiguration: deleteMatchmakingConfigurationInputSchema,
+} as const;
+
+export type GameLiftOperation = keyof typeof operationInputSchemas;
+export type OperationInput<Operation extends GameLiftOperation> = z.output<
+  (typeof operationInputSchemas)[Operation]
+>;
+
+export type StartMatchmakingInput = z.output<typeof startMatchmakingInputSchema>;
+export type StartMatchBackfillInput = z.output<typeof startMatchBackfillInputSchema>;
+export type DescribeMatchmakingInput = z.output<typeof describeMatchmakingInputSchema>;
+export type StopMatchmakingInput = z.output<typeof stopMatchmakingInputSchema>;
+export type AcceptMatchInput = z.output<typeof acceptMatchInputSchema>;
+export type ValidateMatchmakingRuleSetInput = z.output<typeof validateMatchmakingRuleSetInputSchema>;
+export type CreateMatchmakingRuleSetInput = z.output<typeof createMatchmakingRuleSetInputSchema>;
+export type DescribeMatchmakingRuleSetsInput = z.output<typeof describeMatchmakingRuleSetsInputSchema>;
+export type DeleteMatchmakingRuleSetInput = z.output<typeof deleteMatchmakingRuleSetInputSchema>;
+export type CreateMatchmakingConfigurationInput = z.output<typeof createMatchmakingConfigurationInputSchema>;
+export type DescribeMatchmakingConfigurationsInput = z.output<
+  typeof describeMatchmakingConfigurationsInputSchema
+>;
+export type UpdateMatchmakingConfigurationInput = z.output<typeof updateMatchmakingConfigurationInputSchema>;
+export type DeleteMatchmakingConfigurationInput = z.output<typeof deleteMatchmakingConfigurationInputSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Output wire shapes (what the service returns). Names as in the model; timestamps are epoch
+// seconds (AWS JSON 1.1 default), possibly fractional.
+
+/** The wire AttributeValue. On output exactly one member is set, as on input. */
+export interface WireAttributeValue {
+  S?: string;
+  N?: number;
+  SL?: string[];
+  SDM?: Record<string, number>;
+}
+
+/** The wire Player. The model leaves PlayerId optional; slotfill always requires and returns it. */
+export interface WirePlayer {
+  PlayerId: string;
+  PlayerAttributes?: Record<string, WireAttributeValue>;
+  Team?: string;
+  LatencyInMs?: Record<string, number>;
+}
+
+export interface MatchedPlayerSession {
+  PlayerId?: string;
+  PlayerSessionId?: string;
+}
+
+export interface GameSessionConnectionInfo {
+  GameSessionArn?: string;
+  IpAddress?: string;
+  DnsName?: string;
+  Port?: number;
+  MatchedPlayerSessions?: MatchedPlayerSession[];
+}
+
+export type MatchmakingConfigurationStatus =
+  | 'CANCELLED'
+  | 'COMPLETED'
+  | 'FAILED'
+  | 'PLACING'
+  | 'QUEUED'
+  | 'REQUIRES_ACCEPTANCE'
+  | 'SEARCHING'
+  | 'TIMED_OUT';
+
+export interface MatchmakingTicket {
+  TicketId?: string;
+  ConfigurationName?: string;
+  ConfigurationArn?: string;
+  Status?: MatchmakingConfigurationStatus;
+  StatusReason?: string;
+  StatusMessage?: string;
+  StartTime?: number;
+  EndTime?: number;
+  Players?: WirePlayer[];
+  GameSessionConnectionInfo?: GameSessionConnectionInfo;
+  EstimatedWaitTime?: number;
+}
+
+export interface WireTag {
+  Key: string;
+  Value: string;
+}
+
+export interface WireGameProperty {
+  Key: string;
+  Value: string;
+}
+
+export interface MatchmakingConfiguration {
+  Name?: string;
+  ConfigurationArn?: string;
+  Description?: string;
+  GameSessionQueueArns?: string[];
+  RequestTimeoutSeconds?: number;
+  AcceptanceTimeoutSeconds?: number;
+  AcceptanceRequired?: boolean;
+  RuleSetName?: string;
+  RuleSetArn?: string;
+  NotificationTarget?: string;
+  AdditionalPlayerCount?: number;
+  CustomEventData?: string;
+  CreationTime?: number;
+  GameProperties?: WireGameProperty[];
+  GameSessionData?: string;
+  BackfillMode?: (typeof backfillModes)[number];
+  FlexMatchMode?: (typeof flexMatchModes)[number];
+}
+
+export interface MatchmakingRuleSet {
+  RuleSetName?: string;
+  RuleSetArn?: string;
+  /** The only member the model marks required. */
+  RuleSetBody: string;
+  CreationTime?: number;
+}
+
+// Compile-time guard: a parsed input player is a valid wire player (players.ts relies on it).
+type ParsedPlayer = StartMatchmakingInput['Players'][number] | StartMatchBackfillInput['Players'][number];
+const parsedPlayerIsWirePlayer = (player: ParsedPlayer): WirePlayer => player;
+void parsedPlayerIsWirePlayer;
