@@ -41,7 +41,10 @@ export async function createConfiguration(
   return record;
 }
 
-export async function getConfigurationOrFail(context: UseCaseContext, name: string): Promise<ConfigurationRecord> {
+export async function getConfigurationOrFail(
+  context: UseCaseContext,
+  name: string,
+): Promise<ConfigurationRecord> {
   const record = await context.store.getConfiguration(name);
   if (!record) throw notFound(`Matchmaking configuration '${name}' was not found.`);
   return record;
@@ -100,7 +103,9 @@ export async function deleteConfiguration(context: UseCaseContext, name: string)
 }
 
 /** Cross-field rules the wire schemas can't express, and slotfill's own capability limits. */
-function checkedSettings(settings: ConfigurationSettings): Omit<ConfigurationRecord, 'name' | 'creationTime' | 'version' | 'tags'> {
+function checkedSettings(
+  settings: ConfigurationSettings,
+): Omit<ConfigurationRecord, 'name' | 'creationTime' | 'version' | 'tags'> {
   if (settings.flexMatchMode !== undefined && settings.flexMatchMode !== 'STANDALONE') {
     throw invalidRequest(
       `FlexMatchMode ${settings.flexMatchMode} is not supported: slotfill forms matches and reports them (STANDALONE); your backend places the game session. Omit FlexMatchMode or set STANDALONE.`,

@@ -1,8 +1,8 @@
-import { SlotfillError, invalidRequest, notFound } from '../shared/errors';
+import { invalidRequest, notFound, SlotfillError } from '../shared/errors';
 import type { RuleSetRecord } from '../store/records';
 import type { Page } from '../store/store';
 import type { UseCaseContext } from './context';
-import { checkRuleSetBody } from './rule-set-validation';
+import { assertValidRuleSetBody } from './rule-set-validation';
 
 export interface CreateRuleSetRequest {
   name: string;
@@ -10,7 +10,10 @@ export interface CreateRuleSetRequest {
   tags?: Array<{ key: string; value: string }>;
 }
 
-export async function createRuleSet(context: UseCaseContext, request: CreateRuleSetRequest): Promise<RuleSetRecord> {
+export async function createRuleSet(
+  context: UseCaseContext,
+  request: CreateRuleSetRequest,
+): Promise<RuleSetRecord> {
   assertValidRuleSetBody(request.ruleSetBody);
   const record: RuleSetRecord = {
     name: request.name,
@@ -24,13 +27,6 @@ export async function createRuleSet(context: UseCaseContext, request: CreateRule
 
 export function validateRuleSet(ruleSetBody: string): void {
   assertValidRuleSetBody(ruleSetBody);
-}
-
-function assertValidRuleSetBody(body: string): void {
-  const problems = checkRuleSetBody(body);
-  if (problems.length > 0) {
-    throw invalidRequest(`Rule set is not valid: ${problems.join('; ')}`, { problems });
-  }
 }
 
 export interface DescribeRuleSetsRequest {

@@ -1,6 +1,6 @@
 import type { Player, TicketStatus } from '../engine/model';
 import { isActiveStatus } from '../engine/model';
-import { SlotfillError, invalidRequest, notFound } from '../shared/errors';
+import { invalidRequest, notFound, SlotfillError } from '../shared/errors';
 import type { TicketRecord } from '../store/records';
 import { getConfigurationOrFail } from './configurations';
 import type { UseCaseContext } from './context';
@@ -11,10 +11,15 @@ export interface StartMatchmakingRequest {
   players: Player[];
 }
 
-export async function startMatchmaking(context: UseCaseContext, request: StartMatchmakingRequest): Promise<TicketRecord> {
+export async function startMatchmaking(
+  context: UseCaseContext,
+  request: StartMatchmakingRequest,
+): Promise<TicketRecord> {
   const duplicates = duplicatePlayerIds(request.players);
   if (duplicates.length > 0) {
-    throw invalidRequest(`Each player may appear once per ticket; repeated PlayerId(s): ${duplicates.join(', ')}.`);
+    throw invalidRequest(
+      `Each player may appear once per ticket; repeated PlayerId(s): ${duplicates.join(', ')}.`,
+    );
   }
   const configuration = await getConfigurationOrFail(context, request.configurationName);
   const ticket: TicketRecord = {
