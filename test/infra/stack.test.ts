@@ -1,0 +1,337 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { gameLiftFunction, type Route, routeFunctions, routes } from '../../lambdas/routes';
+import { tableDefinition } from '../../lambdas/store/table-definition';
+import { DEFAULT_THROTTLE } from '../../lib/constructs/http-api';
+import { projectRoot } from '../../lib/project-root';
+import { SlotfillStack, type SlotfillStackProps } from '../../lib/slotfill-stack';
+
+/** The feature flags of cdk.json, so the tests see the template `cdk synth` produces. */
+const cdkJsonContext = (
+  JSON.parse(readFileSync(join(projectRoot, 'cdk.json'), 'utf8')) as { context: object }
+).context;
+
+interface Synthesized {
+  stack: SlotfillStack;
+  template: Template;
+  /** Unacknowledged cdk-nag findings of any severity, as `rule (severity) at path`. */
+  nagFindings: string[];
+  /** Error annotations CDK itself attached while synthesizing. */
+  cdkErrors: string[];
+}
+
+/**
+ * Synthesizes with cdk-nag registered the way bin/app.ts registers it. `bundle: false` skips
+ * esbuild (CDK's bundling-stacks context), for variants whose Lambda code is not under test.
+ *
+ * cdk-nag 3 is a CDK validation plugin: it no longer writes Annotations (so
+ * `Annotations.findError('AwsSolutions-*')` would find nothing whatever the stack holds).
+ * Its findings come from `validateScope`, which honours the same acknowledgments as synth.
+ */
+function synthesize(props: SlotfillStackProps = {}, bundle = true): Synthesized {
+  const context: Record<string, unknown> = { ...cdkJsonContext };
+  if (!bundle) context['aws:cdk:bundling-stacks'] = [];
+  const app = new App({ context });
+  const stack = new SlotfillStack(app, 'Slotfill', props);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const template = Template.fromStack(stack);
+  const nagFindings = new AwsSolutionsChecks()
+    .validateScope(stack)
+    .violations.map(
+      (violation) =>
+        `${violation.ruleName} (${violation.severity}) at ${violation.violatingResources.map((r) => r.constructPath).join(', ')}`,
+    );
+  const cdkErrors = Annotations.fromStack(stack)
+    .findError('*', Match.anyValue())
+    .map((message) => `${message.id}: ${String(message.entry.data)}`);
+  return { stack, template, nagFindings, cdkErrors };
+}
+
+/** Every cdk-nag acknowledgment in the stack: construct path, rule id, reason. */
+function acknowledgments(stack: SlotfillStack): { path: string; id: string; reason: string }[] {
+  return stack.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
+          path: construct.node.path,
+          id: id.replace(/^annotation::/i, ''),
+          reason,
+        })),
+      ),
+  );
+}
+
+type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
+
+function resourcesOf(template: Template, type: string): [string, Resource][] {
+  return Object.entries(template.findResources(type) as Record<string, Resource>);
+}
+
+/** Logical id of the resource a `{Ref}` or `{Fn::GetAtt}` points at. */
+function referencedId(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const ref = (value as { Ref?: unknown }).Ref;
+  if (typeof ref === 'string') return ref;
+  const getAtt = (value as { 'Fn::GetAtt'?: unknown })['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
+  return undefined;
+}
+
+function asArray<T>(value: T | T[] | undefined): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+describe('SlotfillStack (real route table, bundled with esbuild)', () => {
+  let synthesized: Synthesized;
+  let template: Template;
+
+  beforeAll(() => {
+    synthesized = synthesize();
+    template = synthesized.template;
+  });
+
+  describe('data table', () => {
+    it('is built from tableDefinition: keys, pool GSI (ALL), TTL, PITR, on-demand, AWS-managed KMS', () => {
+      template.resourceCountIs('AWS::DynamoDB::Table', 1);
+      const [, table] = resourcesOf(template, 'AWS::DynamoDB::Table')[0]!;
+      const gsis = tableDefinition.globalSecondaryIndexes;
+      expect(table.Properties).toMatchObject({
+        KeySchema: [
+          { AttributeName: tableDefinition.partitionKey, KeyType: 'HASH' },
+          { AttributeName: tableDefinition.sortKey, KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: tableDefinition.timeToLiveAttribute, Enabled: true },
+        // SSEEnabled without a key id = KMS with the AWS-managed aws/dynamodb key.
+        SSESpecification: { SSEEnabled: true },
+        DeletionProtectionEnabled: true,
+        GlobalSecondaryIndexes: gsis.map((index) => ({
+          IndexName: index.indexName,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: 'HASH' },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        })),
+      });
+      const keyNames: string[] = [
+        tableDefinition.partitionKey,
+        tableDefinition.sortKey,
+        ...gsis.flatMap((index) => [index.partitionKey, index.sortKey]),
+      ];
+      expect((table.Properties.SSESpecification as Record<string, unknown>).KMSMasterKeyId).toBeUndefined();
+      expect(table.Properties.AttributeDefinitions).toEqual(
+        expect.arrayContaining(keyNames.map((name) => ({ AttributeName: name, AttributeType: 'S' }))),
+      );
+    });
+
+    it('is retained when the stack is deleted', () => {
+      template.hasResource('AWS::DynamoDB::Table', {
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
+    });
+  });
+
+  describe('functions', () => {
+    it('deploys exactly one Lambda per routeFunctions() entry, configured from its spec', () => {
+      const functions = resourcesOf(template, 'AWS::Lambda::Function');
+      const specs = routeFunctions();
+      expect(functions).toHaveLength(specs.length);
+      for (const spec of specs) {
+        const match = functions.filter(([, fn]) => fn.Properties.Description === spec.description);
+        expect(match).toHaveLength(1);
+        const props = match[0]![1].Properties;
+        expect(props).toMatchObject({
+          Handler: `index.${spec.exportName}`,
+          Architectures: ['arm64'],
+          MemorySize: spec.memorySize,
+          Timeout: spec.timeoutSeconds,
+          TracingConfig: { Mode: 'Active' },
+        });
+        const runtime = /^nodejs(\d+)\.x$/.exec(String(props.Runtime));
+        expect(runtime).not.toBeNull();
+        expect(Number(runtime![1])).toBeGreaterThanOrEqual(22);
+      }
+    });
+
+    it('gives every function the environment the handlers read', () => {
+      const [tableId] = resourcesOf(template, 'AWS::DynamoDB::Table')[0]!;
+      for (const [, fn] of resourcesOf(template, 'AWS::Lambda::Function')) {
+        const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+        expect(variables).toMatchObject({
+          TABLE_NAME: { Ref: tableId },
+          SLOTFILL_ACCOUNT_ID: { Ref: 'AWS::AccountId' },
+          SLOTFILL_REGION: { Ref: 'AWS::Region' },
+          POWERTOOLS_SERVICE_NAME: 'slotfill',
+          POWERTOOLS_METRICS_NAMESPACE: 'Slotfill',
+          NODE_OPTIONS: '--enable-source-maps',
+        });
+      }
+    });
+
+    it('logs every function to its own log group with a retention', () => {
+      const logGroups = template.findResources('AWS::Logs::LogGroup') as Record<string, Resource>;
+      const used = new Set<string>();
+      for (const [, fn] of resourcesOf(template, 'AWS::Lambda::Function')) {
+        const groupId = referencedId(
+          (fn.Properties.LoggingConfig as { LogGroup?: unknown } | undefined)?.LogGroup,
+        );
+        expect(groupId).toBeDefined();
+        expect(logGroups[groupId!]?.Properties.RetentionInDays).toBe(30);
+        expect(logGroups[groupId!]?.DeletionPolicy).toBe('Retain');
+        used.add(groupId!);
+      }
+      expect(used.size).toBe(routeFunctions().length);
+    });
+  });
+
+  describe('HTTP API', () => {
+    it('has one route per row of the route table, each IAM-authorized', () => {
+      const apiRoutes = resourcesOf(template, 'AWS::ApiGatewayV2::Route').map(
+        ([, route]) => route.Properties,
+      );
+      expect(apiRoutes).toHaveLength(routes.length);
+      for (const route of routes) {
+        expect(apiRoutes).toContainEqual(
+          expect.objectContaining({
+            RouteKey: `${route.method} ${route.path}`,
+            AuthorizationType: 'AWS_IAM',
+          }),
+        );
+      }
+      // The GameLift dialect (AWS JSON 1.1) lives on POST /.
+      expect(apiRoutes.map((route) => route.RouteKey)).toContain('POST /');
+    });
+
+    it('is an HTTP API whose $default stage auto-deploys, throttles and writes access logs', () => {
+      template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+      template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
+      const [, stage] = resourcesOf(template, 'AWS::ApiGatewayV2::Stage')[0]!;
+      expect(stage.Properties).toMatchObject({
+        StageName: '$default',
+        AutoDeploy: true,
+        DefaultRouteSettings: {
+          ThrottlingRateLimit: DEFAULT_THROTTLE.rateLimit,
+          ThrottlingBurstLimit: DEFAULT_THROTTLE.burstLimit,
+        },
+      });
+      const accessLog = stage.Properties.AccessLogSettings as { DestinationArn: unknown; Format: string };
+      expect(JSON.parse(accessLog.Format)).toMatchObject({ requestId: '$context.requestId' });
+      const groupId = referencedId(accessLog.DestinationArn)!;
+      template.hasResource('AWS::Logs::LogGroup', {
+        Properties: { RetentionInDays: 30 },
+      });
+      expect(template.findResources('AWS::Logs::LogGroup')[groupId]).toBeDefined();
+    });
+
+    it('uses Lambda proxy integrations with payload format 2.0', () => {
+      template.allResourcesProperties('AWS::ApiGatewayV2::Integration', {
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+      });
+    });
+  });
+
+  describe('least privilege', () => {
+    it('grants DynamoDB actions on the table and its indexes only, never on "*"', () => {
+      const [tableId] = resourcesOf(template, 'AWS::DynamoDB::Table')[0]!;
+      const tableArn = { 'Fn::GetAtt': [tableId, 'Arn'] };
+      const indexArn = { 'Fn::Join': ['', [tableArn, '/index/*']] };
+      let dynamoStatements = 0;
+      for (const [, policy] of resourcesOf(template, 'AWS::IAM::Policy')) {
+        const statements = (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] })
+          .Statement;
+        for (const statement of statements) {
+          const actions = asArray(statement.Action as string | string[]);
+          expect(actions).not.toContain('*');
+          expect(actions).not.toContain('dynamodb:*');
+          if (!actions.some((action) => action.startsWith('dynamodb:'))) continue;
+          dynamoStatements++;
+          // Only DynamoDB in this statement, so its resources are all DynamoDB resources.
+          expect(actions.every((action) => action.startsWith('dynamodb:'))).toBe(true);
+          const resources = asArray(statement.Resource);
+          expect(resources).not.toContain('*');
+          for (const resource of resources) expect([tableArn, indexArn]).toContainEqual(resource);
+        }
+      }
+      expect(dynamoStatements).toBeGreaterThan(0);
+    });
+
+    it('gives the function roles no managed policies (no AWSLambdaBasicExecutionRole)', () => {
+      for (const [, role] of resourcesOf(template, 'AWS::IAM::Role')) {
+        expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      }
+    });
+  });
+
+  it('declares the outputs deploy users need', () => {
+    template.hasOutput('ApiUrl', {});
+    template.hasOutput('ApiId', {});
+    template.hasOutput('TableName', {});
+  });
+
+  it('passes cdk-nag AwsSolutionsChecks with no unacknowledged finding (errors or warnings)', () => {
+    expect(synthesized.nagFindings).toEqual([]);
+    expect(synthesized.cdkErrors).toEqual([]);
+  });
+
+  it('acknowledges only the two IAM5 findings, on each function role, with reasons', () => {
+    const [tableId] = resourcesOf(template, 'AWS::DynamoDB::Table')[0]!;
+    const acks = acknowledgments(synthesized.stack);
+    const expected = routeFunctions().flatMap((spec) => [
+      { path: `Slotfill/Http/${spec.name}/Role`, id: 'AwsSolutions-IAM5[Resource::*]' },
+      {
+        path: `Slotfill/Http/${spec.name}/Role`,
+        id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
+      },
+    ]);
+    expect(acks.map(({ path, id }) => ({ path, id }))).toEqual(expect.arrayContaining(expected));
+    expect(acks).toHaveLength(expected.length);
+    for (const ack of acks) expect(ack.reason.length).toBeGreaterThan(40);
+  });
+});
+
+describe('SlotfillStack variants (bundling skipped)', () => {
+  it('adds a route and its function when a row is added to a copy of the route table', () => {
+    const playFabFunction = {
+      ...gameLiftFunction,
+      name: 'PlayFabApi',
+      description: 'PlayFab dialect (test copy of the route table)',
+    };
+    const extended: readonly Route[] = [
+      ...routes,
+      { method: 'POST', path: '/Match/{operation}', function: playFabFunction, auth: 'iam' },
+    ];
+    const { template, nagFindings } = synthesize({ routes: extended }, false);
+
+    const routeKeys = resourcesOf(template, 'AWS::ApiGatewayV2::Route').map(
+      ([, route]) => route.Properties.RouteKey,
+    );
+    expect(routeKeys.sort()).toEqual(extended.map((route) => `${route.method} ${route.path}`).sort());
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'POST /Match/{operation}',
+      AuthorizationType: 'AWS_IAM',
+    });
+    template.resourceCountIs('AWS::Lambda::Function', routeFunctions(extended).length);
+    template.hasResourceProperties('AWS::Lambda::Function', { Description: playFabFunction.description });
+    // The new function's role gets the same narrow acknowledgments, so nag stays clean.
+    expect(nagFindings).toEqual([]);
+  });
+
+  it('lets dev stacks delete the table and logs with allowDestroy', () => {
+    const { template } = synthesize({ allowDestroy: true }, false);
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
+    });
+    for (const [, group] of resourcesOf(template, 'AWS::Logs::LogGroup'))
+      expect(group.DeletionPolicy).toBe('Delete');
+  });
+});
