@@ -91,7 +91,10 @@ async function waitUntilReady(endpoint: string, timeoutMs: number): Promise<void
         await client.send(new ListTablesCommand({ Limit: 1 }));
         return;
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer at ${endpoint} within ${timeoutMs} ms: ${String(error)}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `DynamoDB Local did not answer at ${endpoint} within ${timeoutMs} ms: ${String(error)}`,
+          );
         await sleep(100);
       }
     }

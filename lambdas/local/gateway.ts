@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { type Route, findRoute } from '../routes';
+import { findRoute, type Route } from '../routes';
 import { type LocalCredentials, verifySigV4 } from './sigv4';
 
-export type HttpLambda = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+export type HttpLambda = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
 
 export interface GatewayOptions {
   routes: readonly Route[];
@@ -30,7 +33,11 @@ export function createGateway(options: GatewayOptions): Server {
   });
 }
 
-async function serve(options: GatewayOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function serve(
+  options: GatewayOptions,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const method = request.method ?? 'GET';
   const body = await readBody(request, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
@@ -55,7 +62,12 @@ async function serve(options: GatewayOptions, request: IncomingMessage, response
     );
     if (!verdict.ok) {
       // API Gateway answers IAM failures with 403 and a bare message, before the function runs.
-      writeJson(response, 403, { message: verdict.message }, { 'x-amzn-errortype': 'InvalidSignatureException' });
+      writeJson(
+        response,
+        403,
+        { message: verdict.message },
+        { 'x-amzn-errortype': 'InvalidSignatureException' },
+      );
       return;
     }
     accessKey = verdict.accessKeyId;
@@ -99,7 +111,10 @@ async function serve(options: GatewayOptions, request: IncomingMessage, response
     body,
     isBase64Encoded: false,
   };
-  const result = await fn(event, lambdaContext(found.route.function.name, requestId, found.route.function.timeoutSeconds));
+  const result = await fn(
+    event,
+    lambdaContext(found.route.function.name, requestId, found.route.function.timeoutSeconds),
+  );
   response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
   response.end(result.body ?? '');
 }
@@ -153,7 +168,12 @@ async function readBody(request: IncomingMessage, maxBytes: number): Promise<str
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function writeJson(response: ServerResponse, status: number, body: unknown, extraHeaders: Record<string, string> = {}) {
+function writeJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  extraHeaders: Record<string, string> = {},
+) {
   response.writeHead(status, { 'content-type': 'application/json', ...extraHeaders });
   response.end(JSON.stringify(body));
 }

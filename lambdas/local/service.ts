@@ -1,11 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { routes as defaultRoutes, type HttpFunctionSpec, type Route, routeFunctions } from '../routes';
 import { createDynamoClient } from '../shared/clients';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from '../shared/config';
 import { DEFAULT_TABLE_NAME, ensureTable } from '../store/table-bootstrap';
-import { type HttpFunctionSpec, type Route, routeFunctions, routes as defaultRoutes } from '../routes';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
-import { type HttpLambda, createGateway } from './gateway';
+import { createGateway, type HttpLambda } from './gateway';
 import type { LocalCredentials } from './sigv4';
 
 /** The project root, where route-table entry paths start. */
@@ -38,7 +38,8 @@ export interface LocalService {
 
 export function localServiceOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): LocalServiceOptions {
   const port = env.PORT === undefined ? DEFAULT_PORT : Number(env.PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got '${env.PORT}'`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number, got '${env.PORT}'`);
   return {
     port,
     host: env.HOST || '127.0.0.1',
@@ -60,9 +61,10 @@ export function localServiceOptionsFromEnv(env: NodeJS.ProcessEnv = process.env)
  * given), the table, and every function of the route table behind the local gateway.
  */
 export async function startLocalService(options: LocalServiceOptions): Promise<LocalService> {
-  let dynamo: RunningDynamoDbLocal | undefined;
-  const dynamoDbEndpoint =
-    options.dynamoDbEndpoint ?? (dynamo = await startDynamoDbLocal({ dataPath: options.dataDir })).endpoint;
+  const dynamo: RunningDynamoDbLocal | undefined = options.dynamoDbEndpoint
+    ? undefined
+    : await startDynamoDbLocal({ dataPath: options.dataDir });
+  const dynamoDbEndpoint = options.dynamoDbEndpoint ?? dynamo!.endpoint;
   try {
     const client = createDynamoClient({ dynamoDbEndpoint, region: options.region });
     await ensureTable(client, options.tableName);
@@ -111,6 +113,7 @@ function loadHandler(spec: HttpFunctionSpec): HttpLambda {
   // Load the same entry file the stack bundles for Lambda, so local and AWS run one code path.
   const entryModule = require(join(PROJECT_ROOT, spec.entry)) as Record<string, unknown>;
   const handler = entryModule[spec.exportName];
-  if (typeof handler !== 'function') throw new Error(`${spec.entry} does not export a function '${spec.exportName}'`);
+  if (typeof handler !== 'function')
+    throw new Error(`${spec.entry} does not export a function '${spec.exportName}'`);
   return handler as HttpLambda;
 }

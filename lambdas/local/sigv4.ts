@@ -36,26 +36,37 @@ export async function verifySigV4(
   const headers = lowerCaseKeys(request.headers);
   const authorization = headers.authorization;
   if (!authorization) {
-    return { ok: false, message: 'Missing Authentication Token: sign the request with AWS Signature Version 4.' };
+    return {
+      ok: false,
+      message: 'Missing Authentication Token: sign the request with AWS Signature Version 4.',
+    };
   }
   const match = AUTHORIZATION_PATTERN.exec(authorization.trim());
-  if (!match) return { ok: false, message: 'Authorization header is not a valid AWS4-HMAC-SHA256 signature.' };
+  if (!match)
+    return { ok: false, message: 'Authorization header is not a valid AWS4-HMAC-SHA256 signature.' };
   const [, accessKeyId, , region, service, signedHeaderList, signature] = match as unknown as string[];
   if (accessKeyId !== credentials.accessKeyId) {
-    return { ok: false, message: `The security token included in the request is invalid (unknown access key '${accessKeyId}').` };
+    return {
+      ok: false,
+      message: `The security token included in the request is invalid (unknown access key '${accessKeyId}').`,
+    };
   }
   const amzDate = headers['x-amz-date'];
   const signingDate = amzDate ? parseAmzDate(amzDate) : undefined;
   if (!signingDate) return { ok: false, message: 'Missing or malformed X-Amz-Date header.' };
   if (Math.abs(nowMs - signingDate.getTime()) > MAX_CLOCK_SKEW_MS) {
-    return { ok: false, message: 'Signature expired: the X-Amz-Date is more than 15 minutes from the server time.' };
+    return {
+      ok: false,
+      message: 'Signature expired: the X-Amz-Date is more than 15 minutes from the server time.',
+    };
   }
 
   const signedHeaderNames = signedHeaderList!.split(';');
   const signedHeaders: Record<string, string> = {};
   for (const name of signedHeaderNames) {
     const value = headers[name];
-    if (value === undefined) return { ok: false, message: `Signed header '${name}' is missing from the request.` };
+    if (value === undefined)
+      return { ok: false, message: `Signed header '${name}' is missing from the request.` };
     signedHeaders[name] = value;
   }
   const signer = new SignatureV4({
@@ -76,7 +87,8 @@ export async function verifySigV4(
     },
     { signingDate, unsignableHeaders: new Set(), signableHeaders: new Set(signedHeaderNames) },
   );
-  const expectedSignature = /Signature=([0-9a-f]{64})/.exec(String(expected.headers.authorization ?? ''))?.[1] ?? '';
+  const expectedSignature =
+    /Signature=([0-9a-f]{64})/.exec(String(expected.headers.authorization ?? ''))?.[1] ?? '';
   const matches =
     expectedSignature.length === signature!.length &&
     timingSafeEqual(Buffer.from(expectedSignature), Buffer.from(signature!));

@@ -18,7 +18,6 @@ export function describeWithShared(title: string, parts: string[], body: (path: 
   if (path) {
     describe(title, () => body(path));
   } else {
-    // biome-ignore lint/suspicious/noConsole: the skip must be visible in the test output
     console.warn(`SKIPPED "${title}": ${join(sharedDir, ...parts)} is absent`);
     describe.skip(`${title} (skipped: ../shared/${parts.join('/')} is absent)`, () => {
       it('needs the shared test data', () => undefined);
