@@ -58,7 +58,8 @@ export function matchRoutePath(routePath: string, actualPath: string): Record<st
   for (let i = 0; i < expected.length; i++) {
     const segment = expected[i]!;
     const value = actual[i]!;
-    if (segment.startsWith('{') && segment.endsWith('}')) params[segment.slice(1, -1)] = decodeURIComponent(value);
+    if (segment.startsWith('{') && segment.endsWith('}'))
+      params[segment.slice(1, -1)] = decodeURIComponent(value);
     else if (segment !== value) return undefined;
   }
   return params;

@@ -31,7 +31,12 @@ export type TicketStatus =
   | 'CANCELLED'
   | 'TIMED_OUT';
 
-export const ACTIVE_STATUSES: readonly TicketStatus[] = ['QUEUED', 'SEARCHING', 'REQUIRES_ACCEPTANCE', 'PLACING'];
+export const ACTIVE_STATUSES: readonly TicketStatus[] = [
+  'QUEUED',
+  'SEARCHING',
+  'REQUIRES_ACCEPTANCE',
+  'PLACING',
+];
 export const TERMINAL_STATUSES: readonly TicketStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED', 'TIMED_OUT'];
 
 export function isActiveStatus(status: TicketStatus): boolean {

@@ -5,7 +5,9 @@ import type { RuntimeConfig } from './config';
 /** Local endpoints accept any credentials, but the SDK refuses to sign without some. */
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-export function createDynamoClient(config: Pick<RuntimeConfig, 'dynamoDbEndpoint' | 'region'>): DynamoDBClient {
+export function createDynamoClient(
+  config: Pick<RuntimeConfig, 'dynamoDbEndpoint' | 'region'>,
+): DynamoDBClient {
   return new DynamoDBClient(
     config.dynamoDbEndpoint
       ? { endpoint: config.dynamoDbEndpoint, region: config.region, credentials: LOCAL_CREDENTIALS }

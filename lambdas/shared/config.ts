@@ -15,7 +15,8 @@ export const DEFAULT_ACCOUNT_ID = '000000000000';
 
 export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
   const tableName = env.TABLE_NAME;
-  if (!tableName) throw new Error('TABLE_NAME is not set: the handler does not know which DynamoDB table to use');
+  if (!tableName)
+    throw new Error('TABLE_NAME is not set: the handler does not know which DynamoDB table to use');
   return {
     tableName,
     dynamoDbEndpoint: env.DYNAMODB_ENDPOINT || undefined,

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import {
+  type AttributeValue as DynamoAttributeValue,
   IdempotentParameterMismatchException,
   TransactionCanceledException,
-  type AttributeValue as DynamoAttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ACTIVE_STATUSES, isActiveStatus } from '../engine/model';
-import { SlotfillError, conflict, invalidRequest, notFound } from '../shared/errors';
+import { conflict, invalidRequest, notFound, SlotfillError } from '../shared/errors';
 import { type ItemKey, keys, poolKeys } from './keys';
 import type { ConfigurationRecord, RuleSetRecord, TicketRecord } from './records';
 import type { ConfigurationQuery, MatchmakingStore, Page, TicketTransition } from './store';
@@ -55,7 +55,8 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
         }),
       );
     } catch (error) {
-      if (isConditionFailure(error)) throw conflict(`A matchmaking rule set named '${record.name}' already exists.`);
+      if (isConditionFailure(error))
+        throw conflict(`A matchmaking rule set named '${record.name}' already exists.`);
       throw error;
     }
   }
@@ -67,7 +68,10 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
 
   async listRuleSets(limit: number, nextToken?: string): Promise<Page<RuleSetRecord>> {
     const page = await this.queryPartition(keys.ruleSetPartition, limit, nextToken);
-    return { items: page.items.map((item) => stripKeys(item) as unknown as RuleSetRecord), nextToken: page.nextToken };
+    return {
+      items: page.items.map((item) => stripKeys(item) as unknown as RuleSetRecord),
+      nextToken: page.nextToken,
+    };
   }
 
   async deleteRuleSet(name: string): Promise<void> {
@@ -117,7 +121,8 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
     } catch (error) {
       const reasons = cancellationReasons(error);
       if (!reasons) throw error;
-      if (reasons[0]?.failed) throw conflict(`A matchmaking configuration named '${record.name}' already exists.`);
+      if (reasons[0]?.failed)
+        throw conflict(`A matchmaking configuration named '${record.name}' already exists.`);
       if (reasons[1]?.failed) throw notFound(`Matchmaking rule set '${record.ruleSetName}' was not found.`);
       throw error;
     }
@@ -171,7 +176,9 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
       const reasons = cancellationReasons(error);
       if (!reasons) throw error;
       if (reasons[0]?.failed) {
-        throw conflict(`Matchmaking configuration '${record.name}' was changed or deleted concurrently; retry.`);
+        throw conflict(
+          `Matchmaking configuration '${record.name}' was changed or deleted concurrently; retry.`,
+        );
       }
       if (reasons[1]?.failed) throw notFound(`Matchmaking rule set '${record.ruleSetName}' was not found.`);
       throw error;
@@ -197,7 +204,9 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
       );
     } catch (error) {
       if (cancellationReasons(error)?.[0]?.failed) {
-        throw conflict(`Matchmaking configuration '${record.name}' was changed or deleted concurrently; retry.`);
+        throw conflict(
+          `Matchmaking configuration '${record.name}' was changed or deleted concurrently; retry.`,
+        );
       }
       throw error;
     }
@@ -274,7 +283,8 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
       if (error instanceof IdempotentParameterMismatchException) throw ticketIdInUse(ticket.ticketId);
       const reasons = cancellationReasons(error);
       if (!reasons) throw error;
-      if (reasons[0]?.failed) throw notFound(`Matchmaking configuration '${ticket.configurationName}' was not found.`);
+      if (reasons[0]?.failed)
+        throw notFound(`Matchmaking configuration '${ticket.configurationName}' was not found.`);
       if (reasons[1]?.failed) throw ticketIdInUse(ticket.ticketId);
       const holders = reasons
         .slice(2)
@@ -295,7 +305,9 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
 
   async getTickets(ticketIds: string[]): Promise<TicketRecord[]> {
     const items = await this.batchGet(ticketIds.map(keys.ticket));
-    const byId = new Map(items.map((item) => [String(item.ticketId), stripKeys(item) as unknown as TicketRecord]));
+    const byId = new Map(
+      items.map((item) => [String(item.ticketId), stripKeys(item) as unknown as TicketRecord]),
+    );
     return ticketIds.flatMap((id) => {
       const ticket = byId.get(id);
       return ticket ? [ticket] : [];
@@ -344,9 +356,13 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
       );
     } catch (error) {
       if (cancellationReasons(error)?.[0]?.failed || error instanceof IdempotentParameterMismatchException) {
-        throw new SlotfillError('Conflict', `Ticket '${ticket.ticketId}' changed while it was being updated.`, {
-          staleTicket: ticket.ticketId,
-        });
+        throw new SlotfillError(
+          'Conflict',
+          `Ticket '${ticket.ticketId}' changed while it was being updated.`,
+          {
+            staleTicket: ticket.ticketId,
+          },
+        );
       }
       throw error;
     }
@@ -379,7 +395,9 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
       let pending: ItemKey[] = unique.slice(start, start + BATCH_GET_LIMIT);
       for (let attempt = 0; pending.length > 0; attempt++) {
         const result = await this.client.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+          }),
         );
         found.push(...((result.Responses?.[this.tableName] as Item[] | undefined) ?? []));
         pending = (result.UnprocessedKeys?.[this.tableName]?.Keys as ItemKey[] | undefined) ?? [];
@@ -415,7 +433,10 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
     } while (startKey && items.length < limit);
     const last = items[items.length - 1];
     const more = startKey !== undefined && last !== undefined;
-    return { items, nextToken: more ? encodeNextToken({ pk: String(last.pk), sk: String(last.sk) }) : undefined };
+    return {
+      items,
+      nextToken: more ? encodeNextToken({ pk: String(last.pk), sk: String(last.sk) }) : undefined,
+    };
   }
 }
 
@@ -429,7 +450,10 @@ function ticketItem(ticket: TicketRecord): Item {
           poolPk: poolKeys.partition(ticket.configurationName, ticket.status),
           poolSk: poolKeys.sort(ticket.startTime, ticket.ticketId),
         }
-      : { expiresAt: Math.ceil((ticket.endTime ?? ticket.startTime) / 1000) + FINISHED_TICKET_RETENTION_SECONDS }),
+      : {
+          expiresAt:
+            Math.ceil((ticket.endTime ?? ticket.startTime) / 1000) + FINISHED_TICKET_RETENTION_SECONDS,
+        }),
   };
 }
 
@@ -455,7 +479,12 @@ function encodeNextToken(key: ItemKey): string {
 function decodeNextToken(token: string, partition: string): ItemKey {
   try {
     const decoded: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (Array.isArray(decoded) && decoded.length === 2 && decoded[0] === partition && typeof decoded[1] === 'string') {
+    if (
+      Array.isArray(decoded) &&
+      decoded.length === 2 &&
+      decoded[0] === partition &&
+      typeof decoded[1] === 'string'
+    ) {
       return { pk: partition, sk: decoded[1] };
     }
   } catch {
@@ -488,4 +517,3 @@ async function backoff(attempt: number): Promise<void> {
   const delay = Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2);
   await new Promise((resolve) => setTimeout(resolve, delay));
 }
-

@@ -35,7 +35,8 @@ export const keys = {
 const START_TIME_DIGITS = 14;
 
 export const poolKeys = {
-  partition: (configurationName: string, status: TicketStatus): string => `POOL#${configurationName}#${status}`,
+  partition: (configurationName: string, status: TicketStatus): string =>
+    `POOL#${configurationName}#${status}`,
   sort: (startTime: number, ticketId: string): string =>
     `${String(Math.max(0, Math.floor(startTime))).padStart(START_TIME_DIGITS, '0')}#${ticketId}`,
 };

@@ -48,13 +48,15 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     if (description.Table?.TableStatus === 'ACTIVE') break;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  await client.send(
-    new UpdateTimeToLiveCommand({
-      TableName: tableName,
-      TimeToLiveSpecification: { AttributeName: tableDefinition.timeToLiveAttribute, Enabled: true },
-    }),
-  ).catch((error: unknown) => {
-    // Enabling TTL twice is refused; the table already has it.
-    if (!(error instanceof Error && /already enabled/i.test(error.message))) throw error;
-  });
+  await client
+    .send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: tableDefinition.timeToLiveAttribute, Enabled: true },
+      }),
+    )
+    .catch((error: unknown) => {
+      // Enabling TTL twice is refused; the table already has it.
+      if (!(error instanceof Error && /already enabled/i.test(error.message))) throw error;
+    });
 }
