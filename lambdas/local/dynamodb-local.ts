@@ -64,7 +64,8 @@ export async function startDynamoDbLocal(options: StartOptions = {}): Promise<Ru
 
   const endpoint = `http://127.0.0.1:${port}`;
   const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
+    // No pid: the process never started (e.g. no java), so there is nothing to stop.
+    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);

@@ -1,0 +1,108 @@
+import { Sha256 } from '@aws-crypto/sha256-js';
+import {
+  DescribeMatchmakingConfigurationsCommand,
+  GameLiftClient,
+  StartMatchBackfillCommand,
+} from '@aws-sdk/client-gamelift';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { LocalService } from '../../lambdas/local/service';
+import { gameLiftClient, startTestService } from '../support/local-service';
+
+let service: LocalService;
+
+beforeAll(async () => {
+  service = await startTestService();
+});
+afterAll(async () => {
+  await service?.stop();
+});
+
+/** Sends a SigV4-signed raw request, for the cases the SDK would never produce. */
+async function signedPost(
+  target: string | undefined,
+  body: string,
+): Promise<{ status: number; json: unknown }> {
+  const url = new URL(service.url);
+  const headers: Record<string, string> = {
+    host: url.host,
+    'content-type': 'application/x-amz-json-1.1',
+    ...(target ? { 'x-amz-target': target } : {}),
+  };
+  const signer = new SignatureV4({
+    credentials: service.options.credentials,
+    region: service.options.region,
+    service: 'gamelift',
+    sha256: Sha256,
+  });
+  const signed = await signer.sign({
+    method: 'POST',
+    protocol: 'http:',
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: '/',
+    query: {},
+    headers,
+    body,
+  });
+  const response = await fetch(`${service.url}/`, { method: 'POST', headers: signed.headers, body });
+  return { status: response.status, json: await response.json() };
+}
+
+describe('local gateway', () => {
+  it('refuses a client with the wrong secret before any handler runs (403, as API Gateway IAM auth does)', async () => {
+    const intruder = new GameLiftClient({
+      endpoint: service.url,
+      region: service.options.region,
+      credentials: {
+        accessKeyId: service.options.credentials.accessKeyId,
+        secretAccessKey: 'not-the-secret',
+      },
+      maxAttempts: 1,
+    });
+    await expect(intruder.send(new DescribeMatchmakingConfigurationsCommand({}))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 403 },
+    });
+    intruder.destroy();
+  });
+
+  it('answers an unknown path with 404', async () => {
+    const response = await fetch(`${service.url}/no/such/route`, { method: 'POST', body: '{}' });
+    expect(response.status).toBe(404);
+  });
+
+  it('answers an unknown or missing X-Amz-Target with UnknownOperationException', async () => {
+    expect(await signedPost('GameLift.MakeCoffee', '{}')).toEqual({
+      status: 400,
+      json: { __type: 'UnknownOperationException', message: "Unknown operation 'GameLift.MakeCoffee'." },
+    });
+    expect(await signedPost(undefined, '{}')).toMatchObject({
+      status: 400,
+      json: { __type: 'UnknownOperationException', message: expect.stringContaining('X-Amz-Target') },
+    });
+  });
+
+  it('answers a body that is not JSON with SerializationException and one that is not an object with InvalidRequestException', async () => {
+    expect(await signedPost('GameLift.DescribeMatchmaking', '{"TicketIds": [')).toMatchObject({
+      status: 400,
+      json: { __type: 'SerializationException' },
+    });
+    expect(await signedPost('GameLift.DescribeMatchmaking', '[1,2]')).toMatchObject({
+      status: 400,
+      json: { __type: 'InvalidRequestException' },
+    });
+  });
+
+  it('says plainly when an operation of the API is not available yet', async () => {
+    const client = gameLiftClient(service);
+    await expect(
+      client.send(
+        new StartMatchBackfillCommand({
+          ConfigurationName: 'c',
+          GameSessionArn: 'arn:aws:gamelift:us-east-1::gamesession/fleet-1/gs-1',
+          Players: [{ PlayerId: 'p', Team: 'red' }],
+        }),
+      ),
+    ).rejects.toThrow(/not available/);
+    client.destroy();
+  });
+});
