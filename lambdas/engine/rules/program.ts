@@ -86,6 +86,12 @@ export interface RuleMeta {
   optionalAfterMs?: number;
   /** False when only a compound rule uses it: then it does not reject on its own. */
   standalone: boolean;
+  /**
+   * True when the rule must not judge a candidate that holds a backfill ticket (PlayFab's
+   * TeamTicketSizeSimilarityRule: backfill tickets don't say which players came as a group).
+   * The matching pass skips such rules for those candidates; FlexMatch never sets it.
+   */
+  ignoredForBackfill?: boolean;
 }
 
 /** A rule that accepts or rejects a whole candidate. evaluate returns undefined or a failure detail. */
