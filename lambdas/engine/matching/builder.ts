@@ -1,0 +1,377 @@
+import type { Player } from '../model';
+import type { CandidateTicket, RuleCandidate } from '../rules/evaluate';
+import { partyNumber } from '../rules/expressions';
+import { type QueueProgram, valueAtAge } from '../rules/program';
+import { batchDistance, compareAge } from './order';
+import type { Entry } from './prepare';
+
+/**
+ * Builds one match around an anchor: picks tickets from the anchor's window greedily, places
+ * each party whole on one team (balancing team sizes first, then the balance attribute's sums,
+ * which on a sorted list is a snake draft), and hands the result to the rules module. Mutable
+ * scratch state is reused across anchors; only `prepareFor` allocates.
+ */
+export class MatchBuilder {
+  private readonly slotCount: number;
+  private readonly byOldest: boolean;
+  /** Per-slot player count and balance-attribute sum of the players already placed. */
+  private readonly counts: number[];
+  private readonly sums: number[];
+  private readonly maxima: number[];
+  private readonly minima: number[];
+  private fixedCounts: number[] = [];
+  private fixedSums: number[] = [];
+  private fixedTickets: CandidateTicket[][] = [];
+  private fixedStart = Number.NaN;
+  private fixedPlayerIds: string[] = [];
+
+  /** The new tickets of the current selection and the slot each one sits on. */
+  readonly selected: Entry[] = [];
+  readonly slotOf: number[] = [];
+  private readonly selectedPlayers = new Set<string>();
+  private newestStart = Number.NEGATIVE_INFINITY;
+  private oldestStart = Number.POSITIVE_INFINITY;
+
+  constructor(
+    private readonly program: QueueProgram,
+    private readonly nowMs: number,
+    private readonly balanceValue: (players: readonly Player[]) => number,
+  ) {
+    this.slotCount = program.teamSlots.length;
+    this.byOldest = program.algorithm.expansionAgeSelection === 'oldest';
+    this.counts = new Array(this.slotCount).fill(0);
+    this.sums = new Array(this.slotCount).fill(0);
+    this.maxima = new Array(this.slotCount).fill(0);
+    this.minima = new Array(this.slotCount).fill(0);
+  }
+
+  /** Sets the fixed part of the match: nothing for a new match, the game's players for a backfill. */
+  prepareFor(backfill: Entry | undefined): void {
+    this.fixedCounts = new Array(this.slotCount).fill(0);
+    this.fixedSums = new Array(this.slotCount).fill(0);
+    this.fixedTickets = [];
+    this.fixedStart = Number.NaN;
+    this.fixedPlayerIds =
+      backfill === undefined ? [] : backfill.ticket.players.map((player) => player.playerId);
+    for (let slot = 0; slot < this.slotCount; slot++) {
+      const players = backfill?.fixedPlayers?.[slot] ?? [];
+      this.fixedCounts[slot] = players.length;
+      let sum = 0;
+      for (const player of players) {
+        const value = this.balanceValue([player]);
+        if (!Number.isNaN(value)) sum += value;
+      }
+      this.fixedSums[slot] = sum;
+      // Each existing player is its own party: they are individuals already placed on teams,
+      // and one party spanning both teams would blend their attributes across teams.
+      this.fixedTickets.push(
+        players.map((player) => ({
+          ticketId: `${backfill?.ticket.ticketId}/${player.playerId}`,
+          startTime: backfill?.ticket.startTime ?? 0,
+          players: [player],
+        })),
+      );
+      if (players.length > 0 && backfill !== undefined) this.fixedStart = backfill.ticket.startTime;
+    }
+  }
+
+  reset(): void {
+    this.selected.length = 0;
+    this.slotOf.length = 0;
+    this.selectedPlayers.clear();
+    // A player already in the game can't join it a second time from another ticket.
+    for (const playerId of this.fixedPlayerIds) this.selectedPlayers.add(playerId);
+    for (let slot = 0; slot < this.slotCount; slot++) {
+      this.counts[slot] = this.fixedCounts[slot] as number;
+      this.sums[slot] = this.fixedSums[slot] as number;
+    }
+    this.newestStart = Number.isNaN(this.fixedStart) ? Number.NEGATIVE_INFINITY : this.fixedStart;
+    this.oldestStart = Number.isNaN(this.fixedStart) ? Number.POSITIVE_INFINITY : this.fixedStart;
+    this.refreshBounds(this.drivingAge());
+  }
+
+  get newPlayerCount(): number {
+    let total = 0;
+    for (const entry of this.selected) total += entry.size;
+    return total;
+  }
+
+  /** The age that would drive expansions with the current selection (plus one more start time). */
+  drivingAge(extraStart?: number): number {
+    let newest = this.newestStart;
+    let oldest = this.oldestStart;
+    if (extraStart !== undefined) {
+      if (extraStart > newest) newest = extraStart;
+      if (extraStart < oldest) oldest = extraStart;
+    }
+    const start = this.byOldest ? oldest : newest;
+    return Number.isFinite(start) ? Math.max(0, this.nowMs - start) : 0;
+  }
+
+  private refreshBounds(ageMs: number): void {
+    for (const slot of this.program.teamSlots) {
+      this.maxima[slot.index] = valueAtAge(slot.maxPlayers, ageMs);
+      this.minima[slot.index] = valueAtAge(slot.minPlayers, ageMs);
+    }
+  }
+
+  /** Room left for new players, given the bounds at the current driving age. */
+  openRoom(): number {
+    let room = 0;
+    for (let slot = 0; slot < this.slotCount; slot++) {
+      room += Math.max(0, (this.maxima[slot] as number) - (this.counts[slot] as number));
+    }
+    return room;
+  }
+
+  conflicts(entry: Entry): boolean {
+    for (const player of entry.ticket.players) if (this.selectedPlayers.has(player.playerId)) return true;
+    return false;
+  }
+
+  /**
+   * The slot a party should join: one it may play on with room for all of it; below its
+   * minimum first, then the emptiest, then the lowest balance sum (a snake draft on a sorted
+   * list), then program order.
+   */
+  private chooseSlot(entry: Entry, counts: readonly number[], sums: readonly number[]): number {
+    let best = -1;
+    for (let slot = 0; slot < this.slotCount; slot++) {
+      if (entry.allowedSlots !== undefined && entry.allowedSlots[slot] !== true) continue;
+      const count = counts[slot] as number;
+      if (count + entry.size > (this.maxima[slot] as number)) continue;
+      if (best < 0) {
+        best = slot;
+        continue;
+      }
+      const belowMinimum = count < (this.minima[slot] as number);
+      const bestCount = counts[best] as number;
+      const bestBelowMinimum = bestCount < (this.minima[best] as number);
+      if (belowMinimum !== bestBelowMinimum) {
+        if (belowMinimum) best = slot;
+        continue;
+      }
+      if (count !== bestCount) {
+        if (count < bestCount) best = slot;
+        continue;
+      }
+      if ((sums[slot] as number) < (sums[best] as number)) best = slot;
+    }
+    return best;
+  }
+
+  private commit(entry: Entry, slot: number): void {
+    this.selected.push(entry);
+    this.slotOf.push(slot);
+    if (slot >= 0) {
+      this.counts[slot] = (this.counts[slot] as number) + entry.size;
+      if (!Number.isNaN(entry.sortValue)) {
+        this.sums[slot] = (this.sums[slot] as number) + entry.sortValue * entry.size;
+      }
+    }
+    for (const player of entry.ticket.players) this.selectedPlayers.add(player.playerId);
+    if (entry.ticket.startTime > this.newestStart) this.newestStart = entry.ticket.startTime;
+    if (entry.ticket.startTime < this.oldestStart) this.oldestStart = entry.ticket.startTime;
+  }
+
+  /**
+   * Adds a ticket if it fits without breaking any team's maximum at the age the match would
+   * then have; when no team has room for the party as placed, tries a fresh packing.
+   */
+  tryAdd(entry: Entry): boolean {
+    if (this.conflicts(entry)) return false;
+    const ageMs = this.drivingAge(entry.ticket.startTime);
+    this.refreshBounds(ageMs);
+    for (let slot = 0; slot < this.slotCount; slot++) {
+      if ((this.counts[slot] as number) > (this.maxima[slot] as number)) {
+        this.refreshBounds(this.drivingAge());
+        return false;
+      }
+    }
+    const slot = this.chooseSlot(entry, this.counts, this.sums);
+    if (slot >= 0) {
+      this.commit(entry, slot);
+      return true;
+    }
+    this.selected.push(entry);
+    const packed = this.pack(this.selected);
+    this.selected.pop();
+    if (packed === undefined) {
+      this.refreshBounds(this.drivingAge());
+      return false;
+    }
+    // Slot -1 is a placeholder: adopt() recounts every team from the fresh packing.
+    this.commit(entry, -1);
+    this.adopt(packed);
+    return true;
+  }
+
+  /** Re-places every selected party from scratch, big parties and high balance values first. */
+  rebalance(): boolean {
+    this.refreshBounds(this.drivingAge());
+    const packed = this.pack(this.selected);
+    if (packed === undefined) return false;
+    this.adopt(packed);
+    return true;
+  }
+
+  private adopt(packed: ReadonlyMap<Entry, number>): void {
+    for (let slot = 0; slot < this.slotCount; slot++) {
+      this.counts[slot] = this.fixedCounts[slot] as number;
+      this.sums[slot] = this.fixedSums[slot] as number;
+    }
+    for (let index = 0; index < this.selected.length; index++) {
+      const entry = this.selected[index] as Entry;
+      const slot = packed.get(entry) as number;
+      this.slotOf[index] = slot;
+      this.counts[slot] = (this.counts[slot] as number) + entry.size;
+      if (!Number.isNaN(entry.sortValue)) {
+        this.sums[slot] = (this.sums[slot] as number) + entry.sortValue * entry.size;
+      }
+    }
+  }
+
+  private pack(entries: readonly Entry[]): Map<Entry, number> | undefined {
+    const order = [...entries].sort(comparePackingOrder);
+    const counts = [...this.fixedCounts];
+    const sums = [...this.fixedSums];
+    const placed = new Map<Entry, number>();
+    for (const entry of order) {
+      const slot = this.chooseSlot(entry, counts, sums);
+      if (slot < 0) return undefined;
+      placed.set(entry, slot);
+      counts[slot] = (counts[slot] as number) + entry.size;
+      if (!Number.isNaN(entry.sortValue)) sums[slot] = (sums[slot] as number) + entry.sortValue * entry.size;
+    }
+    return placed;
+  }
+
+  meetsMinimums(): boolean {
+    for (let slot = 0; slot < this.slotCount; slot++) {
+      if ((this.counts[slot] as number) < (this.minima[slot] as number)) return false;
+    }
+    return true;
+  }
+
+  /** The selection in the rules module's shape. */
+  candidate(): RuleCandidate {
+    const teams: Record<string, CandidateTicket[]> = {};
+    for (const slot of this.program.teamSlots) teams[slot.name] = [...(this.fixedTickets[slot.index] ?? [])];
+    for (let index = 0; index < this.selected.length; index++) {
+      const slot = this.program.teamSlots[this.slotOf[index] as number];
+      if (slot !== undefined)
+        (teams[slot.name] as CandidateTicket[]).push((this.selected[index] as Entry).ticket);
+    }
+    return { teams };
+  }
+
+  /**
+   * Selected tickets (all but `keep`) in the order they should be left out: furthest from the
+   * anchor in batching terms first, the newest first among equals.
+   */
+  victimsInOrder(anchor: Entry, keep: Entry | undefined): Entry[] {
+    const victims = this.selected.filter((entry) => entry !== keep);
+    victims.sort((left, right) => {
+      const byDistance = batchDistance(anchor, right) - batchDistance(anchor, left);
+      if (byDistance !== 0 && !Number.isNaN(byDistance)) return byDistance;
+      return compareAge(right, left);
+    });
+    return victims;
+  }
+
+  /** The slot a selected ticket sits on. */
+  slotOfEntry(entry: Entry): number {
+    return this.slotOf[this.selected.indexOf(entry)] ?? -1;
+  }
+
+  /** Fixed (backfill) players per slot as rule candidate tickets. */
+  fixedCandidateTickets(slot: number): readonly CandidateTicket[] {
+    return this.fixedTickets[slot] ?? [];
+  }
+
+  /**
+   * Swaps equal-sized parties between teams while that narrows the gap between the highest
+   * and lowest team average of the balance attribute: the snake draft gets close, a few swaps
+   * get closer. Team sizes never change; at most `maxRounds` swaps.
+   */
+  improveBalance(maxRounds = 16): void {
+    const count = this.selected.length;
+    for (let round = 0; round < maxRounds; round++) {
+      const current = this.averageGap();
+      if (!(current > 0)) return;
+      let bestGap = current;
+      let bestLeft = -1;
+      let bestRight = -1;
+      for (let left = 0; left < count; left++) {
+        const first = this.selected[left] as Entry;
+        const firstSlot = this.slotOf[left] as number;
+        if (Number.isNaN(first.sortValue)) continue;
+        for (let right = left + 1; right < count; right++) {
+          const second = this.selected[right] as Entry;
+          const secondSlot = this.slotOf[right] as number;
+          if (secondSlot === firstSlot || second.size !== first.size || Number.isNaN(second.sortValue))
+            continue;
+          if (first.allowedSlots !== undefined && first.allowedSlots[secondSlot] !== true) continue;
+          if (second.allowedSlots !== undefined && second.allowedSlots[firstSlot] !== true) continue;
+          const moved = (second.sortValue - first.sortValue) * first.size;
+          this.sums[firstSlot] = (this.sums[firstSlot] as number) + moved;
+          this.sums[secondSlot] = (this.sums[secondSlot] as number) - moved;
+          const gap = this.averageGap();
+          this.sums[firstSlot] = (this.sums[firstSlot] as number) - moved;
+          this.sums[secondSlot] = (this.sums[secondSlot] as number) + moved;
+          if (gap < bestGap - 1e-9) {
+            bestGap = gap;
+            bestLeft = left;
+            bestRight = right;
+          }
+        }
+      }
+      if (bestLeft < 0) return;
+      const first = this.selected[bestLeft] as Entry;
+      const second = this.selected[bestRight] as Entry;
+      const firstSlot = this.slotOf[bestLeft] as number;
+      const secondSlot = this.slotOf[bestRight] as number;
+      const moved = (second.sortValue - first.sortValue) * first.size;
+      this.sums[firstSlot] = (this.sums[firstSlot] as number) + moved;
+      this.sums[secondSlot] = (this.sums[secondSlot] as number) - moved;
+      this.slotOf[bestLeft] = secondSlot;
+      this.slotOf[bestRight] = firstSlot;
+    }
+  }
+
+  private averageGap(): number {
+    let lowest = Number.POSITIVE_INFINITY;
+    let highest = Number.NEGATIVE_INFINITY;
+    for (let slot = 0; slot < this.slotCount; slot++) {
+      const players = this.counts[slot] as number;
+      if (players === 0) continue;
+      const mean = (this.sums[slot] as number) / players;
+      if (mean < lowest) lowest = mean;
+      if (mean > highest) highest = mean;
+    }
+    return highest - lowest;
+  }
+
+  /** Balance value of a whole party, for the fixed players of backfills. */
+  static balanceFunction(program: QueueProgram, attribute: string | undefined) {
+    const spec = attribute === undefined ? undefined : program.environment.attributes.get(attribute);
+    return (players: readonly Player[]): number =>
+      spec === undefined || players.length === 0 ? Number.NaN : partyNumber(players, spec, 'avg', undefined);
+  }
+}
+
+/**
+ * Parties restricted to fewer teams first, then bigger parties (both are the hard part of
+ * packing), then higher balance values.
+ */
+function comparePackingOrder(left: Entry, right: Entry): number {
+  if (left.allowedSlotCount !== right.allowedSlotCount) return left.allowedSlotCount - right.allowedSlotCount;
+  if (left.size !== right.size) return right.size - left.size;
+  const a = left.sortValue;
+  const b = right.sortValue;
+  const aMissing = Number.isNaN(a);
+  const bMissing = Number.isNaN(b);
+  if (aMissing !== bMissing) return aMissing ? 1 : -1;
+  if (!aMissing && a !== b) return b - a;
+  return compareAge(left, right);
+}

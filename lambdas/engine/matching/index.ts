@@ -1,0 +1,360 @@
+/**
+ * The matching pass: given a queue program, the tickets in its pool and the time, propose
+ * matches. Pure and deterministic: no I/O, no clock, no randomness.
+ *
+ * How it works (FlexMatch's published algorithm, made sub-quadratic):
+ * 1. Preparation, O(n): drop tickets that can never match (failed player filters, empty,
+ *    duplicate, party larger than any team); validate backfill tickets' teams (invalid ones are
+ *    reported, not matched); compute each ticket's batching group and key.
+ * 2. Batching, O(n log n): the pool is sorted once by (group, key) into a linked list. A
+ *    ticket's "batch" is its nearest neighbours in that order, gathered by walking outwards from
+ *    it: at most `windowSize` tickets, whatever the pool size. The group is the region for
+ *    fastestRegion/largestPopulation (and for the default random batching when the rule set has
+ *    a latency rule, which needs one region good for everyone) plus the string attributes of
+ *    sortByAttributes; the key is a number attribute (see PassOptions.neighbourAttribute).
+ * 3. Anchors, oldest first (FIFO fairness), with backfill tickets placed per backfillPriority:
+ *    `high` all backfill tickets before any new match, `low` after every new match was tried,
+ *    `normal` interleaved with matchmaking tickets by age. This follows FlexMatch's algorithm
+ *    description: tickets in a batch are sorted by age and each match is built on the oldest;
+ *    backfillPriority raises backfill tickets ahead of that order or drops them behind it.
+ * 4. Per anchor: the window is ordered (same group first; the rule set's distanceSort,
+ *    absoluteSort and batchDistance keys; then age, oldest first), tickets are added greedily
+ *    until every team is at its (expanded) maximum, parties are packed whole onto teams
+ *    balancing team sizes then the balance attribute (a snake draft), and the rules module
+ *    judges the candidate (a few equal-size swaps between teams first narrow the balance
+ *    gap). On failure the retries take the anchor's nearest neighbours instead, leaving out one
+ *    more ticket each time: one that breaks the rules beside the anchor alone if any, else the
+ *    furthest. When the newest ticket's age drives expansions, a last phase keeps only tickets
+ *    as seasoned as the anchor. At most `maxEvaluationsPerAnchor` evaluations per anchor.
+ * 5. A match removes its tickets from the list in O(1) each, and its players from the pass.
+ *
+ * A new match holds matchmaking tickets only; a backfill match holds exactly one backfill
+ * ticket (its anchor) and at least one matchmaking ticket, so backfill tickets never meet.
+ */
+import type { PoolTicket } from '../model';
+import {
+  type CandidateTicket,
+  candidatePasses,
+  compareOrderingKeys,
+  evaluateCandidate,
+  orderingKeys,
+  type QueueProgram,
+} from '../rules';
+import { fixedValue, type TeamSlot } from '../rules/program';
+import { MatchBuilder } from './builder';
+import { BatchOrder, compareAge } from './order';
+import { type Entry, largestValue, preparePool } from './prepare';
+import type { PassOptions, PassResult, PassStats, ProposedMatch, ProposedTeam } from './types';
+
+export type * from './types';
+export { estimateWaitSeconds, type WaitEstimateInput } from './wait';
+
+const MIN_WINDOW = 32;
+const MAX_WINDOW = 1000;
+
+interface PassSettings {
+  windowSize: number;
+  maxSteps: number;
+  maxEvaluations: number;
+  maxMatches: number;
+}
+
+function settingsFor(program: QueueProgram, options: PassOptions): PassSettings {
+  const matchSize = program.teamSlots.reduce((total, slot) => {
+    let largest = slot.maxPlayers.base;
+    for (const step of slot.maxPlayers.steps) largest = Math.max(largest, step.value);
+    return total + largest;
+  }, 0);
+  const windowSize = Math.max(
+    1,
+    options.windowSize ?? Math.min(MAX_WINDOW, Math.max(MIN_WINDOW, 4 * matchSize)),
+  );
+  const balanced = program.algorithm.strategy === 'balanced' || program.algorithm.largeMatch;
+  return {
+    windowSize,
+    // Stale entries (backfill tickets waiting for their turn) are stepped over, within reason.
+    maxSteps: windowSize * 4,
+    maxEvaluations: Math.max(1, options.maxEvaluationsPerAnchor ?? (balanced ? 3 : 6)),
+    maxMatches: options.maxMatches ?? Number.POSITIVE_INFINITY,
+  };
+}
+
+function anchorComparator(program: QueueProgram): (left: Entry, right: Entry) => number {
+  const priority = program.algorithm.backfillPriority;
+  if (priority === 'normal') return compareAge;
+  const backfillFirst = priority === 'high';
+  return (left, right) => {
+    if (left.backfill !== right.backfill) return left.backfill === backfillFirst ? -1 : 1;
+    return compareAge(left, right);
+  };
+}
+
+export function runMatchmakingPass(
+  program: QueueProgram,
+  pool: readonly PoolTicket[],
+  nowMs: number,
+  options: PassOptions = {},
+): PassResult {
+  const settings = settingsFor(program, options);
+  const prepared = preparePool(program, pool, nowMs, options.neighbourAttribute);
+  const { entries } = prepared;
+  const stats: PassStats = {
+    ticketsInPool: pool.length,
+    ticketsFilteredOut: prepared.filteredOut,
+    anchorsTried: 0,
+    candidatesEvaluated: 0,
+    candidatesScanned: 0,
+    pairChecks: 0,
+    ticketsMatched: 0,
+    backfillsFilled: 0,
+  };
+  const matches: ProposedMatch[] = [];
+  const order = new BatchOrder(entries);
+  const anchors = [...entries].sort(anchorComparator(program));
+  const builder = new MatchBuilder(
+    program,
+    nowMs,
+    MatchBuilder.balanceFunction(program, prepared.neighbourSpec?.name),
+  );
+  const matchedPlayers = new Set<string>();
+  const usesMatchedPlayer = (entry: Entry): boolean => {
+    if (!entry.sharesPlayers || matchedPlayers.size === 0) return false;
+    for (const player of entry.ticket.players) if (matchedPlayers.has(player.playerId)) return true;
+    return false;
+  };
+  const ruleOrdering = program.orderingRules.some((rule) => rule.sourceType !== 'sortByAttributes');
+  const newestDriven = program.expansions.length > 0 && program.algorithm.expansionAgeSelection !== 'oldest';
+  const stepAges = [
+    ...new Set(program.expansions.flatMap((expansion) => expansion.steps.map((step) => step.atAgeMs))),
+  ];
+  /** The latest expansion step an age has reached (0 when none): ages from there on expand alike. */
+  const expansionStepReached = (ageMs: number): number => {
+    let reached = 0;
+    for (const stepAge of stepAges) if (stepAge <= ageMs && stepAge > reached) reached = stepAge;
+    return reached;
+  };
+  const window: Entry[] = [];
+  const nearestFirst: Entry[] = [];
+  const stale: Entry[] = [];
+  const excluded = new Set<Entry>();
+
+  let currentAnchor: Entry | undefined;
+  const acceptCandidate = (entry: Entry): boolean => {
+    if (entry.backfill || entry === currentAnchor) return false;
+    if (usesMatchedPlayer(entry)) {
+      stale.push(entry);
+      return false;
+    }
+    return true;
+  };
+
+  const orderWindow = (anchor: Entry): void => {
+    const keys = new Map<Entry, number[]>();
+    if (ruleOrdering) {
+      for (const entry of window)
+        keys.set(entry, orderingKeys(program, anchor.ticket.players, entry.ticket.players));
+    }
+    window.sort((left, right) => {
+      const leftSame = left.group === anchor.group;
+      if (leftSame !== (right.group === anchor.group)) return leftSame ? -1 : 1;
+      if (ruleOrdering) {
+        const byRules = compareOrderingKeys(keys.get(left) ?? [], keys.get(right) ?? []);
+        if (byRules !== 0) return byRules;
+      }
+      return compareAge(left, right);
+    });
+  };
+
+  // The same program without team minimums judges partial candidates: the anchor with one
+  // other ticket. Only a hint for which ticket to leave out, never a verdict on a match.
+  const withoutMinimums: QueueProgram = {
+    ...program,
+    teamSlots: program.teamSlots.map((slot) => ({ ...slot, minPlayers: fixedValue(0) })),
+  };
+  const pairVerdicts = new Map<Entry, boolean>();
+  let anchorAloneVerdict: boolean | undefined;
+  const pairPasses = (anchor: Entry, other: Entry | undefined): boolean => {
+    const teams: Record<string, CandidateTicket[]> = {};
+    program.teamSlots.forEach((slot) => {
+      teams[slot.name] = [...builder.fixedCandidateTickets(slot.index)];
+    });
+    const anchorSlot = anchor.backfill ? -1 : builder.slotOfEntry(anchor);
+    if (anchorSlot >= 0) teams[program.teamSlots[anchorSlot]?.name ?? '']?.push(anchor.ticket);
+    if (other !== undefined) {
+      // Beside the anchor when there is room: apart, team-balance rules would judge the pair alone.
+      const room = anchorSlot >= 0 ? (teams[program.teamSlots[anchorSlot]?.name ?? '']?.length ?? 0) : 0;
+      const besideAnchor =
+        anchorSlot >= 0 &&
+        (other.allowedSlots === undefined || other.allowedSlots[anchorSlot] === true) &&
+        room + other.size <= largestValue((program.teamSlots[anchorSlot] as TeamSlot).maxPlayers);
+      const slot = besideAnchor ? anchorSlot : builder.slotOfEntry(other);
+      teams[program.teamSlots[slot]?.name ?? '']?.push(other.ticket);
+    }
+    stats.pairChecks++;
+    return candidatePasses(withoutMinimums, { teams }, nowMs);
+  };
+  /**
+   * Which ticket to leave out after a failed candidate: the furthest from the anchor that
+   * fails the rules beside the anchor alone (a mode or latency mismatch, say), else simply
+   * the furthest. Pair checks only mean something when the anchor alone passes them.
+   */
+  const chooseVictim = (anchor: Entry): Entry | undefined => {
+    const victims = builder.victimsInOrder(anchor, anchor.backfill ? undefined : anchor);
+    anchorAloneVerdict ??= pairPasses(anchor, undefined);
+    if (anchorAloneVerdict) {
+      for (const victim of victims) {
+        let verdict = pairVerdicts.get(victim);
+        if (verdict === undefined) {
+          verdict = pairPasses(anchor, victim);
+          pairVerdicts.set(victim, verdict);
+        }
+        if (!verdict) return victim;
+      }
+    }
+    return victims[0];
+  };
+
+  /**
+   * Greedy fill from `candidates`, then bounded variations leaving out the ticket furthest
+   * from the anchor. Returns the evaluations spent, or -1 when the builder holds a passing match.
+   */
+  const fillFrom = (
+    anchor: Entry,
+    preferred: readonly Entry[],
+    nearest: readonly Entry[],
+    budget: number,
+  ): number => {
+    excluded.clear();
+    let evaluations = 0;
+    for (let attempt = 0; evaluations < budget && attempt < budget * 4; attempt++) {
+      builder.reset();
+      if (!anchor.backfill && !builder.tryAdd(anchor)) return evaluations;
+      let refused = false;
+      // The first try follows the batch order (age, sort rules); once that fails, the anchor's
+      // nearest neighbours make the most compact match, which is what distance rules want.
+      for (const entry of attempt === 0 ? preferred : nearest) {
+        if (builder.openRoom() === 0) break;
+        if (!excluded.has(entry) && !builder.tryAdd(entry)) refused = true;
+      }
+      if (anchor.backfill && builder.selected.length === 0) return evaluations;
+      builder.rebalance();
+      builder.improveBalance();
+      if (builder.meetsMinimums()) {
+        evaluations++;
+        stats.candidatesEvaluated++;
+        if (candidatePasses(program, builder.candidate(), nowMs)) return -1;
+      } else if (!refused) {
+        // Every candidate is in and teams are still short: leaving some out cannot help.
+        return evaluations;
+      }
+      // Otherwise a party that did not fit may fit once another ticket makes room.
+      const victim = chooseVictim(anchor);
+      if (victim === undefined) return evaluations;
+      excluded.add(victim);
+    }
+    return evaluations;
+  };
+
+  /**
+   * With the newest ticket driving expansions, one fresh ticket can take back every expansion
+   * the anchor has earned. So when the full window fails, a second phase keeps only tickets that
+   * reached the anchor's expansion step: any match of them enjoys the anchor's expansions.
+   */
+  const buildAround = (anchor: Entry): boolean => {
+    builder.prepareFor(anchor.backfill ? anchor : undefined);
+    pairVerdicts.clear();
+    anchorAloneVerdict = undefined;
+    const stepStart = newestDriven ? expansionStepReached(nowMs - anchor.ticket.startTime) : 0;
+    const isSeasoned = (entry: Entry) => nowMs - entry.ticket.startTime >= stepStart;
+    const seasoned = stepStart > 0 ? window.filter(isSeasoned) : window;
+    const twoPhases = seasoned.length < window.length;
+    let budget = settings.maxEvaluations;
+    const spent = fillFrom(anchor, window, nearestFirst, twoPhases ? Math.ceil(budget / 2) : budget);
+    if (spent < 0) return true;
+    budget -= spent;
+    return twoPhases && budget > 0 && fillFrom(anchor, seasoned, nearestFirst.filter(isSeasoned), budget) < 0;
+  };
+
+  for (const anchor of anchors) {
+    if (matches.length >= settings.maxMatches) break;
+    if (!order.isLinked(anchor.index)) continue;
+    if (usesMatchedPlayer(anchor)) {
+      order.unlink(anchor.index);
+      continue;
+    }
+    stats.anchorsTried++;
+    currentAnchor = anchor;
+    stale.length = 0;
+    stats.candidatesScanned += order.gather(
+      anchor,
+      settings.windowSize,
+      settings.maxSteps,
+      acceptCandidate,
+      window,
+    );
+    for (const entry of stale) order.unlink(entry.index);
+    // gather() returns nearest first; keep that order before the window is re-sorted by age.
+    nearestFirst.length = 0;
+    for (const entry of window) nearestFirst.push(entry);
+    orderWindow(anchor);
+    if (buildAround(anchor)) {
+      const match = proposal(program, builder, anchor, nowMs);
+      if (match !== undefined) {
+        matches.push(match);
+        if (anchor.backfill) {
+          order.unlink(anchor.index);
+          if (anchor.sharesPlayers)
+            for (const player of anchor.ticket.players) matchedPlayers.add(player.playerId);
+          stats.backfillsFilled++;
+          stats.ticketsMatched++;
+        }
+        for (const entry of builder.selected) {
+          order.unlink(entry.index);
+          if (entry.sharesPlayers)
+            for (const player of entry.ticket.players) matchedPlayers.add(player.playerId);
+          stats.ticketsMatched++;
+        }
+        continue;
+      }
+    }
+    // A backfill ticket is never anyone's candidate: once tried it only slows later walks.
+    if (anchor.backfill) order.unlink(anchor.index);
+  }
+  return { matches, invalidBackfills: prepared.invalidBackfills, stats };
+}
+
+function proposal(
+  program: QueueProgram,
+  builder: MatchBuilder,
+  anchor: Entry,
+  nowMs: number,
+): ProposedMatch | undefined {
+  const candidate = builder.candidate();
+  const evaluation = evaluateCandidate(program, candidate, nowMs);
+  // candidatePasses and evaluateCandidate agree by contract; a disagreement must not ship a match.
+  if (!evaluation.passed) return undefined;
+  const teams: ProposedTeam[] = program.teamSlots.map((slot) => ({
+    name: slot.name,
+    players: ((candidate.teams[slot.name] ?? []) as readonly CandidateTicket[]).flatMap((ticket) =>
+      ticket.players.map((player) => ({
+        playerId: player.playerId,
+        // Backfill players were evaluated as one-player parties; report their real ticket.
+        ticketId:
+          anchor.backfill && !builder.selected.some((entry) => entry.ticket === ticket)
+            ? anchor.ticket.ticketId
+            : ticket.ticketId,
+      })),
+    ),
+  }));
+  const ticketIds = builder.selected.map((entry) => entry.ticket.ticketId);
+  const match: ProposedMatch = {
+    ticketIds: anchor.backfill ? [anchor.ticket.ticketId, ...ticketIds] : ticketIds,
+    teams,
+    evaluation: {
+      drivingAgeMs: evaluation.ageMs,
+      rules: evaluation.rules.map((rule) => ({ ruleName: rule.ruleName, passed: rule.passed })),
+    },
+  };
+  if (anchor.backfill) match.backfillTicketId = anchor.ticket.ticketId;
+  return match;
+}

@@ -1,0 +1,346 @@
+import type { Player, PoolTicket } from '../model';
+import { partyNumber } from '../rules/expressions';
+import type { AttributeSpec, Expandable, QueueProgram } from '../rules/program';
+import type { InvalidBackfill } from './types';
+
+/**
+ * One usable ticket of the pool with everything the pass needs precomputed once, so the
+ * per-anchor work never re-reads attributes or re-runs filters.
+ */
+export interface Entry {
+  /** Position in the entries array. */
+  index: number;
+  ticket: PoolTicket;
+  backfill: boolean;
+  /** Players this ticket adds to a match: all of a matchmaking ticket's, none of a backfill's. */
+  size: number;
+  /**
+   * Batching group (region, string sort attributes) as a rank among the pool's groups, so
+   * comparing two is one integer comparison; tickets of different groups are far apart.
+   */
+  group: number;
+  /** Position in the pool's age order (oldest 0; ties by ticket id): FIFO as one integer. */
+  ageRank: number;
+  /** Some player of this ticket is on another ticket too: check it against matched players. */
+  sharesPlayers: boolean;
+  /** Numeric batching key (the neighbour attribute, party average); NaN when absent. */
+  sortValue: number;
+  /** Per slot: may this ticket's party play there (slot-specific player filters)? Undefined: anywhere. */
+  allowedSlots: readonly boolean[] | undefined;
+  /** How many slots the party may play on; the most constrained parties are packed first. */
+  allowedSlotCount: number;
+  /** Backfill only: the players already in the game session, per slot index. */
+  fixedPlayers: Player[][] | undefined;
+}
+
+export interface PreparedPool {
+  entries: Entry[];
+  invalidBackfills: InvalidBackfill[];
+  filteredOut: number;
+  /** The number attribute used for batching and team balance, if the program has one. */
+  neighbourSpec: AttributeSpec | undefined;
+}
+
+/** The largest value an expandable ever takes (its base or any step). */
+export function largestValue(parameter: Expandable): number {
+  let largest = parameter.base;
+  for (const step of parameter.steps) if (step.value > largest) largest = step.value;
+  return largest;
+}
+
+function numberSpec(program: QueueProgram, name: string | undefined): AttributeSpec | undefined {
+  if (name === undefined) return undefined;
+  const spec = program.environment.attributes.get(name);
+  return spec?.type === 'number' ? spec : undefined;
+}
+
+/**
+ * The attribute that lines the pool up into batches. Program closures do not expose which
+ * attribute a distance rule measures, so this picks the most explicit hint available.
+ */
+export function chooseNeighbourAttribute(
+  program: QueueProgram,
+  override: string | undefined,
+): AttributeSpec | undefined {
+  if (override !== undefined) {
+    const spec = numberSpec(program, override);
+    if (spec === undefined) throw new Error(`neighbourAttribute "${override}" is not a number attribute`);
+    return spec;
+  }
+  const balanced = numberSpec(program, program.algorithm.balancedAttribute);
+  if (balanced !== undefined) return balanced;
+  for (const name of program.algorithm.sortByAttributes) {
+    const spec = numberSpec(program, name);
+    if (spec !== undefined) return spec;
+  }
+  return program.attributes.find((spec) => spec.type === 'number');
+}
+
+/** String attributes of sortByAttributes group the pool (FlexMatch's example sorts by map first). */
+function groupingSpecs(program: QueueProgram): AttributeSpec[] {
+  const specs: AttributeSpec[] = [];
+  for (const name of program.algorithm.sortByAttributes) {
+    const spec = program.environment.attributes.get(name);
+    if (spec?.type === 'string') specs.push(spec);
+  }
+  return specs;
+}
+
+function partyLatency(players: readonly Player[], region: string): number {
+  let total = 0;
+  for (const player of players) {
+    if (!Object.hasOwn(player.latencyInMs, region)) return Number.NaN;
+    total += player.latencyInMs[region] as number;
+  }
+  return total / players.length;
+}
+
+function reportedRegions(players: readonly Player[]): string[] {
+  const first = players[0];
+  return first === undefined ? [] : Object.keys(first.latencyInMs);
+}
+
+/** The region with the lowest party latency; ties broken by name for determinism. */
+function fastestRegion(players: readonly Player[]): string {
+  let best = '';
+  let bestLatency = Number.POSITIVE_INFINITY;
+  for (const region of reportedRegions(players)) {
+    const latency = partyLatency(players, region);
+    if (latency < bestLatency || (latency === bestLatency && region < best)) {
+      best = region;
+      bestLatency = latency;
+    }
+  }
+  return best;
+}
+
+type Grouper = (players: readonly Player[]) => string;
+
+function makeGrouper(program: QueueProgram, pool: readonly PoolTicket[]): Grouper {
+  const stringSpecs = groupingSpecs(program);
+  const preference = program.algorithm.batchingPreference;
+  let region: ((players: readonly Player[]) => string) | undefined;
+  // With random batching (the default) and a latency rule, batching by fastest region keeps
+  // batches of players who can share a server: a latency rule needs one region good for all.
+  const hasLatencyRule = program.matchRules.some((rule) => rule.sourceType === 'latency');
+  if (preference === 'fastestRegion' || (preference === 'random' && hasLatencyRule)) {
+    region = fastestRegion;
+  } else if (preference === 'largestPopulation') {
+    // Batches form where the most tickets can play: each ticket joins its best-populated region.
+    const population = new Map<string, number>();
+    for (const ticket of pool) {
+      for (const name of reportedRegions(ticket.players))
+        population.set(name, (population.get(name) ?? 0) + 1);
+    }
+    region = (players) => {
+      let best = '';
+      let bestCount = -1;
+      for (const name of reportedRegions(players)) {
+        const count = population.get(name) ?? 0;
+        if (count > bestCount || (count === bestCount && name < best)) {
+          best = name;
+          bestCount = count;
+        }
+      }
+      return best;
+    };
+  }
+  if (region === undefined && stringSpecs.length === 0) return () => '';
+  return (players) => {
+    const parts: string[] = region === undefined ? [] : [region(players)];
+    const first = players[0];
+    for (const spec of stringSpecs) {
+      const supplied = first === undefined ? undefined : first.attributes[spec.name];
+      parts.push(supplied?.kind === 'string' ? supplied.value : String(spec.defaultValue ?? ''));
+    }
+    return parts.join('\u0000');
+  };
+}
+
+/** Maps a backfill player's team to a slot index, or explains why it can't. */
+function resolveTeam(program: QueueProgram, team: string): number | string {
+  const exact = program.teamSlots.find((slot) => slot.name === team);
+  if (exact !== undefined) return exact.index;
+  const copies = program.teamSlots.filter((slot) => slot.definitionName === team);
+  if (copies.length > 1) {
+    return `team "${team}" is ambiguous: the rule set makes ${copies.map((slot) => slot.name).join(', ')} from it`;
+  }
+  return `team "${team}" is not defined by the rule set (teams: ${program.teamSlots.map((slot) => slot.name).join(', ')})`;
+}
+
+function placeBackfillPlayers(program: QueueProgram, ticket: PoolTicket): Player[][] | string {
+  const fixed: Player[][] = program.teamSlots.map(() => []);
+  const seen = new Set<string>();
+  const teamless: Player[] = [];
+  for (const player of ticket.players) {
+    if (seen.has(player.playerId)) return `player ${player.playerId} is listed twice`;
+    seen.add(player.playerId);
+    if (player.team === undefined || player.team === '') {
+      teamless.push(player);
+      continue;
+    }
+    const slot = resolveTeam(program, player.team);
+    if (typeof slot === 'string') return `player ${player.playerId}: ${slot}`;
+    (fixed[slot] as Player[]).push(player);
+  }
+  // PlayFab lets backfill members without a team go anywhere: put each where most room is left.
+  for (const player of teamless) {
+    let best = -1;
+    let bestRoom = Number.NEGATIVE_INFINITY;
+    for (const slot of program.teamSlots) {
+      const room = largestValue(slot.maxPlayers) - (fixed[slot.index] as Player[]).length;
+      if (room > bestRoom) {
+        best = slot.index;
+        bestRoom = room;
+      }
+    }
+    if (best < 0) return 'the rule set defines no teams';
+    (fixed[best] as Player[]).push(player);
+  }
+  for (const slot of program.teamSlots) {
+    const count = (fixed[slot.index] as Player[]).length;
+    const limit = largestValue(slot.maxPlayers);
+    if (count > limit) return `team "${slot.name}" has ${count} players, more than its maxPlayers ${limit}`;
+  }
+  return fixed;
+}
+
+/**
+ * Turns the pool into entries: drops duplicate and empty tickets, tickets whose party can
+ * never fit a team, and tickets failing the program's player filters; validates backfill
+ * tickets' teams.
+ */
+export function preparePool(
+  program: QueueProgram,
+  pool: readonly PoolTicket[],
+  nowMs: number,
+  neighbourOverride: string | undefined,
+): PreparedPool {
+  const neighbourSpec = chooseNeighbourAttribute(program, neighbourOverride);
+  const grouper = makeGrouper(program, pool);
+  const largestTeam = Math.max(0, ...program.teamSlots.map((slot) => largestValue(slot.maxPlayers)));
+  const globalFilters = program.playerFilters.filter((filter) => filter.slots === 'all');
+  const slotFilters = program.playerFilters.filter((filter) => filter.slots !== 'all');
+  // With the oldest ticket driving expansions, a ticket is judged at the oldest age in the pool;
+  // with the newest (default), never at more than its own age.
+  let oldestStart = Number.POSITIVE_INFINITY;
+  for (const ticket of pool) if (ticket.startTime < oldestStart) oldestStart = ticket.startTime;
+  const oldestAge = Number.isFinite(oldestStart) ? Math.max(0, nowMs - oldestStart) : 0;
+  const byOldest = program.algorithm.expansionAgeSelection === 'oldest';
+
+  const entries: Entry[] = [];
+  const groupNames: string[] = [];
+  const invalidBackfills: InvalidBackfill[] = [];
+  const seenTickets = new Set<string>();
+  let filteredOut = 0;
+  for (const ticket of pool) {
+    if (seenTickets.has(ticket.ticketId)) {
+      filteredOut++;
+      continue;
+    }
+    seenTickets.add(ticket.ticketId);
+    const backfill = ticket.kind === 'backfill';
+    let fixedPlayers: Player[][] | undefined;
+    if (backfill) {
+      const placed = placeBackfillPlayers(program, ticket);
+      if (typeof placed === 'string') {
+        invalidBackfills.push({ ticketId: ticket.ticketId, reason: placed });
+        continue;
+      }
+      fixedPlayers = placed;
+    } else {
+      if (ticket.players.length === 0 || ticket.players.length > largestTeam) {
+        filteredOut++;
+        continue;
+      }
+    }
+    const filterAge = byOldest ? oldestAge : Math.max(0, nowMs - ticket.startTime);
+    let allowedSlots: boolean[] | undefined;
+    if (!backfill) {
+      // Filters are necessary conditions of match rules: a failing party can't be in any match.
+      if (globalFilters.some((filter) => filter.test(ticket.players, filterAge) !== undefined)) {
+        filteredOut++;
+        continue;
+      }
+      if (slotFilters.length > 0) {
+        allowedSlots = program.teamSlots.map((slot) =>
+          slotFilters.every(
+            (filter) =>
+              filter.slots === 'all' ||
+              !filter.slots.includes(slot.index) ||
+              filter.test(ticket.players, filterAge) === undefined,
+          ),
+        );
+        if (
+          !allowedSlots.some((allowed, slot) => allowed && fitsSlot(program, slot, ticket.players.length))
+        ) {
+          filteredOut++;
+          continue;
+        }
+      }
+    }
+    entries.push({
+      index: entries.length,
+      ticket,
+      backfill,
+      size: backfill ? 0 : ticket.players.length,
+      group: 0,
+      ageRank: 0,
+      sharesPlayers: false,
+      sortValue:
+        neighbourSpec === undefined || ticket.players.length === 0
+          ? Number.NaN
+          : partyNumber(ticket.players, neighbourSpec, 'avg', undefined),
+      allowedSlots,
+      allowedSlotCount:
+        allowedSlots === undefined ? program.teamSlots.length : allowedSlots.filter(Boolean).length,
+      fixedPlayers,
+    });
+    groupNames.push(grouper(ticket.players));
+  }
+  rankGroups(entries, groupNames);
+  rankAges(entries);
+  markSharedPlayers(entries);
+  return { entries, invalidBackfills, filteredOut, neighbourSpec };
+}
+
+function fitsSlot(program: QueueProgram, slotIndex: number, size: number): boolean {
+  const slot = program.teamSlots[slotIndex];
+  return slot !== undefined && largestValue(slot.maxPlayers) >= size;
+}
+
+function rankGroups(entries: Entry[], groupNames: readonly string[]): void {
+  const distinct = [...new Set(groupNames)].sort();
+  const rank = new Map(distinct.map((name, index) => [name, index]));
+  entries.forEach((entry, index) => {
+    entry.group = rank.get(groupNames[index] as string) ?? 0;
+  });
+}
+
+function rankAges(entries: Entry[]): void {
+  const byAge = [...entries].sort((left, right) => {
+    if (left.ticket.startTime !== right.ticket.startTime)
+      return left.ticket.startTime - right.ticket.startTime;
+    if (left.ticket.ticketId !== right.ticket.ticketId)
+      return left.ticket.ticketId < right.ticket.ticketId ? -1 : 1;
+    return left.index - right.index;
+  });
+  byAge.forEach((entry, rank) => {
+    entry.ageRank = rank;
+  });
+}
+
+/** Flags tickets sharing a player with another ticket, the only ones a match can invalidate. */
+function markSharedPlayers(entries: Entry[]): void {
+  const owners = new Map<string, Entry>();
+  for (const entry of entries) {
+    for (const player of entry.ticket.players) {
+      const owner = owners.get(player.playerId);
+      if (owner === undefined) owners.set(player.playerId, entry);
+      else if (owner !== entry) {
+        owner.sharesPlayers = true;
+        entry.sharesPlayers = true;
+      }
+    }
+  }
+}
