@@ -1,0 +1,31 @@
+/**
+ * `npm run bench`: every benchmark, one after another, each in a fresh process so one's JIT
+ * state and garbage cannot colour another's figures. Each prints its own markdown table with
+ * a baseline measured in the same run.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const benches: Array<{ title: string; file: string }> = [
+  { title: 'Rule evaluation (candidates per second)', file: 'rules.bench.ts' },
+  { title: 'Matching pass (pure engine) against sorting the same pool', file: 'matching.bench.ts' },
+  { title: 'Virtual-clock simulation: backfillPriority high vs normal', file: 'simulation.bench.ts' },
+  { title: 'StartMatchmaking through the whole handler path on DynamoDB Local', file: 'start-matchmaking.bench.ts' },
+];
+
+const only = process.argv.slice(2);
+const tsx = join(__dirname, '..', '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
+let failed = false;
+for (const bench of benches) {
+  if (only.length > 0 && !only.some((name) => bench.file.includes(name))) continue;
+  process.stdout.write(`\n### ${bench.title}\n\n`);
+  const result = spawnSync(process.execPath, [tsx, join(__dirname, bench.file)], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1' },
+  });
+  if (result.status !== 0) {
+    failed = true;
+    process.stderr.write(`${bench.file} failed with exit code ${result.status}\n`);
+  }
+}
+process.exit(failed ? 1 : 0);
