@@ -18,6 +18,7 @@ async function main(): Promise<void> {
       'or with curl:',
       `  curl -s ${service.url}/ --aws-sigv4 "aws:amz:${options.region}:gamelift" --user ${accessKeyId}:${secretAccessKey} -H 'X-Amz-Target: GameLift.DescribeMatchmakingConfigurations' -H 'Content-Type: application/x-amz-json-1.1' -d '{}'`,
       '',
+      `The matchmaker runs every ${options.matchmakerIntervalMs} ms; watch its events live: curl -N ${service.url}/_local/events`,
       'Ctrl-C stops the service and DynamoDB Local.',
       '',
     ].join('\n'),

@@ -17,6 +17,8 @@ export interface GatewayOptions {
   accountId: string;
   /** API Gateway refuses bodies above 10 MB; locally the same bound keeps memory in check. */
   maxBodyBytes?: number;
+  /** Local-only endpoints (not part of the API): return true when the request was answered. */
+  localEndpoints?: (request: IncomingMessage, response: ServerResponse, url: URL) => boolean;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -40,6 +42,7 @@ async function serve(
 ): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const method = request.method ?? 'GET';
+  if (options.localEndpoints?.(request, response, url)) return;
   const body = await readBody(request, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
   if (body === undefined) {
     writeJson(response, 413, { message: 'Request Entity Too Large' });

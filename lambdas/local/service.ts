@@ -1,11 +1,17 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { matchmakerSettingsFromEnv } from '../handlers/matchmaker-loop';
+import { runtimeDependencies } from '../handlers/runtime';
 import { routes as defaultRoutes, type HttpFunctionSpec, type Route, routeFunctions } from '../routes';
 import { createDynamoClient } from '../shared/clients';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from '../shared/config';
 import { DEFAULT_TABLE_NAME, ensureTable } from '../store/table-bootstrap';
+import { runMatchmakerTick, type TickReport } from '../usecases/matchmaker';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
 import { createGateway, type HttpLambda } from './gateway';
+import { LocalEventSink } from './local-event-sink';
 import type { LocalCredentials } from './sigv4';
 
 /** The project root, where route-table entry paths start. */
@@ -27,12 +33,21 @@ export interface LocalServiceOptions {
   accountId: string;
   credentials: LocalCredentials;
   routes: readonly Route[];
+  /** Milliseconds between matchmaker ticks; 0 turns the timer off (tests drive ticks themselves). */
+  matchmakerIntervalMs: number;
+  eventSource: string;
+  /** Print each published event on stdout. */
+  printEvents: boolean;
 }
 
 export interface LocalService {
   url: string;
   dynamoDbEndpoint: string;
   options: LocalServiceOptions;
+  /** Where the local matchmaker publishes; watch it live at GET /_local/events. */
+  events: LocalEventSink;
+  /** Runs one matchmaker tick now (tests; the timer runs them on its own). */
+  runMatchmakerTick(): Promise<TickReport>;
   stop(): Promise<void>;
 }
 
@@ -53,6 +68,9 @@ export function localServiceOptionsFromEnv(env: NodeJS.ProcessEnv = process.env)
       secretAccessKey: env.SLOTFILL_SECRET_ACCESS_KEY || DEFAULT_LOCAL_CREDENTIALS.secretAccessKey,
     },
     routes: defaultRoutes,
+    matchmakerIntervalMs: matchmakerSettingsFromEnv(env).intervalMs,
+    eventSource: env.EVENT_SOURCE || 'slotfill.matchmaking',
+    printEvents: true,
   };
 }
 
@@ -82,11 +100,41 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     const functions: Record<string, HttpLambda> = {};
     for (const spec of routeFunctions(options.routes)) functions[spec.name] = loadHandler(spec);
 
+    const scope = { region: options.region, accountId: options.accountId };
+    const events = new LocalEventSink(
+      scope,
+      options.eventSource,
+      options.printEvents ? undefined : () => undefined,
+    );
+    // The matchmaker runs the same tick the scheduled Lambda runs, on a timer.
+    const matchmakerContext = runtimeDependencies().useCases;
+    const owner = `local-${randomUUID()}`;
+    const leaseMs = Math.max(options.matchmakerIntervalMs, 1000) * 3;
+    const tick = () => runMatchmakerTick(matchmakerContext, events, owner, leaseMs);
+    let ticking = false;
+    const timer =
+      options.matchmakerIntervalMs > 0
+        ? setInterval(() => {
+            if (ticking) return;
+            ticking = true;
+            tick()
+              .catch((error: unknown) => process.stderr.write(`matchmaker tick failed: ${String(error)}\n`))
+              .finally(() => {
+                ticking = false;
+              });
+          }, options.matchmakerIntervalMs)
+        : undefined;
+
     const server = createGateway({
       routes: options.routes,
       functions,
       credentials: options.credentials,
       accountId: options.accountId,
+      localEndpoints: (request, response, url) => {
+        if (request.method !== 'GET' || url.pathname !== '/_local/events') return false;
+        streamEvents(events, request, response);
+        return true;
+      },
     });
     await new Promise<void>((resolveListen, reject) => {
       server.once('error', reject);
@@ -97,7 +145,10 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       url: `http://${options.host}:${port}`,
       dynamoDbEndpoint,
       options,
+      events,
+      runMatchmakerTick: tick,
       stop: async () => {
+        if (timer) clearInterval(timer);
         await new Promise<void>((done) => server.close(() => done()));
         server.closeAllConnections();
         await dynamo?.stop();
@@ -107,6 +158,17 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     await dynamo?.stop();
     throw error;
   }
+}
+
+/** Server-sent events: each published event as one `data:` line, recent ones first. */
+function streamEvents(events: LocalEventSink, request: IncomingMessage, response: ServerResponse): void {
+  response.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+  });
+  const stop = events.watch((envelope) => response.write(`data: ${JSON.stringify(envelope)}\n\n`));
+  request.on('close', stop);
 }
 
 function loadHandler(spec: HttpFunctionSpec): HttpLambda {

@@ -6,19 +6,38 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { ACTIVE_STATUSES, isActiveStatus } from '../engine/model';
+import { ACTIVE_STATUSES, isActiveStatus, type TicketStatus } from '../engine/model';
 import { conflict, invalidRequest, notFound, SlotfillError } from '../shared/errors';
 import { type ItemKey, keys, poolKeys } from './keys';
-import type { ConfigurationRecord, RuleSetRecord, TicketRecord } from './records';
-import type { ConfigurationQuery, MatchmakingStore, Page, TicketTransition } from './store';
+import type {
+  ConfigurationRecord,
+  MatchmakingEvent,
+  MatchmakingEventType,
+  MatchRecord,
+  RuleSetRecord,
+  TicketRecord,
+} from './records';
+import {
+  type ConfigurationQuery,
+  MAX_BATCH_TICKETS,
+  type MatchCommit,
+  type MatchmakingStore,
+  type Page,
+  type SessionSlotTakeover,
+  type StoredMatch,
+  type TicketChange,
+  type TicketTransition,
+} from './store';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 type Item = Record<string, unknown>;
@@ -28,6 +47,10 @@ export const FINISHED_TICKET_RETENTION_SECONDS = 24 * 60 * 60;
 /** BatchGetItem reads at most 100 keys per call. */
 const BATCH_GET_LIMIT = 100;
 const KEY_ATTRIBUTES = ['pk', 'sk', 'poolPk', 'poolSk', 'expiresAt', 'usedBy'] as const;
+/** DynamoDB's limit on the items of one TransactWriteItems call. */
+export const MAX_TRANSACTION_ITEMS = 100;
+/** How long an unpublished event or a committed match stays before TTL, as a last resort. */
+const OUTBOX_RETENTION_SECONDS = 7 * 24 * 60 * 60;
 
 export interface DynamoStoreOptions {
   tableName: string;
@@ -314,7 +337,11 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
     });
   }
 
-  async transitionTicket(ticket: TicketRecord, transition: TicketTransition): Promise<TicketRecord> {
+  async transitionTicket(
+    ticket: TicketRecord,
+    transition: TicketTransition,
+    events: MatchmakingEvent[] = [],
+  ): Promise<TicketRecord> {
     const next: TicketRecord = {
       ...ticket,
       status: transition.status,
@@ -323,30 +350,10 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
       endTime: transition.endTime ?? ticket.endTime,
       version: transition.expectedVersion + 1,
     };
-    const ending = !isActiveStatus(transition.status);
-    const items: TransactItem[] = [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: ticketItem(next),
-          ConditionExpression: 'version = :expectedVersion',
-          ExpressionAttributeValues: { ':expectedVersion': transition.expectedVersion },
-        },
-      },
+    const items = [
+      ...this.ticketWrites({ before: { ...ticket, version: transition.expectedVersion }, after: next }),
+      ...events.map((event) => this.outboxPut(event)),
     ];
-    if (ending && ticket.kind === 'matchmaking') {
-      for (const player of ticket.players) {
-        items.push({
-          Delete: {
-            TableName: this.tableName,
-            Key: keys.playerLock('MATCHMAKING', ticket.configurationName, player.playerId),
-            // Only our own lock; a missing lock (already released) is fine.
-            ConditionExpression: 'attribute_not_exists(pk) OR ticketId = :ticketId',
-            ExpressionAttributeValues: { ':ticketId': ticket.ticketId },
-          },
-        });
-      }
-    }
     try {
       await this.client.send(
         new TransactWriteCommand({
@@ -356,17 +363,442 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
       );
     } catch (error) {
       if (cancellationReasons(error)?.[0]?.failed || error instanceof IdempotentParameterMismatchException) {
-        throw new SlotfillError(
-          'Conflict',
-          `Ticket '${ticket.ticketId}' changed while it was being updated.`,
-          {
-            staleTicket: ticket.ticketId,
-          },
-        );
+        throw staleTicket(ticket.ticketId);
       }
       throw error;
     }
     return next;
+  }
+
+  async replaceTickets(changes: TicketChange[], event?: MatchmakingEvent): Promise<void> {
+    if (changes.length === 0) return;
+    if (changes.length > MAX_BATCH_TICKETS)
+      throw new Error(`replaceTickets takes at most ${MAX_BATCH_TICKETS} tickets`);
+    const items = changes.flatMap((change) => this.ticketWrites(change));
+    if (event) items.push(this.outboxPut(event));
+    if (items.length > MAX_TRANSACTION_ITEMS)
+      throw new Error('replaceTickets: too many items for one transaction');
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: items,
+          ClientRequestToken: requestToken(
+            'replace',
+            ...changes.map((c) => `${c.before.ticketId}@${c.before.version}`),
+          ),
+        }),
+      );
+    } catch (error) {
+      if (cancellationReasons(error) || error instanceof IdempotentParameterMismatchException) {
+        throw new SlotfillError('Conflict', 'One or more tickets changed while they were being updated.', {
+          staleTickets: changes.map((c) => c.before.ticketId),
+        });
+      }
+      throw error;
+    }
+  }
+
+  async createBackfillTicket(ticket: TicketRecord, slot: SessionSlotTakeover): Promise<void> {
+    const { heldBy, replaced } = slot;
+    const slotKey = keys.sessionBackfill(ticket.gameSessionArn ?? '');
+    const items: TransactItem[] = [
+      {
+        ConditionCheck: {
+          TableName: this.tableName,
+          Key: keys.configuration(ticket.configurationName),
+          ConditionExpression: 'attribute_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: ticketItem(ticket),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        // The slot must still be as we read it: empty, or held by the ticket we are replacing.
+        Put: {
+          TableName: this.tableName,
+          Item: { ...slotKey, ticketId: ticket.ticketId, gameSessionArn: ticket.gameSessionArn },
+          ConditionExpression: heldBy === undefined ? 'attribute_not_exists(pk)' : 'ticketId = :heldBy',
+          ...(heldBy === undefined ? {} : { ExpressionAttributeValues: { ':heldBy': heldBy } }),
+        },
+      },
+    ];
+    if (replaced) {
+      // Only the ticket itself: the slot is taken over above, not released.
+      items.push(this.ticketPut(replaced.change), this.outboxPut(replaced.event));
+    }
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: items,
+          ClientRequestToken: requestToken('create-backfill', ticket.ticketId, ticket.startTime),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof IdempotentParameterMismatchException) throw ticketIdInUse(ticket.ticketId);
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      if (reasons[0]?.failed)
+        throw notFound(`Matchmaking configuration '${ticket.configurationName}' was not found.`);
+      if (reasons[1]?.failed) throw ticketIdInUse(ticket.ticketId);
+      if (reasons[2]?.failed || reasons[3]?.failed) {
+        throw new SlotfillError('Conflict', "The game session's backfill changed concurrently.", {
+          raced: true,
+        });
+      }
+      throw error;
+    }
+  }
+
+  async getSessionBackfill(gameSessionArn: string): Promise<string | undefined> {
+    const result = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.sessionBackfill(gameSessionArn),
+        ConsistentRead: true,
+      }),
+    );
+    return result.Item ? String(result.Item.ticketId) : undefined;
+  }
+
+  async readPool(configurationName: string, statuses: readonly TicketStatus[]): Promise<TicketRecord[]> {
+    const tickets: TicketRecord[] = [];
+    for (const status of statuses) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: 'pool',
+            KeyConditionExpression: 'poolPk = :poolPk',
+            ExpressionAttributeValues: { ':poolPk': poolKeys.partition(configurationName, status) },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of (page.Items as Item[] | undefined) ?? [])
+          tickets.push(stripKeys(item) as unknown as TicketRecord);
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    }
+    return tickets.sort((a, b) => a.startTime - b.startTime || a.ticketId.localeCompare(b.ticketId));
+  }
+
+  async commitMatch(commit: MatchCommit): Promise<void> {
+    const items: TransactItem[] = [
+      this.matchPut(commit.match, 'COMMITTED'),
+      ...commit.tickets.flatMap((change) => this.ticketWrites(change)),
+      ...commit.events.map((event) => this.outboxPut(event)),
+    ];
+    if (items.length <= MAX_TRANSACTION_ITEMS) {
+      try {
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: items,
+            ClientRequestToken: requestToken('match', commit.match.matchId),
+          }),
+        );
+      } catch (error) {
+        if (cancellationReasons(error) || error instanceof IdempotentParameterMismatchException) {
+          throw new SlotfillError('Conflict', `Match ${commit.match.matchId} lost a race for its tickets.`, {
+            staleMatch: commit.match.matchId,
+          });
+        }
+        throw error;
+      }
+      return;
+    }
+    await this.commitLargeMatch(commit);
+  }
+
+  /**
+   * A match too big for one transaction commits in steps around a match item that moves from
+   * RESERVING to COMMITTED exactly once: write the match (RESERVING, with every ticket's final
+   * state), reserve each ticket (PLACING, conditioned on its version, in chunks), flip the match
+   * to COMMITTED together with its events (the commit point), then move the tickets to their
+   * final states. Recovery (a later pass) may flip a stale RESERVING match to ABANDONED instead
+   * and release its tickets; the conditional flip guarantees only one of the two ever happens.
+   */
+  private async commitLargeMatch(commit: MatchCommit): Promise<void> {
+    const matchId = commit.match.matchId;
+    const reserved: TicketChange[] = commit.tickets.map((change) => ({
+      before: change.before,
+      after: { ...change.before, status: 'PLACING', matchId, version: change.before.version + 1 },
+    }));
+    const finals = commit.tickets.map((change) => ({ ...change.after, version: change.before.version + 2 }));
+    await this.client.send(
+      new TransactWriteCommand({ TransactItems: [this.matchPut(commit.match, 'RESERVING', finals)] }),
+    );
+    const lost = () =>
+      new SlotfillError('Conflict', `Match ${matchId} lost a race for its tickets.`, { staleMatch: matchId });
+    const done: TicketChange[] = [];
+    for (const part of chunk(reserved, MAX_TRANSACTION_ITEMS)) {
+      try {
+        await this.client.send(
+          new TransactWriteCommand({ TransactItems: part.map((c) => this.ticketPut(c)) }),
+        );
+        done.push(...part);
+      } catch (error) {
+        await this.abandonMatch(matchId);
+        await this.releasePlacing(done.map((c) => c.after));
+        if (cancellationReasons(error)) throw lost();
+        throw error;
+      }
+    }
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.match(matchId),
+                UpdateExpression: 'SET #state = :committed',
+                ConditionExpression: '#state = :reserving',
+                ExpressionAttributeNames: { '#state': 'state' },
+                ExpressionAttributeValues: { ':committed': 'COMMITTED', ':reserving': 'RESERVING' },
+              },
+            },
+            ...commit.events.map((event) => this.outboxPut(event)),
+          ],
+          ClientRequestToken: requestToken('commit-match', matchId),
+        }),
+      );
+    } catch (error) {
+      if (cancellationReasons(error)) {
+        // Recovery abandoned the match first; its tickets are (being) released.
+        await this.releasePlacing(done.map((c) => c.after));
+        throw lost();
+      }
+      throw error;
+    }
+    await this.finishPlacing(
+      reserved.map((change) => change.after),
+      finals,
+    );
+  }
+
+  /** Flips a RESERVING match to ABANDONED; false when it was already committed (or abandoned). */
+  async abandonMatch(matchId: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.match(matchId),
+          UpdateExpression: 'SET #state = :abandoned',
+          ConditionExpression: '#state = :reserving',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':abandoned': 'ABANDONED', ':reserving': 'RESERVING' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Puts reserved tickets back in the pool (SEARCHING), each conditioned on its reserved version. */
+  async releasePlacing(reservedTickets: TicketRecord[]): Promise<void> {
+    for (const part of chunk(reservedTickets, MAX_TRANSACTION_ITEMS)) {
+      for (const ticket of part) {
+        const after: TicketRecord = {
+          ...ticket,
+          status: 'SEARCHING',
+          matchId: undefined,
+          version: ticket.version + 1,
+        };
+        // One by one: a ticket someone else already moved must not block the others.
+        await this.client
+          .send(new TransactWriteCommand({ TransactItems: [this.ticketPut({ before: ticket, after })] }))
+          .catch((error: unknown) => {
+            if (!cancellationReasons(error)) throw error;
+          });
+      }
+    }
+  }
+
+  /** Moves reserved tickets to the final states the committed match recorded. */
+  async finishPlacing(reservedTickets: TicketRecord[], finals: TicketRecord[]): Promise<void> {
+    const finalById = new Map(finals.map((ticket) => [ticket.ticketId, ticket]));
+    const changes = reservedTickets.flatMap((before) => {
+      const after = finalById.get(before.ticketId);
+      return after ? [{ before, after }] : [];
+    });
+    // Each ticket (with its lock releases) goes alone or in small groups to stay under 100 items.
+    let batch: TransactItem[] = [];
+    const flush = async () => {
+      if (batch.length === 0) return;
+      await this.client.send(new TransactWriteCommand({ TransactItems: batch })).catch((error: unknown) => {
+        // A ticket already finished by another pass is fine; anything else is retried next pass.
+        if (!cancellationReasons(error)) throw error;
+      });
+      batch = [];
+    };
+    for (const change of changes) {
+      const writes = this.ticketWrites(change);
+      if (batch.length + writes.length > MAX_TRANSACTION_ITEMS) await flush();
+      batch.push(...writes);
+    }
+    await flush();
+  }
+
+  async getMatch(matchId: string): Promise<StoredMatch | undefined> {
+    const result = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.match(matchId), ConsistentRead: true }),
+    );
+    return result.Item ? (stripKeys(result.Item) as unknown as StoredMatch) : undefined;
+  }
+
+  async readOutbox(configurationName: string, limit: number): Promise<MatchmakingEvent[]> {
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.outboxPartition(configurationName) },
+        Limit: limit,
+        ConsistentRead: true,
+      }),
+    );
+    return ((page.Items as Item[] | undefined) ?? []).map((item) => item.event as MatchmakingEvent);
+  }
+
+  async deleteOutbox(events: MatchmakingEvent[]): Promise<void> {
+    for (const part of chunk(events, 25)) {
+      let pending: Array<Record<string, unknown>> = part.map((event) => ({
+        DeleteRequest: {
+          Key: keys.outbox(event.configurationName, event.time, lifecycleStage[event.type], event.eventId),
+        },
+      }));
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        const result = await this.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+        );
+        pending =
+          (result.UnprocessedItems?.[this.tableName] as Array<Record<string, unknown>> | undefined) ?? [];
+        if (pending.length > 0) await backoff(attempt);
+      }
+    }
+  }
+
+  async acquireLease(
+    configurationName: string,
+    owner: string,
+    nowMs: number,
+    durationMs: number,
+  ): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.lease(configurationName), owner, leaseUntil: nowMs + durationMs },
+          ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now OR #owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':now': nowMs, ':owner': owner },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async listAllConfigurationNames(): Promise<string[]> {
+    const names: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.configurationPartition },
+          ProjectionExpression: 'sk',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of (page.Items as Item[] | undefined) ?? []) names.push(String(item.sk));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return names;
+  }
+
+  /** The ticket's new state, conditioned on the version it was read at. */
+  private ticketPut(change: TicketChange): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: ticketItem(change.after),
+        ConditionExpression: 'version = :expectedVersion',
+        ExpressionAttributeValues: { ':expectedVersion': change.before.version },
+      },
+    };
+  }
+
+  /** The ticket write plus, when the ticket ends, the release of what it held. */
+  private ticketWrites(change: TicketChange): TransactItem[] {
+    const items = [this.ticketPut(change)];
+    const ending = isActiveStatus(change.before.status) && !isActiveStatus(change.after.status);
+    if (!ending) return items;
+    const ownedBy = { ':ticketId': change.before.ticketId };
+    if (change.before.kind === 'matchmaking') {
+      for (const player of change.before.players) {
+        items.push({
+          Delete: {
+            TableName: this.tableName,
+            Key: keys.playerLock('MATCHMAKING', change.before.configurationName, player.playerId),
+            // Only our own lock; a missing lock (already released) is fine.
+            ConditionExpression: 'attribute_not_exists(pk) OR ticketId = :ticketId',
+            ExpressionAttributeValues: ownedBy,
+          },
+        });
+      }
+    } else if (change.before.gameSessionArn) {
+      items.push({
+        Delete: {
+          TableName: this.tableName,
+          Key: keys.sessionBackfill(change.before.gameSessionArn),
+          ConditionExpression: 'attribute_not_exists(pk) OR ticketId = :ticketId',
+          ExpressionAttributeValues: ownedBy,
+        },
+      });
+    }
+    return items;
+  }
+
+  private outboxPut(event: MatchmakingEvent): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...keys.outbox(event.configurationName, event.time, lifecycleStage[event.type], event.eventId),
+          event,
+          expiresAt: Math.ceil(event.time / 1000) + OUTBOX_RETENTION_SECONDS,
+        },
+      },
+    };
+  }
+
+  private matchPut(
+    match: MatchRecord,
+    state: StoredMatch['state'],
+    finalTickets?: TicketRecord[],
+  ): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...keys.match(match.matchId),
+          ...match,
+          state,
+          ...(finalTickets ? { finalTickets } : {}),
+          expiresAt: Math.ceil(match.createdAt / 1000) + FINISHED_TICKET_RETENTION_SECONDS,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
   }
 
   async hasActiveTickets(configurationName: string): Promise<boolean> {
@@ -461,6 +893,30 @@ function stripKeys(item: Item): Item {
   const copy: Item = { ...item };
   for (const attribute of KEY_ATTRIBUTES) delete copy[attribute];
   return copy;
+}
+
+/** Where each event falls in a ticket's life, to order events written in the same millisecond. */
+const lifecycleStage: Record<MatchmakingEventType, number> = {
+  MatchmakingSearching: 1,
+  PotentialMatchCreated: 2,
+  AcceptMatch: 3,
+  AcceptMatchCompleted: 4,
+  MatchmakingSucceeded: 5,
+  MatchmakingTimedOut: 5,
+  MatchmakingCancelled: 5,
+  MatchmakingFailed: 5,
+};
+
+function staleTicket(ticketId: string): SlotfillError {
+  return new SlotfillError('Conflict', `Ticket '${ticketId}' changed while it was being updated.`, {
+    staleTicket: ticketId,
+  });
+}
+
+function chunk<T>(values: readonly T[], size: number): T[][] {
+  const parts: T[][] = [];
+  for (let start = 0; start < values.length; start += size) parts.push(values.slice(start, start + size));
+  return parts;
 }
 
 function ticketIdInUse(ticketId: string): SlotfillError {

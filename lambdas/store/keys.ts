@@ -10,6 +10,9 @@ import type { TicketStatus } from '../engine/model';
  *   PLAYER#<playerId>           LOCK#MATCHMAKING#<config>   one active matchmaking ticket per player per configuration
  *   PLAYER#<playerId>           LOCK#BACKFILL#<config>      backfill membership, a namespace apart
  *   SESSION#<gameSessionArn>    BACKFILL                    one active backfill ticket per game session
+ *   MATCH#<matchId>             MATCH                       a committed match (teams, tickets)
+ *   OUTBOX#<configuration>      <time>#<stage>#<eventId>    an event waiting to be published
+ *   LEASE                       <configuration>             which matchmaker invocation runs passes for it
  */
 export interface ItemKey {
   pk: string;
@@ -29,14 +32,25 @@ export const keys = {
     sk: `LOCK#${namespace}#${configurationName}`,
   }),
   sessionBackfill: (gameSessionArn: string): ItemKey => ({ pk: `SESSION#${gameSessionArn}`, sk: 'BACKFILL' }),
+  match: (matchId: string): ItemKey => ({ pk: `MATCH#${matchId}`, sk: 'MATCH' }),
+  outboxPartition: (configurationName: string): string => `OUTBOX#${configurationName}`,
+  /** `stage` orders events of one millisecond by lifecycle (searching before succeeded). */
+  outbox: (configurationName: string, time: number, stage: number, eventId: string): ItemKey => ({
+    pk: `OUTBOX#${configurationName}`,
+    sk: `${paddedTime(time)}#${stage}#${eventId}`,
+  }),
+  lease: (configurationName: string): ItemKey => ({ pk: 'LEASE', sk: configurationName }),
 };
 
 /** Wide enough for any epoch-millisecond time until the year 5138, so string order is time order. */
-const START_TIME_DIGITS = 14;
+const TIME_DIGITS = 14;
+
+function paddedTime(epochMs: number): string {
+  return String(Math.max(0, Math.floor(epochMs))).padStart(TIME_DIGITS, '0');
+}
 
 export const poolKeys = {
   partition: (configurationName: string, status: TicketStatus): string =>
     `POOL#${configurationName}#${status}`,
-  sort: (startTime: number, ticketId: string): string =>
-    `${String(Math.max(0, Math.floor(startTime))).padStart(START_TIME_DIGITS, '0')}#${ticketId}`,
+  sort: (startTime: number, ticketId: string): string => `${paddedTime(startTime)}#${ticketId}`,
 };

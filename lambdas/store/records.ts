@@ -67,3 +67,58 @@ export interface TicketRecord {
   /** Bumped on every state change; every transition is conditioned on it. */
   version: number;
 }
+
+export type MatchmakingEventType =
+  | 'MatchmakingSearching'
+  | 'PotentialMatchCreated'
+  | 'AcceptMatch'
+  | 'AcceptMatchCompleted'
+  | 'MatchmakingSucceeded'
+  | 'MatchmakingTimedOut'
+  | 'MatchmakingCancelled'
+  | 'MatchmakingFailed';
+
+export interface EventTicket {
+  ticketId: string;
+  startTime: number;
+  players: Array<{ playerId: string; team?: string; playerSessionId?: string; accepted?: boolean }>;
+}
+
+export interface MatchmakerDataTeam {
+  name: string;
+  players: Array<{ playerId: string; attributes: Player['attributes'] }>;
+}
+
+/**
+ * A status event in the engine's terms, written to the outbox in the same transaction as the
+ * state change it reports, and published after commit. The id is derived from what happened,
+ * so a retried write produces the same event and consumers can de-duplicate.
+ */
+export interface MatchmakingEvent {
+  eventId: string;
+  type: MatchmakingEventType;
+  configurationName: string;
+  time: number;
+  tickets: EventTicket[];
+  customEventData?: string;
+  matchId?: string;
+  gameSessionArn?: string;
+  estimatedWaitMillis?: number;
+  reason?: string;
+  message?: string;
+  acceptance?: 'Accepted' | 'Rejected' | 'TimedOut';
+  acceptanceTimeout?: number;
+  ruleEvaluationMetrics?: Array<{ ruleName: string; passedCount: number; failedCount: number }>;
+  /** For backfill successes: every team of the session, old and new players. */
+  matchmakerData?: { teams: MatchmakerDataTeam[]; backfillTicketId?: string };
+}
+
+export interface MatchRecord {
+  matchId: string;
+  configurationName: string;
+  createdAt: number;
+  ticketIds: string[];
+  teams: Array<{ name: string; players: Array<{ playerId: string; ticketId: string }> }>;
+  backfillTicketId?: string;
+  gameSessionArn?: string;
+}

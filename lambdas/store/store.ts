@@ -1,5 +1,11 @@
 import type { TicketStatus } from '../engine/model';
-import type { ConfigurationRecord, RuleSetRecord, TicketRecord } from './records';
+import type {
+  ConfigurationRecord,
+  MatchmakingEvent,
+  MatchRecord,
+  RuleSetRecord,
+  TicketRecord,
+} from './records';
 
 export interface Page<T> {
   items: T[];
@@ -24,6 +30,37 @@ export interface TicketTransition {
   endTime?: number;
 }
 
+export interface TicketChange {
+  before: TicketRecord;
+  after: TicketRecord;
+}
+
+/** What the session's backfill slot held when read, and what happens to that ticket. */
+export interface SessionSlotTakeover {
+  /** The ticket id the slot held when read; absent when the slot was empty. */
+  heldBy?: string;
+  /** The held ticket's cancellation, when it was still active. */
+  replaced?: { change: TicketChange; event: MatchmakingEvent };
+}
+
+/**
+ * A match as stored. Matches written in one transaction are COMMITTED at once; larger ones go
+ * RESERVING → COMMITTED (or ABANDONED by recovery) and keep every ticket's final state.
+ */
+export interface StoredMatch extends MatchRecord {
+  state: 'RESERVING' | 'COMMITTED' | 'ABANDONED';
+  finalTickets?: TicketRecord[];
+}
+
+export interface MatchCommit {
+  match: MatchRecord;
+  tickets: TicketChange[];
+  events: MatchmakingEvent[];
+}
+
+/** Ticket writes per replaceTickets call: DynamoDB's 100-item transaction, less one event. */
+export const MAX_BATCH_TICKETS = 99;
+
 /**
  * Everything slotfill keeps, behind one interface. The DynamoDB implementation owns every
  * key, condition and transaction; use cases only speak in records.
@@ -45,8 +82,48 @@ export interface MatchmakingStore {
   /** Writes a new ticket and its players' locks atomically, or nothing. */
   createTicket(ticket: TicketRecord): Promise<void>;
   getTickets(ticketIds: string[]): Promise<TicketRecord[]>;
-  /** Moves a ticket to a new status; releases its players' locks when the status is terminal. */
-  transitionTicket(ticket: TicketRecord, transition: TicketTransition): Promise<TicketRecord>;
+  /**
+   * Moves a ticket to a new status, with the events that report it, atomically; releases its
+   * players' locks (and a backfill's session slot) when the status is terminal.
+   */
+  transitionTicket(
+    ticket: TicketRecord,
+    transition: TicketTransition,
+    events?: MatchmakingEvent[],
+  ): Promise<TicketRecord>;
+  /**
+   * Replaces tickets with new states in one transaction (at most MAX_BATCH_TICKETS), each
+   * conditioned on the version it was read at, plus one event. All or nothing.
+   */
+  replaceTickets(changes: TicketChange[], event?: MatchmakingEvent): Promise<void>;
+
+  /**
+   * Creates a backfill ticket and makes it the game session's one active backfill; a
+   * previous active backfill of that session is cancelled in the same transaction.
+   */
+  createBackfillTicket(ticket: TicketRecord, slot: SessionSlotTakeover): Promise<void>;
+  /** The id of the session's active backfill ticket, if any. */
+  getSessionBackfill(gameSessionArn: string): Promise<string | undefined>;
+
+  /** Active tickets of a configuration in the given statuses, oldest first (eventually consistent). */
+  readPool(configurationName: string, statuses: readonly TicketStatus[]): Promise<TicketRecord[]>;
+  /** Writes a match and every ticket's new state, lock releases and events: all or nothing. */
+  commitMatch(commit: MatchCommit): Promise<void>;
+  getMatch(matchId: string): Promise<StoredMatch | undefined>;
+  /** Finishes a multi-step match commit: reserved (PLACING) tickets take their recorded final states. */
+  finishPlacing(reservedTickets: TicketRecord[], finals: TicketRecord[]): Promise<void>;
+  /** Flips a RESERVING match to ABANDONED; false when it was committed (or abandoned) already. */
+  abandonMatch(matchId: string): Promise<boolean>;
+  /** Puts reserved (PLACING) tickets back to SEARCHING, each conditioned on its version. */
+  releasePlacing(reservedTickets: TicketRecord[]): Promise<void>;
+
+  /** Events not yet published, oldest first. */
+  readOutbox(configurationName: string, limit: number): Promise<MatchmakingEvent[]>;
+  deleteOutbox(events: MatchmakingEvent[]): Promise<void>;
+
+  /** Takes or renews the matchmaker lease of a configuration; false when another owner holds it. */
+  acquireLease(configurationName: string, owner: string, nowMs: number, durationMs: number): Promise<boolean>;
+  listAllConfigurationNames(): Promise<string[]>;
   /** Whether any ticket of the configuration is still active. */
   hasActiveTickets(configurationName: string): Promise<boolean>;
 }

@@ -1,9 +1,10 @@
 import type { Player, TicketStatus } from '../engine/model';
 import { isActiveStatus } from '../engine/model';
 import { invalidRequest, notFound, SlotfillError } from '../shared/errors';
-import type { TicketRecord } from '../store/records';
+import type { MatchmakingEvent, TicketRecord } from '../store/records';
 import { getConfigurationOrFail } from './configurations';
 import type { UseCaseContext } from './context';
+import { ticketEndedEvent } from './events';
 
 export interface StartMatchmakingRequest {
   configurationName: string;
@@ -57,7 +58,19 @@ export async function stopTicket(context: UseCaseContext, ticketId: string): Pro
       );
     }
     try {
-      return await endTicket(context, ticket, 'CANCELLED', 'Cancelled by request (StopMatchmaking).');
+      const configuration = (await context.store.getConfiguration(ticket.configurationName)) ?? {
+        name: ticket.configurationName,
+      };
+      return await endTicket(context, ticket, 'CANCELLED', 'Cancelled by request.', (ended, time) => [
+        ticketEndedEvent(
+          configuration,
+          ended,
+          'MatchmakingCancelled',
+          time,
+          'CANCELLED',
+          'Cancelled by request.',
+        ),
+      ]);
     } catch (error) {
       const raced = error instanceof SlotfillError && error.kind === 'Conflict' && attempt < STOP_ATTEMPTS;
       if (!raced) throw error;
@@ -65,20 +78,38 @@ export async function stopTicket(context: UseCaseContext, ticketId: string): Pro
   }
 }
 
+/**
+ * Ends a ticket and writes the events describing its end in the same transaction; `events`
+ * sees the ticket as it will be stored.
+ */
 export async function endTicket(
   context: UseCaseContext,
   ticket: TicketRecord,
   status: TicketStatus,
   statusMessage: string,
+  events: (ended: TicketRecord, time: number) => MatchmakingEvent[] = () => [],
 ): Promise<TicketRecord> {
-  return context.store.transitionTicket(ticket, {
-    ticketId: ticket.ticketId,
-    expectedVersion: ticket.version,
+  const time = context.now();
+  const ended: TicketRecord = {
+    ...ticket,
     status,
     statusReason: status,
     statusMessage,
-    endTime: context.now(),
-  });
+    endTime: time,
+    version: ticket.version + 1,
+  };
+  return context.store.transitionTicket(
+    ticket,
+    {
+      ticketId: ticket.ticketId,
+      expectedVersion: ticket.version,
+      status,
+      statusReason: status,
+      statusMessage,
+      endTime: time,
+    },
+    events(ended, time),
+  );
 }
 
 function duplicatePlayerIds(players: Player[]): string[] {

@@ -1,8 +1,8 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import {
+  AcceptMatchCommand,
   DescribeMatchmakingConfigurationsCommand,
   GameLiftClient,
-  StartMatchBackfillCommand,
 } from '@aws-sdk/client-gamelift';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { LocalService } from '../../lambdas/local/service';
@@ -95,13 +95,7 @@ describe('local gateway', () => {
   it('says plainly when an operation of the API is not available yet', async () => {
     const client = gameLiftClient(service);
     await expect(
-      client.send(
-        new StartMatchBackfillCommand({
-          ConfigurationName: 'c',
-          GameSessionArn: 'arn:aws:gamelift:us-east-1::gamesession/fleet-1/gs-1',
-          Players: [{ PlayerId: 'p', Team: 'red' }],
-        }),
-      ),
+      client.send(new AcceptMatchCommand({ TicketId: 't', PlayerIds: ['p'], AcceptanceType: 'ACCEPT' })),
     ).rejects.toThrow(/not available/);
     client.destroy();
   });

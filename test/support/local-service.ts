@@ -19,6 +19,9 @@ export async function startTestService(): Promise<LocalService> {
     port: 0,
     dynamoDbEndpoint: endpoint,
     tableName: `slotfill-test-${randomUUID()}`,
+    // Tests drive matchmaker ticks themselves, so outcomes don't depend on timing.
+    matchmakerIntervalMs: 0,
+    printEvents: false,
   });
 }
 

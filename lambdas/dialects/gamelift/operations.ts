@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { invalidRequest } from '../../shared/errors';
+import { startBackfill } from '../../usecases/backfill';
 import * as configurations from '../../usecases/configurations';
 import type { UseCaseContext } from '../../usecases/context';
 import * as ruleSets from '../../usecases/rule-sets';
@@ -122,6 +123,21 @@ export const implementedOperations: {
   StartMatchmaking: async (context, input) => {
     const ticket = await tickets.startMatchmaking(context.useCases, {
       configurationName: nameFromNameOrArn(input.ConfigurationName),
+      ticketId: input.TicketId,
+      players: input.Players.map(toEnginePlayer),
+    });
+    return { MatchmakingTicket: renderTicket(context.arnScope, ticket) };
+  },
+
+  StartMatchBackfill: async (context, input) => {
+    if (!input.GameSessionArn) {
+      throw invalidRequest(
+        'GameSessionArn is required: name the game session whose open slots should be filled.',
+      );
+    }
+    const ticket = await startBackfill(context.useCases, {
+      configurationName: nameFromNameOrArn(input.ConfigurationName),
+      gameSessionArn: input.GameSessionArn,
       ticketId: input.TicketId,
       players: input.Players.map(toEnginePlayer),
     });

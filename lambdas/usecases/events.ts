@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import type {
+  ConfigurationRecord,
+  EventTicket,
+  MatchmakingEvent,
+  MatchmakingEventType,
+  TicketRecord,
+} from '../store/records';
+
+/**
+ * Derives the event id from what happened (type, subject, version), so that writing the same
+ * state change twice yields the same id and consumers can de-duplicate.
+ */
+export function eventId(type: MatchmakingEventType, ...subject: Array<string | number>): string {
+  const digest = createHash('sha256')
+    .update([type, ...subject].join('\u0000'))
+    .digest('hex');
+  return `${digest.slice(0, 8)}-${digest.slice(8, 12)}-${digest.slice(12, 16)}-${digest.slice(16, 20)}-${digest.slice(20, 32)}`;
+}
+
+export function eventTicket(ticket: TicketRecord): EventTicket {
+  return {
+    ticketId: ticket.ticketId,
+    startTime: ticket.startTime,
+    players: ticket.players.map((player) => ({
+      playerId: player.playerId,
+      ...(player.team ? { team: player.team } : {}),
+      ...(playerSessionOf(ticket, player.playerId)
+        ? { playerSessionId: playerSessionOf(ticket, player.playerId) }
+        : {}),
+    })),
+  };
+}
+
+function playerSessionOf(ticket: TicketRecord, playerId: string): string | undefined {
+  return ticket.connectionInfo?.matchedPlayerSessions.find((s) => s.playerId === playerId)?.playerSessionId;
+}
+
+/** The event reporting that a single ticket reached `ticket.status` (cancel, time-out, failure). */
+export function ticketEndedEvent(
+  configuration: Pick<ConfigurationRecord, 'name' | 'customEventData'>,
+  ticket: TicketRecord,
+  type: 'MatchmakingCancelled' | 'MatchmakingTimedOut' | 'MatchmakingFailed',
+  time: number,
+  reason: string,
+  message: string,
+): MatchmakingEvent {
+  return {
+    eventId: eventId(type, ticket.ticketId, ticket.version),
+    type,
+    configurationName: configuration.name,
+    time,
+    tickets: [eventTicket(ticket)],
+    ...(configuration.customEventData ? { customEventData: configuration.customEventData } : {}),
+    reason,
+    message,
+  };
+}

@@ -1,0 +1,269 @@
+import {
+  CreateMatchmakingConfigurationCommand,
+  CreateMatchmakingRuleSetCommand,
+  DescribeMatchmakingCommand,
+  type GameLiftClient,
+  InvalidRequestException,
+  type MatchmakingTicket,
+  StartMatchBackfillCommand,
+  StartMatchmakingCommand,
+  StopMatchmakingCommand,
+} from '@aws-sdk/client-gamelift';
+import type { LocalEventEnvelope } from '../../lambdas/local/local-event-sink';
+import type { LocalService } from '../../lambdas/local/service';
+import { gameLiftClient, startTestService, uniqueName } from '../support/local-service';
+
+const twoVersusTwo = JSON.stringify({
+  ruleLanguageVersion: '1.0',
+  playerAttributes: [{ name: 'skill', type: 'number', default: 10 }],
+  teams: [
+    { name: 'red', minPlayers: 2, maxPlayers: 2 },
+    { name: 'blue', minPlayers: 2, maxPlayers: 2 },
+  ],
+  rules: [
+    {
+      name: 'FairSkill',
+      type: 'distance',
+      measurements: ['avg(teams[*].players.attributes[skill])'],
+      referenceValue: 'avg(flatten(teams[*].players.attributes[skill]))',
+      maxDistance: 10,
+    },
+  ],
+});
+
+let service: LocalService;
+let client: GameLiftClient;
+const seen: LocalEventEnvelope[] = [];
+
+beforeAll(async () => {
+  service = await startTestService();
+  client = gameLiftClient(service);
+  service.events.watch((event) => seen.push(event));
+});
+afterAll(async () => {
+  client?.destroy();
+  await service?.stop();
+});
+
+async function configuration(options: { requestTimeoutSeconds?: number; customEventData?: string } = {}) {
+  const name = uniqueName('config');
+  const ruleSetName = uniqueName('rules');
+  await client.send(new CreateMatchmakingRuleSetCommand({ Name: ruleSetName, RuleSetBody: twoVersusTwo }));
+  await client.send(
+    new CreateMatchmakingConfigurationCommand({
+      Name: name,
+      RuleSetName: ruleSetName,
+      RequestTimeoutSeconds: options.requestTimeoutSeconds ?? 300,
+      AcceptanceRequired: false,
+      CustomEventData: options.customEventData,
+    }),
+  );
+  return name;
+}
+
+async function start(configurationName: string, skill = 10): Promise<MatchmakingTicket> {
+  const response = await client.send(
+    new StartMatchmakingCommand({
+      ConfigurationName: configurationName,
+      Players: [
+        {
+          PlayerId: uniqueName('p'),
+          PlayerAttributes: { skill: { N: skill } },
+          LatencyInMs: { 'us-east-1': 30 },
+        },
+      ],
+    }),
+  );
+  return response.MatchmakingTicket!;
+}
+
+async function describe_(ids: string[]): Promise<MatchmakingTicket[]> {
+  const response = await client.send(new DescribeMatchmakingCommand({ TicketIds: ids }));
+  return response.TicketList!;
+}
+
+const eventsFor = (ticketId: string) =>
+  seen.filter((e) =>
+    (e.detail as { tickets: Array<{ ticketId: string }> }).tickets.some((t) => t.ticketId === ticketId),
+  );
+const typesFor = (ticketId: string) => eventsFor(ticketId).map((e) => (e.detail as { type: string }).type);
+
+describe('the matchmaker through the official SDK', () => {
+  it('forms a 2v2 match: tickets go SEARCHING then COMPLETED with teams, and the events say so', async () => {
+    const name = await configuration({ customEventData: 'ranked-arena' });
+    const tickets = await Promise.all([start(name), start(name), start(name), start(name)]);
+    const ids = tickets.map((t) => t.TicketId!);
+    await service.runMatchmakerTick();
+    const done = await describe_(ids);
+    expect(done.map((t) => t.Status)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED']);
+    const teams = done.flatMap((t) => t.Players!.map((p) => p.Team));
+    expect(teams.filter((team) => team === 'red')).toHaveLength(2);
+    expect(teams.filter((team) => team === 'blue')).toHaveLength(2);
+    for (const id of ids) expect(typesFor(id)).toEqual(['MatchmakingSearching', 'MatchmakingSucceeded']);
+    const succeeded = eventsFor(ids[0]!).find(
+      (e) => (e.detail as { type: string }).type === 'MatchmakingSucceeded',
+    )!;
+    expect(succeeded['detail-type']).toBe('GameLift Matchmaking Event');
+    expect(succeeded.source).toBe('slotfill.matchmaking');
+    expect(succeeded.resources).toEqual([
+      `arn:aws:gamelift:us-east-1:000000000000:matchmakingconfiguration/${name}`,
+    ]);
+    expect(succeeded.detail).toMatchObject({
+      customEventData: 'ranked-arena',
+      matchId: expect.any(String),
+      ruleEvaluationMetrics: [{ ruleName: 'FairSkill', passedCount: 1, failedCount: 0 }],
+    });
+    // A second tick finds nothing left to do and publishes nothing new for these tickets.
+    await service.runMatchmakerTick();
+    for (const id of ids) expect(typesFor(id)).toHaveLength(2);
+  });
+
+  it('fills a running game that lost a red player: the new player joins red with the session connection info', async () => {
+    const name = await configuration();
+    const gameSessionArn = `arn:aws:gamelift:us-east-1::gamesession/fleet-1/${uniqueName('gs')}`;
+    const red = uniqueName('red');
+    const blueOne = uniqueName('blue');
+    const blueTwo = uniqueName('blue');
+    const backfill = await client.send(
+      new StartMatchBackfillCommand({
+        ConfigurationName: name,
+        GameSessionArn: gameSessionArn,
+        Players: [
+          {
+            PlayerId: red,
+            Team: 'red',
+            PlayerAttributes: { skill: { N: 10 } },
+            LatencyInMs: { 'us-east-1': 20 },
+          },
+          { PlayerId: blueOne, Team: 'blue', PlayerAttributes: { skill: { N: 10 } } },
+          { PlayerId: blueTwo, Team: 'blue', PlayerAttributes: { skill: { N: 10 } } },
+        ],
+      }),
+    );
+    expect(backfill.MatchmakingTicket?.Status).toBe('QUEUED');
+    const joiner = await start(name, 11);
+
+    await service.runMatchmakerTick();
+    await service.runMatchmakerTick();
+    const [backfillTicket, joinerTicket] = await describe_([
+      backfill.MatchmakingTicket!.TicketId!,
+      joiner.TicketId!,
+    ]);
+    expect(joinerTicket?.Status).toBe('COMPLETED');
+    expect(joinerTicket?.Players?.[0]?.Team).toBe('red');
+    expect(joinerTicket?.GameSessionConnectionInfo?.GameSessionArn).toBe(gameSessionArn);
+    expect(joinerTicket?.GameSessionConnectionInfo?.MatchedPlayerSessions).toEqual([
+      { PlayerId: joiner.Players![0]!.PlayerId, PlayerSessionId: expect.stringMatching(/^psess-/) },
+    ]);
+    expect(backfillTicket?.Status).toBe('COMPLETED');
+    expect(Object.fromEntries(backfillTicket!.Players!.map((p) => [p.PlayerId, p.Team]))).toEqual({
+      [red]: 'red',
+      [blueOne]: 'blue',
+      [blueTwo]: 'blue',
+    });
+
+    const succeeded = eventsFor(joiner.TicketId!).find(
+      (e) => (e.detail as { type: string }).type === 'MatchmakingSucceeded',
+    );
+    const data = (
+      succeeded?.detail as {
+        matchmakerData: { teams: Array<{ name: string; players: Array<{ playerId: string }> }> };
+      }
+    ).matchmakerData;
+    const roster = Object.fromEntries(
+      data.teams.map((t) => [t.name, t.players.map((p) => p.playerId).sort()]),
+    );
+    expect(roster).toEqual({
+      red: [red, joiner.Players![0]!.PlayerId!].sort(),
+      blue: [blueOne, blueTwo].sort(),
+    });
+  });
+
+  it('keeps one active backfill per game session: a new request cancels the old one', async () => {
+    const name = await configuration();
+    const gameSessionArn = `arn:aws:gamelift:us-east-1::gamesession/fleet-1/${uniqueName('gs')}`;
+    const request = () =>
+      client.send(
+        new StartMatchBackfillCommand({
+          ConfigurationName: name,
+          GameSessionArn: gameSessionArn,
+          Players: [{ PlayerId: uniqueName('p'), Team: 'red' }],
+        }),
+      );
+    const first = await request();
+    const second = await request();
+    const [old, current] = await describe_([
+      first.MatchmakingTicket!.TicketId!,
+      second.MatchmakingTicket!.TicketId!,
+    ]);
+    expect(old?.Status).toBe('CANCELLED');
+    expect(old?.StatusMessage).toMatch(/newer backfill/);
+    expect(current?.Status).toBe('QUEUED');
+    await service.runMatchmakerTick();
+    expect(typesFor(first.MatchmakingTicket!.TicketId!)).toEqual(['MatchmakingCancelled']);
+  });
+
+  it('never matches two backfill tickets with each other', async () => {
+    const name = await configuration();
+    const backfills = await Promise.all(
+      ['red', 'blue'].map((team) =>
+        client.send(
+          new StartMatchBackfillCommand({
+            ConfigurationName: name,
+            GameSessionArn: `arn:aws:gamelift:us-east-1::gamesession/fleet-1/${uniqueName('gs')}`,
+            Players: [
+              { PlayerId: uniqueName('p'), Team: team },
+              { PlayerId: uniqueName('p'), Team: team },
+            ],
+          }),
+        ),
+      ),
+    );
+    await service.runMatchmakerTick();
+    await service.runMatchmakerTick();
+    const tickets = await describe_(backfills.map((b) => b.MatchmakingTicket!.TicketId!));
+    expect(tickets.map((t) => t.Status)).toEqual(['SEARCHING', 'SEARCHING']);
+  });
+
+  it("refuses latency for a Region other than the game session's", async () => {
+    const name = await configuration();
+    const attempt = client.send(
+      new StartMatchBackfillCommand({
+        ConfigurationName: name,
+        GameSessionArn: `arn:aws:gamelift:us-east-1::gamesession/fleet-1/${uniqueName('gs')}`,
+        Players: [{ PlayerId: uniqueName('p'), Team: 'red', LatencyInMs: { 'eu-west-1': 30 } }],
+      }),
+    );
+    await expect(attempt).rejects.toBeInstanceOf(InvalidRequestException);
+    await expect(attempt).rejects.toThrow(/us-east-1/);
+  });
+
+  it('times tickets out after RequestTimeoutSeconds, with one MatchmakingTimedOut event', async () => {
+    const name = await configuration({ requestTimeoutSeconds: 1 });
+    const ticket = await start(name);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await service.runMatchmakerTick();
+    const [timedOut] = await describe_([ticket.TicketId!]);
+    expect(timedOut?.Status).toBe('TIMED_OUT');
+    expect(typesFor(ticket.TicketId!)).toEqual(['MatchmakingTimedOut']);
+    // The player's lock was released: a new ticket is accepted.
+    await client.send(
+      new StartMatchmakingCommand({
+        ConfigurationName: name,
+        Players: [{ PlayerId: ticket.Players![0]!.PlayerId! }],
+      }),
+    );
+  });
+
+  it('publishes MatchmakingCancelled for a stopped ticket, exactly once', async () => {
+    const name = await configuration();
+    const ticket = await start(name);
+    await service.runMatchmakerTick();
+    await client.send(new StopMatchmakingCommand({ TicketId: ticket.TicketId! }));
+    await service.runMatchmakerTick();
+    await service.runMatchmakerTick();
+    expect(typesFor(ticket.TicketId!)).toEqual(['MatchmakingSearching', 'MatchmakingCancelled']);
+    const ids = eventsFor(ticket.TicketId!).map((e) => e.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
