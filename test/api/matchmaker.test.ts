@@ -165,8 +165,9 @@ describe('the matchmaker through the official SDK', () => {
     const succeeded = eventsFor(joiner.TicketId!).find(
       (e) => (e.detail as { type: string }).type === 'MatchmakingSucceeded',
     );
+    expect(succeeded).toBeDefined();
     const data = (
-      succeeded?.detail as {
+      succeeded!.detail as {
         matchmakerData: { teams: Array<{ name: string; players: Array<{ playerId: string }> }> };
       }
     ).matchmakerData;

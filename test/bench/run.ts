@@ -10,7 +10,10 @@ const benches: Array<{ title: string; file: string }> = [
   { title: 'Rule evaluation (candidates per second)', file: 'rules.bench.ts' },
   { title: 'Matching pass (pure engine) against sorting the same pool', file: 'matching.bench.ts' },
   { title: 'Virtual-clock simulation: backfillPriority high vs normal', file: 'simulation.bench.ts' },
-  { title: 'StartMatchmaking through the whole handler path on DynamoDB Local', file: 'start-matchmaking.bench.ts' },
+  {
+    title: 'StartMatchmaking through the whole handler path on DynamoDB Local',
+    file: 'start-matchmaking.bench.ts',
+  },
 ];
 
 const only = process.argv.slice(2);

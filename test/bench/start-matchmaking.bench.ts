@@ -18,7 +18,6 @@ import { localServiceOptionsFromEnv, startLocalService } from '../../lambdas/loc
 import { createDocumentClient, createDynamoClient } from '../../lambdas/shared/clients';
 import { keys, poolKeys } from '../../lambdas/store/keys';
 
-
 const REQUESTS = Number(process.env.BENCH_START_REQUESTS ?? 2000);
 const CONCURRENCY = 16;
 const PLAYERS_PER_TICKET = 2;
@@ -51,13 +50,22 @@ export async function runStartMatchmakingBenchmark(): Promise<ThroughputRow[]> {
     tableName: `bench-${randomUUID()}`,
   });
   const tableName = service.options.tableName;
-  const sdk = new GameLiftClient({ endpoint: service.url, region: 'us-east-1', credentials: service.options.credentials });
-  const documents = createDocumentClient(createDynamoClient({ dynamoDbEndpoint: dynamo.endpoint, region: 'us-east-1' }));
+  const sdk = new GameLiftClient({
+    endpoint: service.url,
+    region: 'us-east-1',
+    credentials: service.options.credentials,
+  });
+  const documents = createDocumentClient(
+    createDynamoClient({ dynamoDbEndpoint: dynamo.endpoint, region: 'us-east-1' }),
+  );
   try {
     await sdk.send(
       new CreateMatchmakingRuleSetCommand({
         Name: 'bench',
-        RuleSetBody: JSON.stringify({ ruleLanguageVersion: '1.0', teams: [{ name: 'all', minPlayers: 2, maxPlayers: 10 }] }),
+        RuleSetBody: JSON.stringify({
+          ruleLanguageVersion: '1.0',
+          teams: [{ name: 'all', minPlayers: 2, maxPlayers: 10 }],
+        }),
       }),
     );
     await sdk.send(
@@ -125,7 +133,12 @@ export async function runStartMatchmakingBenchmark(): Promise<ThroughputRow[]> {
     const baseline = await measure(REQUESTS, (i) => bareWrite(1_000_000 + i));
     const full = await measure(REQUESTS, (i) => throughSdk(2_000_000 + i));
     return [
-      { name: 'bare DynamoDB TransactWriteItems (baseline)', requests: REQUESTS, opsPerSecond: baseline, ratioToBaseline: 1 },
+      {
+        name: 'bare DynamoDB TransactWriteItems (baseline)',
+        requests: REQUESTS,
+        opsPerSecond: baseline,
+        ratioToBaseline: 1,
+      },
       {
         name: 'StartMatchmaking via SDK → gateway → handler → store',
         requests: REQUESTS,
@@ -145,7 +158,10 @@ export function throughputTable(rows: ThroughputRow[]): string {
   return [
     '| path | requests | ops/s | ratio to baseline |',
     '| --- | ---: | ---: | ---: |',
-    ...rows.map((r) => `| ${r.name} | ${r.requests} | ${Math.round(r.opsPerSecond)} | ${r.ratioToBaseline.toFixed(2)} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${r.requests} | ${Math.round(r.opsPerSecond)} | ${r.ratioToBaseline.toFixed(2)} |`,
+    ),
   ].join('\n');
 }
 
@@ -158,5 +174,3 @@ if (require.main === module) {
     },
   );
 }
-
-
