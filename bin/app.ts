@@ -8,6 +8,10 @@ import { SlotfillStack } from '../lib/slotfill-stack';
  * `-c account=<id> -c region=<region>` pins it (only needed for lookups, which it has none of).
  *   -c stackName=Slotfill-dev  a second copy in the same account
  *   -c allowDestroy=true       dev stacks: `cdk destroy` deletes the table and logs
+ *   -c eventBusName=slotfill-dev          the matchmaking event bus (default "slotfill")
+ *   -c eventSource=mygame.matchmaking     the events' `source` (default "slotfill.matchmaking")
+ *   -c eventDebugLogging=true             copy every matchmaking event to a log group
+ *   -c matchmakerIntervalMs=500           interval between matchmaking passes, 100..2000 (default 1000)
  */
 const app = new App();
 
@@ -16,14 +20,33 @@ function contextString(key: string): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** `-c key=true` arrives as the string "true"; a JSON context value as a boolean. */
+function contextFlag(key: string): boolean {
+  return String(app.node.tryGetContext(key)) === 'true';
+}
+
+/** A number from `-c key=123` (a string) or from cdk.json (a number); rejects anything else. */
+function contextNumber(key: string): number | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === '') return undefined;
+  const parsed = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
+  if (!Number.isFinite(parsed))
+    throw new Error(`Context ${key} must be a number; got ${JSON.stringify(value)}`);
+  return parsed;
+}
+
 const account = contextString('account');
 const region = contextString('region');
 
 new SlotfillStack(app, contextString('stackName') ?? 'Slotfill', {
   env: account || region ? { account, region } : undefined,
   description: 'slotfill: serverless matchmaking with backfill (GameLift FlexMatch and PlayFab dialects)',
-  // `-c allowDestroy=true` arrives as the string "true"; a JSON context value as a boolean.
-  allowDestroy: String(app.node.tryGetContext('allowDestroy')) === 'true',
+  allowDestroy: contextFlag('allowDestroy'),
+  // Range and format checks live in the constructs, so tests and other apps get them too.
+  eventBusName: contextString('eventBusName'),
+  eventSource: contextString('eventSource'),
+  eventDebugLogging: contextFlag('eventDebugLogging'),
+  matchmakerIntervalMs: contextNumber('matchmakerIntervalMs'),
 });
 
 // cdk-nag 3 runs as a CDK validation plugin: any unacknowledged finding fails the synth, and

@@ -4,7 +4,9 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { Route } from '../lambdas/routes';
 import { DataTable } from './constructs/data-table';
+import { SlotfillEventBus } from './constructs/event-bus';
 import { SlotfillHttpApi } from './constructs/http-api';
+import { ScheduledMatchmaker } from './constructs/matchmaker';
 
 export interface SlotfillStackProps extends StackProps {
   /**
@@ -19,17 +21,32 @@ export interface SlotfillStackProps extends StackProps {
   readonly throttle?: ThrottleSettings;
   /** @default one month */
   readonly logRetention?: RetentionDays;
+  /** Name of the matchmaking event bus. @default DEFAULT_EVENT_BUS_NAME of event-bus.ts ("slotfill") */
+  readonly eventBusName?: string;
+  /**
+   * `source` of the matchmaking events; must not start with `aws.`.
+   * @default DEFAULT_EVENT_SOURCE of event-bus.ts ("slotfill.matchmaking")
+   */
+  readonly eventSource?: string;
+  /** Copy every matchmaking event to a log group (debugging). @default false */
+  readonly eventDebugLogging?: boolean;
+  /**
+   * Interval between matchmaking passes within one invocation, 100 to 2000 ms.
+   * @default DEFAULT_MATCHMAKER_INTERVAL_MS of matchmaker.ts (1000)
+   */
+  readonly matchmakerIntervalMs?: number;
 }
 
 /**
  * slotfill in one stack, one construct per concern: the data table, the HTTP API with its
- * functions. The scheduled matchmaker (EventBridge schedule + its function, built with
- * ServiceFunction and `useTable`) and the event bus for matchmaking events get their own
- * constructs here when they are written.
+ * functions, the event bus for matchmaking events, and the scheduled matchmaker that forms
+ * matches from the table and publishes to that bus.
  */
 export class SlotfillStack extends Stack {
   readonly data: DataTable;
   readonly httpApi: SlotfillHttpApi;
+  readonly events: SlotfillEventBus;
+  readonly matchmaker: ScheduledMatchmaker;
 
   constructor(scope: Construct, id: string, props: SlotfillStackProps = {}) {
     super(scope, id, props);
@@ -37,12 +54,29 @@ export class SlotfillStack extends Stack {
 
     this.data = new DataTable(this, 'Data', { allowDestroy });
 
+    const logRemovalPolicy = allowDestroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+
     this.httpApi = new SlotfillHttpApi(this, 'Http', {
       table: this.data.table,
       routes: props.routes,
       throttle: props.throttle,
       logRetention: props.logRetention,
-      logRemovalPolicy: allowDestroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      logRemovalPolicy,
+    });
+
+    this.events = new SlotfillEventBus(this, 'Events', {
+      eventBusName: props.eventBusName,
+      eventSource: props.eventSource,
+      debugLogging: props.eventDebugLogging,
+    });
+
+    this.matchmaker = new ScheduledMatchmaker(this, 'Matchmaker', {
+      table: this.data.table,
+      bus: this.events.bus,
+      eventSource: this.events.eventSource,
+      intervalMs: props.matchmakerIntervalMs,
+      logRetention: props.logRetention,
+      logRemovalPolicy,
     });
 
     new CfnOutput(this, 'ApiUrl', {
@@ -55,5 +89,17 @@ export class SlotfillStack extends Stack {
       value: this.httpApi.api.apiId,
     });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
+    new CfnOutput(this, 'EventBusName', {
+      description: "The matchmaking events' bus: consumers' rules go on it (see lib/README-deploy.md)",
+      value: this.events.bus.eventBusName,
+    });
+    new CfnOutput(this, 'EventBusArn', {
+      description: 'For consumers in other accounts and for replays from its archive',
+      value: this.events.bus.eventBusArn,
+    });
+    new CfnOutput(this, 'MatchmakerFunctionName', {
+      description: 'The scheduled matchmaker function: its metrics, logs and the errors alarm refer to it',
+      value: this.matchmaker.functionName,
+    });
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -59,7 +60,8 @@ export function localServiceOptionsFromEnv(env: NodeJS.ProcessEnv = process.env)
     port,
     host: env.HOST || '127.0.0.1',
     dynamoDbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
-    dataDir: env.SLOTFILL_DATA_DIR || undefined,
+    // DynamoDB Local runs from inside node_modules, so the folder must be absolute and exist.
+    dataDir: env.SLOTFILL_DATA_DIR ? resolve(env.SLOTFILL_DATA_DIR) : undefined,
     tableName: env.TABLE_NAME || DEFAULT_TABLE_NAME,
     region: env.SLOTFILL_REGION || DEFAULT_REGION,
     accountId: env.SLOTFILL_ACCOUNT_ID || DEFAULT_ACCOUNT_ID,
@@ -79,6 +81,7 @@ export function localServiceOptionsFromEnv(env: NodeJS.ProcessEnv = process.env)
  * given), the table, and every function of the route table behind the local gateway.
  */
 export async function startLocalService(options: LocalServiceOptions): Promise<LocalService> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const dynamo: RunningDynamoDbLocal | undefined = options.dynamoDbEndpoint
     ? undefined
     : await startDynamoDbLocal({ dataPath: options.dataDir });

@@ -1,90 +1,20 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { gameLiftFunction, type Route, routeFunctions, routes } from '../../lambdas/routes';
 import { tableDefinition } from '../../lambdas/store/table-definition';
 import { DEFAULT_THROTTLE } from '../../lib/constructs/http-api';
-import { projectRoot } from '../../lib/project-root';
-import { SlotfillStack, type SlotfillStackProps } from '../../lib/slotfill-stack';
+import { matchmakerFunctionSpec } from '../../lib/constructs/matchmaker';
+import {
+  acknowledgments,
+  asArray,
+  type Resource,
+  referencedId,
+  resourcesOf,
+  type Synthesized,
+  synthesize,
+} from './synthesize';
 
-/** The feature flags of cdk.json, so the tests see the template `cdk synth` produces. */
-const cdkJsonContext = (
-  JSON.parse(readFileSync(join(projectRoot, 'cdk.json'), 'utf8')) as { context: object }
-).context;
-
-interface Synthesized {
-  stack: SlotfillStack;
-  template: Template;
-  /** Unacknowledged cdk-nag findings of any severity, as `rule (severity) at path`. */
-  nagFindings: string[];
-  /** Error annotations CDK itself attached while synthesizing. */
-  cdkErrors: string[];
-}
-
-/**
- * Synthesizes with cdk-nag registered the way bin/app.ts registers it. `bundle: false` skips
- * esbuild (CDK's bundling-stacks context), for variants whose Lambda code is not under test.
- *
- * cdk-nag 3 is a CDK validation plugin: it no longer writes Annotations (so
- * `Annotations.findError('AwsSolutions-*')` would find nothing whatever the stack holds).
- * Its findings come from `validateScope`, which honours the same acknowledgments as synth.
- */
-function synthesize(props: SlotfillStackProps = {}, bundle = true): Synthesized {
-  const context: Record<string, unknown> = { ...cdkJsonContext };
-  if (!bundle) context['aws:cdk:bundling-stacks'] = [];
-  const app = new App({ context });
-  const stack = new SlotfillStack(app, 'Slotfill', props);
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  const template = Template.fromStack(stack);
-  const nagFindings = new AwsSolutionsChecks()
-    .validateScope(stack)
-    .violations.map(
-      (violation) =>
-        `${violation.ruleName} (${violation.severity}) at ${violation.violatingResources.map((r) => r.constructPath).join(', ')}`,
-    );
-  const cdkErrors = Annotations.fromStack(stack)
-    .findError('*', Match.anyValue())
-    .map((message) => `${message.id}: ${String(message.entry.data)}`);
-  return { stack, template, nagFindings, cdkErrors };
-}
-
-/** Every cdk-nag acknowledgment in the stack: construct path, rule id, reason. */
-function acknowledgments(stack: SlotfillStack): { path: string; id: string; reason: string }[] {
-  return stack.node.findAll().flatMap((construct) =>
-    construct.node.metadata
-      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((entry) =>
-        Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
-          path: construct.node.path,
-          id: id.replace(/^annotation::/i, ''),
-          reason,
-        })),
-      ),
-  );
-}
-
-type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
-
-function resourcesOf(template: Template, type: string): [string, Resource][] {
-  return Object.entries(template.findResources(type) as Record<string, Resource>);
-}
-
-/** Logical id of the resource a `{Ref}` or `{Fn::GetAtt}` points at. */
-function referencedId(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const ref = (value as { Ref?: unknown }).Ref;
-  if (typeof ref === 'string') return ref;
-  const getAtt = (value as { 'Fn::GetAtt'?: unknown })['Fn::GetAtt'];
-  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
-  return undefined;
-}
-
-function asArray<T>(value: T | T[] | undefined): T[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
-}
+/** Every function the stack deploys: one per route-table function, plus the matchmaker. */
+const deployedFunctions = (table?: readonly Route[]) => [...routeFunctions(table), matchmakerFunctionSpec];
 
 describe('SlotfillStack (real route table, bundled with esbuild)', () => {
   let synthesized: Synthesized;
@@ -140,9 +70,9 @@ describe('SlotfillStack (real route table, bundled with esbuild)', () => {
   });
 
   describe('functions', () => {
-    it('deploys exactly one Lambda per routeFunctions() entry, configured from its spec', () => {
+    it('deploys exactly one Lambda per routeFunctions() entry and the matchmaker, configured from its spec', () => {
       const functions = resourcesOf(template, 'AWS::Lambda::Function');
-      const specs = routeFunctions();
+      const specs = deployedFunctions();
       expect(functions).toHaveLength(specs.length);
       for (const spec of specs) {
         const match = functions.filter(([, fn]) => fn.Properties.Description === spec.description);
@@ -188,7 +118,7 @@ describe('SlotfillStack (real route table, bundled with esbuild)', () => {
         expect(logGroups[groupId!]?.DeletionPolicy).toBe('Retain');
         used.add(groupId!);
       }
-      expect(used.size).toBe(routeFunctions().length);
+      expect(used.size).toBe(deployedFunctions().length);
     });
   });
 
@@ -285,12 +215,13 @@ describe('SlotfillStack (real route table, bundled with esbuild)', () => {
   it('acknowledges only the two IAM5 findings, on each function role, with reasons', () => {
     const [tableId] = resourcesOf(template, 'AWS::DynamoDB::Table')[0]!;
     const acks = acknowledgments(synthesized.stack);
-    const expected = routeFunctions().flatMap((spec) => [
-      { path: `Slotfill/Http/${spec.name}/Role`, id: 'AwsSolutions-IAM5[Resource::*]' },
-      {
-        path: `Slotfill/Http/${spec.name}/Role`,
-        id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
-      },
+    const rolePaths = [
+      ...routeFunctions().map((spec) => `Slotfill/Http/${spec.name}/Role`),
+      `Slotfill/Matchmaker/${matchmakerFunctionSpec.name}/Role`,
+    ];
+    const expected = rolePaths.flatMap((path) => [
+      { path, id: 'AwsSolutions-IAM5[Resource::*]' },
+      { path, id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]` },
     ]);
     expect(acks.map(({ path, id }) => ({ path, id }))).toEqual(expect.arrayContaining(expected));
     expect(acks).toHaveLength(expected.length);
@@ -319,7 +250,7 @@ describe('SlotfillStack variants (bundling skipped)', () => {
       RouteKey: 'POST /Match/{operation}',
       AuthorizationType: 'AWS_IAM',
     });
-    template.resourceCountIs('AWS::Lambda::Function', routeFunctions(extended).length);
+    template.resourceCountIs('AWS::Lambda::Function', deployedFunctions(extended).length);
     template.hasResourceProperties('AWS::Lambda::Function', { Description: playFabFunction.description });
     // The new function's role gets the same narrow acknowledgments, so nag stays clean.
     expect(nagFindings).toEqual([]);

@@ -1,0 +1,142 @@
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { type IEventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { validateEventSource } from './event-bus';
+import { type FunctionSpec, ServiceFunction } from './service-function';
+
+/**
+ * The matchmaker function. Timeout 60 s: one invocation per minute runs matchmaking passes
+ * back to back for the whole minute; 1024 MB because Lambda allots CPU in proportion to
+ * memory and a pass is CPU-bound (rule evaluation over the whole pool).
+ */
+export const matchmakerFunctionSpec: FunctionSpec = {
+  name: 'Matchmaker',
+  entry: 'lambdas/handlers/matchmaker.ts',
+  exportName: 'handler',
+  description: 'Scheduled matchmaker: forms matches and backfills from the ticket pool, publishes events',
+  memorySize: 1024,
+  timeoutSeconds: 60,
+};
+
+/** The default interval, in milliseconds, between matchmaking passes within one invocation. */
+export const DEFAULT_MATCHMAKER_INTERVAL_MS = 1000;
+/**
+ * Allowed pass intervals. Below 100 ms the passes mostly re-read an unchanged pool (DynamoDB
+ * reads for nothing); above 2 s tickets wait noticeably longer than with FlexMatch.
+ */
+export const MATCHMAKER_INTERVAL_RANGE_MS = { min: 100, max: 2000 } as const;
+/**
+ * The handler starts no pass with less than this much time left, so that a pass (and its
+ * conditional writes and PutEvents) finishes before the 60 s timeout kills the invocation.
+ */
+export const MATCHMAKER_SAFETY_MARGIN_MS = 5000;
+
+/** Throws unless `intervalMs` is a whole number of milliseconds within MATCHMAKER_INTERVAL_RANGE_MS. */
+export function validateMatchmakerInterval(intervalMs: number): void {
+  if (Token.isUnresolved(intervalMs)) return;
+  const { min, max } = MATCHMAKER_INTERVAL_RANGE_MS;
+  if (!Number.isInteger(intervalMs) || intervalMs < min || intervalMs > max)
+    throw new Error(
+      `matchmakerIntervalMs must be a whole number of milliseconds from ${min} to ${max} (the interval between matchmaking passes within one invocation); got ${String(intervalMs)}`,
+    );
+}
+
+export interface ScheduledMatchmakerProps {
+  /** The table holding configurations, rule sets and the ticket pool. */
+  readonly table: ITable;
+  /** Where the matchmaker publishes matchmaking events. */
+  readonly bus: IEventBus;
+  /** The `source` of those events; must not start with `aws.`. */
+  readonly eventSource: string;
+  /** @default DEFAULT_MATCHMAKER_INTERVAL_MS; MATCHMAKER_INTERVAL_RANGE_MS */
+  readonly intervalMs?: number;
+  /** @default matchmakerFunctionSpec; tests pass a copy */
+  readonly spec?: FunctionSpec;
+  /** @default one month */
+  readonly logRetention?: RetentionDays;
+  /** @default RETAIN */
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The matchmaker: a function that EventBridge invokes once a minute and that, within that
+ * minute, runs a matchmaking pass every `intervalMs` against the table, publishing FlexMatch
+ * style events to the bus. Plus an alarm on its errors.
+ *
+ * Scheduled with an aws-events Rule rather than EventBridge Scheduler: the Rule invokes through
+ * a Lambda resource-based permission scoped to the rule's ARN, while a Scheduler schedule needs
+ * an IAM role whose grantInvoke adds `<function ARN>:*`, one more IAM5 wildcard to acknowledge.
+ * Scheduler's extras (time zones, one-off schedules, flexible windows) are of no use for a fixed
+ * one-minute rate, and both have the same one-minute granularity.
+ *
+ * No reserved concurrency: it is not what keeps runs apart. A run normally stops starting passes
+ * MATCHMAKER_SAFETY_MARGIN_MS before its timeout, but EventBridge does not promise the second a
+ * rule fires, so two runs can overlap; a DynamoDB lease per matchmaking configuration keeps them
+ * off the same configuration. A reservation would only take concurrency from the account's pool.
+ */
+export class ScheduledMatchmaker extends Construct {
+  readonly service: ServiceFunction;
+  readonly schedule: Rule;
+  /** Has no action: attach one (an SNS topic, a pager) where the deployment has one. */
+  readonly errorsAlarm: Alarm;
+
+  constructor(scope: Construct, id: string, props: ScheduledMatchmakerProps) {
+    super(scope, id);
+    const spec = props.spec ?? matchmakerFunctionSpec;
+    const intervalMs = props.intervalMs ?? DEFAULT_MATCHMAKER_INTERVAL_MS;
+    validateEventSource(props.eventSource);
+    validateMatchmakerInterval(intervalMs);
+
+    this.service = new ServiceFunction(this, spec.name, {
+      spec,
+      logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      logRemovalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+      environment: {
+        EVENT_BUS_NAME: props.bus.eventBusName,
+        EVENT_SOURCE: props.eventSource,
+        MATCHMAKER_INTERVAL_MS: String(intervalMs),
+        MATCHMAKER_SAFETY_MARGIN_MS: String(MATCHMAKER_SAFETY_MARGIN_MS),
+      },
+    });
+    const fn = this.service.function;
+    this.service.useTable(props.table);
+    // events:PutEvents on this bus only (no bus policy needed: same account).
+    props.bus.grantPutEventsTo(fn);
+
+    // Lambda would retry a failed asynchronous invocation twice and keep an undeliverable one
+    // for up to 6 hours. Neither helps here: the scheduled event carries no data, and the next
+    // minute's run rereads the pool and does whatever a failed run left undone, so a retry
+    // would only overlap with it. Hence no DLQ or on-failure destination either (there is
+    // nothing to redrive); failures show in the logs and in the errors alarm below.
+    fn.configureAsyncInvoke({ maxEventAge: Duration.minutes(2), retryAttempts: 0 });
+
+    this.schedule = new Rule(this, 'Schedule', {
+      description: 'Runs the slotfill matchmaker every minute',
+      // The minimum rate EventBridge supports; the function covers the rest of the minute
+      // with passes every intervalMs. Schedule rules live on the default bus, not slotfill's.
+      schedule: Schedule.rate(Duration.minutes(1)),
+      targets: [new LambdaFunction(fn, { retryAttempts: 0 })],
+    });
+
+    this.errorsAlarm = new Alarm(this, 'ErrorsAlarm', {
+      alarmDescription:
+        'slotfill matchmaker: 3 or more failed runs in 5 minutes. Tickets are not being matched; see the function logs.',
+      // One run a minute: 3 failures of 5 runs is a persistent fault, not a single bad pass.
+      metric: fn.metricErrors({ period: Duration.minutes(5), statistic: Stats.SUM }),
+      threshold: 3,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      // No datapoint means no invocation in the period (the metric is 0 for clean runs),
+      // which is not an error of the function.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  get functionName(): string {
+    return this.service.function.functionName;
+  }
+}
