@@ -11,6 +11,10 @@ const benches: Array<{ title: string; file: string }> = [
   { title: 'Matching pass (pure engine) against sorting the same pool', file: 'matching.bench.ts' },
   { title: 'Virtual-clock simulation: backfillPriority high vs normal', file: 'simulation.bench.ts' },
   {
+    title: 'A full pass on DynamoDB Local: wall time and capacity per matched player',
+    file: 'pass-on-dynamodb.bench.ts',
+  },
+  {
     title: 'StartMatchmaking through the whole handler path on DynamoDB Local',
     file: 'start-matchmaking.bench.ts',
   },
