@@ -4,8 +4,13 @@
  * here is the only way to expose a handler, so the two can't drift apart.
  */
 
-/** How a route is protected. `iam`: SigV4 (IAM in AWS, local credentials when run locally). */
-export type RouteAuth = 'iam';
+/**
+ * How a route is protected. `iam`: SigV4 (IAM in AWS, local credentials when run locally).
+ * `playfab`: no gateway authorizer; the function itself verifies PlayFab credentials
+ * (X-SecretKey for game servers, X-EntityToken for players; lambdas/dialects/playfab/auth.ts),
+ * because who the caller is decides per ticket what it may do, which an authorizer can't see.
+ */
+export type RouteAuth = 'iam' | 'playfab';
 
 export interface HttpFunctionSpec {
   /** Logical name, used for construct ids and log groups. */
@@ -37,9 +42,20 @@ export const gameLiftFunction: HttpFunctionSpec = {
   timeoutSeconds: 15,
 };
 
+export const playFabFunction: HttpFunctionSpec = {
+  name: 'PlayFabApi',
+  entry: 'lambdas/handlers/playfab.ts',
+  exportName: 'handler',
+  description: 'PlayFab Matchmaking dialect (/Match/*): queues, tickets, server backfill, matches',
+  memorySize: 512,
+  timeoutSeconds: 15,
+};
+
 export const routes: readonly Route[] = [
   // AWS JSON 1.1: every operation is POST / and the X-Amz-Target header names it.
   { method: 'POST', path: '/', function: gameLiftFunction, auth: 'iam' },
+  // PlayFab: POST /Match/<Operation>, credentials checked by the function.
+  { method: 'POST', path: '/Match/{operation}', function: playFabFunction, auth: 'playfab' },
 ];
 
 /** The distinct functions behind the routes, in table order. */

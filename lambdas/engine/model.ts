@@ -22,6 +22,8 @@ export interface Player {
 export type TicketKind = 'matchmaking' | 'backfill';
 
 export type TicketStatus =
+  /** PlayFab: the ticket waits for its invited members to join; the pass does not see it yet. */
+  | 'WAITING_FOR_PLAYERS'
   | 'QUEUED'
   | 'SEARCHING'
   | 'REQUIRES_ACCEPTANCE'
@@ -32,6 +34,7 @@ export type TicketStatus =
   | 'TIMED_OUT';
 
 export const ACTIVE_STATUSES: readonly TicketStatus[] = [
+  'WAITING_FOR_PLAYERS',
   'QUEUED',
   'SEARCHING',
   'REQUIRES_ACCEPTANCE',

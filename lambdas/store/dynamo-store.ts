@@ -20,6 +20,8 @@ import { ACTIVE_STATUSES, isActiveStatus, type TicketStatus } from '../engine/mo
 import { conflict, invalidRequest, notFound, SlotfillError } from '../shared/errors';
 import { type ItemKey, keys, poolKeys } from './keys';
 import type {
+  AcceptanceDecision,
+  AcceptanceResponse,
   ConfigurationRecord,
   MatchmakingEvent,
   MatchmakingEventType,
@@ -352,6 +354,7 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
     };
     const items = [
       ...this.ticketWrites({ before: { ...ticket, version: transition.expectedVersion }, after: next }),
+      ...this.reservationRelease(ticket),
       ...events.map((event) => this.outboxPut(event)),
     ];
     try {
@@ -362,7 +365,10 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
         }),
       );
     } catch (error) {
-      if (cancellationReasons(error)?.[0]?.failed || error instanceof IdempotentParameterMismatchException) {
+      if (
+        cancellationReasons(error)?.some((reason) => reason.failed) ||
+        error instanceof IdempotentParameterMismatchException
+      ) {
         throw staleTicket(ticket.ticketId);
       }
       throw error;
@@ -429,6 +435,7 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
     if (replaced) {
       // Only the ticket itself: the slot is taken over above, not released.
       items.push(this.ticketPut(replaced.change), this.outboxPut(replaced.event));
+      items.push(...this.reservationRelease(replaced.change.before));
     }
     try {
       await this.client.send(
@@ -444,7 +451,7 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
       if (reasons[0]?.failed)
         throw notFound(`Matchmaking configuration '${ticket.configurationName}' was not found.`);
       if (reasons[1]?.failed) throw ticketIdInUse(ticket.ticketId);
-      if (reasons[2]?.failed || reasons[3]?.failed) {
+      if (reasons.slice(2).some((reason) => reason.failed)) {
         throw new SlotfillError('Conflict', "The game session's backfill changed concurrently.", {
           raced: true,
         });
@@ -652,6 +659,80 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
     return result.Item ? (stripKeys(result.Item) as unknown as StoredMatch) : undefined;
   }
 
+  async recordAcceptance(
+    matchId: string,
+    responses: Record<string, AcceptanceResponse>,
+    nowMs: number,
+    event: MatchmakingEvent,
+  ): Promise<void> {
+    const names: Record<string, string> = { '#acceptance': 'acceptance', '#responses': 'responses' };
+    const values: Record<string, unknown> = { ':now': nowMs };
+    const sets = Object.entries(responses).map(([playerId, response], index) => {
+      names[`#p${index}`] = playerId;
+      values[`:r${index}`] = response;
+      return `#acceptance.#responses.#p${index} = :r${index}`;
+    });
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.match(matchId),
+                UpdateExpression: `SET ${sets.join(', ')}`,
+                ConditionExpression:
+                  'attribute_not_exists(#acceptance.decision) AND #acceptance.deadline > :now',
+                ExpressionAttributeNames: names,
+                ExpressionAttributeValues: values,
+              },
+            },
+            this.outboxPut(event),
+          ],
+        }),
+      );
+    } catch (error) {
+      if (cancellationReasons(error)) {
+        throw new SlotfillError('Conflict', `Match ${matchId} is no longer waiting for acceptance.`, {
+          matchId,
+        });
+      }
+      throw error;
+    }
+  }
+
+  async decideAcceptance(
+    matchId: string,
+    decision: AcceptanceDecision,
+    events: MatchmakingEvent[],
+  ): Promise<boolean> {
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.match(matchId),
+                UpdateExpression: 'SET #acceptance.decision = :decision',
+                ConditionExpression:
+                  'attribute_exists(#acceptance) AND attribute_not_exists(#acceptance.decision)',
+                ExpressionAttributeNames: { '#acceptance': 'acceptance' },
+                ExpressionAttributeValues: { ':decision': decision },
+              },
+            },
+            ...events.map((event) => this.outboxPut(event)),
+          ],
+          ClientRequestToken: requestToken('decide', matchId),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (cancellationReasons(error) || error instanceof IdempotentParameterMismatchException) return false;
+      throw error;
+    }
+  }
+
   async readOutbox(configurationName: string, limit: number): Promise<MatchmakingEvent[]> {
     const page = await this.client.send(
       new QueryCommand({
@@ -737,6 +818,28 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
     };
   }
 
+  /**
+   * A reserved (PLACING) ticket belongs to its large match until that match is decided: moving
+   * it elsewhere (a stop, a backfill replacement) abandons the match in the same transaction, so
+   * the match's conditional COMMITTED flip can no longer happen. Once the match committed, this
+   * condition fails and so does the move: the ticket's outcome is the match.
+   */
+  private reservationRelease(ticket: TicketRecord): TransactItem[] {
+    if (ticket.status !== 'PLACING' || !ticket.matchId) return [];
+    return [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.match(ticket.matchId),
+          UpdateExpression: 'SET #state = :abandoned',
+          ConditionExpression: '#state IN (:reserving, :abandoned)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':abandoned': 'ABANDONED', ':reserving': 'RESERVING' },
+        },
+      },
+    ];
+  }
+
   /** The ticket write plus, when the ticket ends, the release of what it held. */
   private ticketWrites(change: TicketChange): TransactItem[] {
     const items = [this.ticketPut(change)];
@@ -750,6 +853,18 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
             TableName: this.tableName,
             Key: keys.playerLock('MATCHMAKING', change.before.configurationName, player.playerId),
             // Only our own lock; a missing lock (already released) is fine.
+            ConditionExpression: 'attribute_not_exists(pk) OR ticketId = :ticketId',
+            ExpressionAttributeValues: ownedBy,
+          },
+        });
+      }
+    } else if (change.before.backfillLocks) {
+      // PlayFab backfill tickets: one backfill membership lock per member (seed 004).
+      for (const player of change.before.players) {
+        items.push({
+          Delete: {
+            TableName: this.tableName,
+            Key: keys.playerLock('BACKFILL', change.before.configurationName, player.playerId),
             ConditionExpression: 'attribute_not_exists(pk) OR ticketId = :ticketId',
             ExpressionAttributeValues: ownedBy,
           },
@@ -872,7 +987,8 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
   }
 }
 
-function ticketItem(ticket: TicketRecord): Item {
+/** The stored item of a ticket (pool keys while active, TTL once ended); the PlayFab store writes the same shape. */
+export function ticketItem(ticket: TicketRecord): Item {
   const active = isActiveStatus(ticket.status);
   return {
     ...keys.ticket(ticket.ticketId),

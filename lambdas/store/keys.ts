@@ -6,6 +6,7 @@ import type { TicketStatus } from '../engine/model';
  *   pk                          sk                          item
  *   RULESET                     <name>                      rule set (body stored as given)
  *   CONFIGURATION               <name>                      matchmaking configuration
+ *   CONFIGURATION               pf:<QueueName>              PlayFab matchmaking queue (a configuration with dialect 'playfab')
  *   TICKET#<ticketId>           TICKET                      ticket (pool GSI while active)
  *   PLAYER#<playerId>           LOCK#MATCHMAKING#<config>   one active matchmaking ticket per player per configuration
  *   PLAYER#<playerId>           LOCK#BACKFILL#<config>      backfill membership, a namespace apart
@@ -40,7 +41,11 @@ export const keys = {
     sk: `${paddedTime(time)}#${stage}#${eventId}`,
   }),
   lease: (configurationName: string): ItemKey => ({ pk: 'LEASE', sk: configurationName }),
+  /** Configuration name of a PlayFab queue; ':' can't occur in FlexMatch names, so they never collide. */
+  playfabQueueConfiguration: (queueName: string): string => `${PLAYFAB_QUEUE_PREFIX}${queueName}`,
 };
+
+export const PLAYFAB_QUEUE_PREFIX = 'pf:';
 
 /** Wide enough for any epoch-millisecond time until the year 5138, so string order is time order. */
 const TIME_DIGITS = 14;

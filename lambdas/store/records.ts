@@ -1,3 +1,4 @@
+import type { MatchmakingQueueConfig, ServerDetails } from '../dialects/playfab/schemas';
 import type { Player, TicketKind, TicketStatus } from '../engine/model';
 
 /**
@@ -34,6 +35,12 @@ export interface ConfigurationRecord {
   creationTime: number;
   /** Bumped on every update; updates are conditioned on it. */
   version: number;
+  /**
+   * Set for PlayFab queues, stored under the name `pf:<QueueName>` (FlexMatch names can't hold
+   * ':'); their rules are `playfabQueue`, not a rule set (ruleSetName is empty).
+   */
+  dialect?: 'playfab';
+  playfabQueue?: MatchmakingQueueConfig;
 }
 
 export interface MatchedPlayerSession {
@@ -66,6 +73,21 @@ export interface TicketRecord {
   matchId?: string;
   /** Bumped on every state change; every transition is conditioned on it. */
   version: number;
+  /** PlayFab GiveUpAfterSeconds: the ticket's own timeout, used instead of the configuration's. */
+  giveUpAfterSeconds?: number;
+  /** PlayFab backfill tickets: how joining players reach the server (GetMatch returns it). */
+  serverDetails?: ServerDetails;
+  /** PlayFab backfill tickets hold one `LOCK#BACKFILL#<config>` item per member, released when they end. */
+  backfillLocks?: boolean;
+  /** PlayFab player tickets: who created the ticket and whom it waits for (WaitingForPlayers). */
+  creator?: TicketEntity;
+  membersToMatchWith?: TicketEntity[];
+}
+
+/** A PlayFab entity (player) named by a ticket. */
+export interface TicketEntity {
+  id: string;
+  type?: string;
 }
 
 export type MatchmakingEventType =
@@ -107,10 +129,26 @@ export interface MatchmakingEvent {
   reason?: string;
   message?: string;
   acceptance?: 'Accepted' | 'Rejected' | 'TimedOut';
+  acceptanceRequired?: boolean;
   acceptanceTimeout?: number;
   ruleEvaluationMetrics?: Array<{ ruleName: string; passedCount: number; failedCount: number }>;
   /** For backfill successes: every team of the session, old and new players. */
   matchmakerData?: { teams: MatchmakerDataTeam[]; backfillTicketId?: string };
+}
+
+export type AcceptanceResponse = 'ACCEPT' | 'REJECT';
+export type AcceptanceDecision = 'Accepted' | 'Rejected' | 'TimedOut';
+
+/** A proposed match waiting for its players to accept (configurations with AcceptanceRequired). */
+export interface MatchAcceptance {
+  /** Epoch ms; players who have not accepted by then count as rejecting. */
+  deadline: number;
+  /** New players only: a backfill's existing players are never asked. */
+  requiredPlayerIds: string[];
+  responses: Record<string, AcceptanceResponse>;
+  decision?: AcceptanceDecision;
+  /** Every ticket's state once the match is accepted. */
+  completedTickets: TicketRecord[];
 }
 
 export interface MatchRecord {
@@ -121,4 +159,5 @@ export interface MatchRecord {
   teams: Array<{ name: string; players: Array<{ playerId: string; ticketId: string }> }>;
   backfillTicketId?: string;
   gameSessionArn?: string;
+  acceptance?: MatchAcceptance;
 }

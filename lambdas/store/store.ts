@@ -1,5 +1,7 @@
 import type { TicketStatus } from '../engine/model';
 import type {
+  AcceptanceDecision,
+  AcceptanceResponse,
   ConfigurationRecord,
   MatchmakingEvent,
   MatchRecord,
@@ -116,6 +118,23 @@ export interface MatchmakingStore {
   abandonMatch(matchId: string): Promise<boolean>;
   /** Puts reserved (PLACING) tickets back to SEARCHING, each conditioned on its version. */
   releasePlacing(reservedTickets: TicketRecord[]): Promise<void>;
+
+  /**
+   * Records players' answers on a match awaiting acceptance, with the AcceptMatch event;
+   * refused (Conflict) once the match is decided or past its deadline.
+   */
+  recordAcceptance(
+    matchId: string,
+    responses: Record<string, AcceptanceResponse>,
+    nowMs: number,
+    event: MatchmakingEvent,
+  ): Promise<void>;
+  /** Decides a match awaiting acceptance exactly once, with the events announcing it; false if already decided. */
+  decideAcceptance(
+    matchId: string,
+    decision: AcceptanceDecision,
+    events: MatchmakingEvent[],
+  ): Promise<boolean>;
 
   /** Events not yet published, oldest first. */
   readOutbox(configurationName: string, limit: number): Promise<MatchmakingEvent[]>;

@@ -82,14 +82,22 @@ export async function describeConfigurations(
   if (request.names && request.names.length > 0) {
     const found = await context.store.getConfigurations(request.names);
     // Unknown names are left out, as FlexMatch does, so a caller can probe for existence.
-    const byName = new Map(found.map((c) => [c.name, c]));
+    const byName = new Map(found.filter(isFlexMatchConfiguration).map((c) => [c.name, c]));
     return { items: request.names.flatMap((n) => (byName.has(n) ? [byName.get(n)!] : [])) };
   }
-  return context.store.listConfigurations({
+  const page = await context.store.listConfigurations({
     ruleSetName: request.ruleSetName,
     limit: request.limit ?? DEFAULT_PAGE_SIZE,
     nextToken: request.nextToken,
   });
+  // PlayFab queues share the partition (as `pf:<name>`) but are not FlexMatch configurations;
+  // leaving them out can make a page short, which the NextToken contract allows.
+  return { ...page, items: page.items.filter(isFlexMatchConfiguration) };
+}
+
+/** FlexMatch configurations, as opposed to PlayFab queues stored beside them. */
+export function isFlexMatchConfiguration(record: ConfigurationRecord): boolean {
+  return record.dialect === undefined;
 }
 
 export async function deleteConfiguration(context: UseCaseContext, name: string): Promise<void> {

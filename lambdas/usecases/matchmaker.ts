@@ -4,9 +4,11 @@ import { compileRuleSetBody, type QueueProgram } from '../engine/rules';
 import { SlotfillError } from '../shared/errors';
 import type { ConfigurationRecord, MatchmakingEvent, MatchRecord, TicketRecord } from '../store/records';
 import { MAX_BATCH_TICKETS, type TicketChange } from '../store/store';
+import { settleAcceptance } from './acceptance';
 import type { UseCaseContext } from './context';
 import type { EventSink } from './event-sink';
 import { eventId, eventTicket, ticketEndedEvent } from './events';
+import { playfabQueueProgram } from './playfab-queues';
 
 export interface PassReport {
   configurationName: string;
@@ -19,10 +21,14 @@ export interface PassReport {
   /** Proposed matches dropped because a ticket changed after the pass read it. */
   matchesDropped: number;
   placingRecovered: number;
+  /** Matches awaiting acceptance that this pass decided (timed out) or finished moving. */
+  acceptancesSettled: number;
 }
 
 /** Reserved (PLACING) tickets older than this without a committed match go back to the pool. */
 export const PLACING_RECOVERY_MS = 30_000;
+/** Match commits in flight at once within one pass. */
+export const COMMIT_CONCURRENCY = 8;
 /** Events read from the outbox per publish round. */
 const OUTBOX_BATCH = 100;
 
@@ -33,6 +39,8 @@ async function programFor(
   context: UseCaseContext,
   configuration: ConfigurationRecord,
 ): Promise<QueueProgram> {
+  // PlayFab queues carry their rules and can be replaced (SetMatchmakingQueue): cached per version.
+  if (configuration.dialect === 'playfab') return playfabQueueProgram(configuration);
   const cached = programCache.get(configuration.ruleSetName);
   if (cached) return cached;
   const [ruleSet] = await context.store.getRuleSets([configuration.ruleSetName]);
@@ -58,12 +66,18 @@ export async function runPass(context: UseCaseContext, configurationName: string
     backfillsFilled: 0,
     matchesDropped: 0,
     placingRecovered: 0,
+    acceptancesSettled: 0,
   };
   const configuration = await context.store.getConfiguration(configurationName);
   if (!configuration) return report;
   const program = await programFor(context, configuration);
   const now = context.now();
-  const pool = await context.store.readPool(configurationName, ['QUEUED', 'SEARCHING', 'PLACING']);
+  const pool = await context.store.readPool(configurationName, [
+    'QUEUED',
+    'SEARCHING',
+    'PLACING',
+    'REQUIRES_ACCEPTANCE',
+  ]);
   report.ticketsInPool = pool.length;
 
   report.placingRecovered = await recoverPlacing(
@@ -71,12 +85,21 @@ export async function runPass(context: UseCaseContext, configurationName: string
     pool.filter((t) => t.status === 'PLACING'),
     now,
   );
+  report.acceptancesSettled = await settleDueAcceptances(
+    context,
+    configuration,
+    pool.filter((t) => t.status === 'REQUIRES_ACCEPTANCE'),
+    now,
+  );
 
-  const timeoutMs = configuration.requestTimeoutSeconds * 1000;
+  // A PlayFab ticket's GiveUpAfterSeconds overrides the configuration's timeout.
+  const timeoutMs = (ticket: TicketRecord) =>
+    (ticket.giveUpAfterSeconds ?? configuration.requestTimeoutSeconds) * 1000;
   const live: TicketRecord[] = [];
   for (const ticket of pool) {
-    if (ticket.status === 'PLACING') continue;
-    if (now - ticket.startTime >= timeoutMs) {
+    // A proposed match owns these until it is decided.
+    if (ticket.status === 'PLACING' || ticket.status === 'REQUIRES_ACCEPTANCE') continue;
+    if (now - ticket.startTime >= timeoutMs(ticket)) {
       if (
         await endQuietly(
           context,
@@ -115,15 +138,21 @@ export async function runPass(context: UseCaseContext, configurationName: string
       report.failed++;
     }
   }
-  for (const match of result.matches) {
-    const committed = await commitProposedMatch(context, configuration, match, byId, now);
-    if (committed) {
-      report.matchesCommitted++;
-      if (match.backfillTicketId) report.backfillsFilled++;
-    } else {
-      report.matchesDropped++;
+  // Proposed matches share no ticket, so their commits can't conflict with each other: a few
+  // run at once, which bounds the pass by DynamoDB's latency rather than by the match count.
+  let next = 0;
+  const commitWorker = async () => {
+    while (next < result.matches.length) {
+      const match = result.matches[next++]!;
+      if (await commitProposedMatch(context, configuration, match, byId, now)) {
+        report.matchesCommitted++;
+        if (match.backfillTicketId) report.backfillsFilled++;
+      } else {
+        report.matchesDropped++;
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: COMMIT_CONCURRENCY }, commitWorker));
   return report;
 }
 
@@ -237,7 +266,7 @@ async function commitProposedMatch(
         })),
       )
     : [];
-  const changes: TicketChange[] = [];
+  const completed: TicketChange[] = [];
   for (const ticketId of proposal.ticketIds) {
     const before = byId.get(ticketId);
     if (!before) return false;
@@ -249,11 +278,27 @@ async function commitProposedMatch(
       endTime: now,
       matchId,
       players: before.players.map((p) => ({ ...p, team: teamOf.get(p.playerId) ?? p.team })),
-      ...(gameSessionArn ? { connectionInfo: { gameSessionArn, matchedPlayerSessions } } : {}),
+      ...(gameSessionArn
+        ? {
+            connectionInfo: {
+              gameSessionArn,
+              // A joining ticket lists its own players' sessions (as FlexMatch does); the backfill
+              // ticket lists every newcomer's. One full list per ticket would make a large backfill
+              // match's stored final states grow with the square of its size, past DynamoDB's 400 KB.
+              matchedPlayerSessions:
+                ticketId === proposal.backfillTicketId
+                  ? matchedPlayerSessions
+                  : matchedPlayerSessions.filter((s) =>
+                      before.players.some((p) => p.playerId === s.playerId),
+                    ),
+            },
+          }
+        : {}),
       version: before.version + 1,
     };
-    changes.push({ before, after });
+    completed.push({ before, after });
   }
+  const requiresAcceptance = configuration.acceptanceRequired;
   const match: MatchRecord = {
     matchId,
     configurationName: configuration.name,
@@ -262,27 +307,93 @@ async function commitProposedMatch(
     teams: proposal.teams,
     ...(proposal.backfillTicketId ? { backfillTicketId: proposal.backfillTicketId } : {}),
     ...(gameSessionArn ? { gameSessionArn } : {}),
+    ...(requiresAcceptance
+      ? {
+          acceptance: {
+            deadline: now + (configuration.acceptanceTimeoutSeconds ?? 0) * 1000,
+            // In a backfill only the joining players are asked.
+            requiredPlayerIds: newTickets.flatMap((id) =>
+              (byId.get(id)?.players ?? []).map((p) => p.playerId),
+            ),
+            responses: {},
+            completedTickets: completed.map((c) => c.after),
+          },
+        }
+      : {}),
   };
-  const players = changes.flatMap((c) => c.after.players);
-  const event: MatchmakingEvent = {
-    eventId: eventId('MatchmakingSucceeded', matchId),
-    type: 'MatchmakingSucceeded',
+  const ruleEvaluationMetrics = proposal.evaluation.rules.map((rule) => ({
+    ruleName: rule.ruleName,
+    passedCount: rule.passed ? 1 : 0,
+    failedCount: rule.passed ? 0 : 1,
+  }));
+  const changes: TicketChange[] = requiresAcceptance
+    ? completed.map(({ before, after }) => ({
+        before,
+        after: {
+          ...before,
+          status: 'REQUIRES_ACCEPTANCE',
+          statusReason: undefined,
+          statusMessage: undefined,
+          matchId,
+          players: after.players,
+          version: before.version + 1,
+        },
+      }))
+    : completed;
+  const potential: MatchmakingEvent = {
+    eventId: eventId('PotentialMatchCreated', matchId),
+    type: 'PotentialMatchCreated',
     configurationName: configuration.name,
     time: now,
     matchId,
     tickets: changes.map((c) => eventTicket(c.after)),
     ...(configuration.customEventData ? { customEventData: configuration.customEventData } : {}),
     ...(gameSessionArn ? { gameSessionArn } : {}),
-    ruleEvaluationMetrics: proposal.evaluation.rules.map((rule) => ({
-      ruleName: rule.ruleName,
-      passedCount: rule.passed ? 1 : 0,
-      failedCount: rule.passed ? 0 : 1,
-    })),
-    ...(backfill
+    acceptanceRequired: requiresAcceptance,
+    ...(requiresAcceptance ? { acceptanceTimeout: configuration.acceptanceTimeoutSeconds } : {}),
+    ruleEvaluationMetrics,
+  };
+  const events = [potential];
+  if (!requiresAcceptance)
+    events.push(
+      succeededEvent(
+        configuration,
+        match,
+        completed.map((c) => c.after),
+        now,
+      ),
+    );
+  try {
+    await context.store.commitMatch({ match, tickets: changes, events });
+    return true;
+  } catch (error) {
+    if (error instanceof SlotfillError && error.kind === 'Conflict') return false;
+    throw error;
+  }
+}
+
+/** MatchmakingSucceeded, with the session's updated matchmaker data when the match was a backfill. */
+export function succeededEvent(
+  configuration: ConfigurationRecord,
+  match: MatchRecord,
+  tickets: TicketRecord[],
+  time: number,
+): MatchmakingEvent {
+  const players = tickets.flatMap((t) => t.players);
+  return {
+    eventId: eventId('MatchmakingSucceeded', match.matchId),
+    type: 'MatchmakingSucceeded',
+    configurationName: configuration.name,
+    time,
+    matchId: match.matchId,
+    tickets: tickets.map(eventTicket),
+    ...(configuration.customEventData ? { customEventData: configuration.customEventData } : {}),
+    ...(match.gameSessionArn ? { gameSessionArn: match.gameSessionArn } : {}),
+    ...(match.backfillTicketId
       ? {
           matchmakerData: {
-            backfillTicketId: backfill.ticketId,
-            teams: proposal.teams.map((team) => ({
+            backfillTicketId: match.backfillTicketId,
+            teams: match.teams.map((team) => ({
               name: team.name,
               players: team.players.map((member) => ({
                 playerId: member.playerId,
@@ -293,13 +404,6 @@ async function commitProposedMatch(
         }
       : {}),
   };
-  try {
-    await context.store.commitMatch({ match, tickets: changes, events: [event] });
-    return true;
-  } catch (error) {
-    if (error instanceof SlotfillError && error.kind === 'Conflict') return false;
-    throw error;
-  }
 }
 
 /**
@@ -334,6 +438,22 @@ async function recoverPlacing(
     recovered += tickets.length;
   }
   return recovered;
+}
+
+/** Settles proposed matches whose acceptance deadline passed, or whose decision was not fully applied. */
+async function settleDueAcceptances(
+  context: UseCaseContext,
+  configuration: ConfigurationRecord,
+  waiting: TicketRecord[],
+  now: number,
+): Promise<number> {
+  let settled = 0;
+  const matchIds = [...new Set(waiting.flatMap((t) => (t.matchId ? [t.matchId] : [])))];
+  for (const matchId of matchIds) {
+    const match = await context.store.getMatch(matchId);
+    if (match && (await settleAcceptance(context, configuration, match, now))) settled++;
+  }
+  return settled;
 }
 
 /** Publishes what the outbox holds for a configuration; undelivered events stay for next time. */

@@ -1,8 +1,9 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
   HttpMethod,
+  HttpNoneAuthorizer,
   type HttpStage,
   type IHttpRouteAuthorizer,
   LogGroupLogDestination,
@@ -14,6 +15,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { routes as defaultRoutes, type Route, type RouteAuth, routeFunctions } from '../../lambdas/routes';
+import { PlayFabCredentials } from './playfab-credentials';
 import { ServiceFunction } from './service-function';
 
 /**
@@ -51,6 +53,8 @@ export class SlotfillHttpApi extends Construct {
   readonly stage: HttpStage;
   /** Functions by their route-table name. */
   readonly functions: ReadonlyMap<string, ServiceFunction>;
+  /** The PlayFab dialect's secrets, when a route uses `playfab` auth. */
+  readonly playFabCredentials?: PlayFabCredentials;
 
   constructor(scope: Construct, id: string, props: SlotfillHttpApiProps) {
     super(scope, id);
@@ -105,6 +109,16 @@ export class SlotfillHttpApi extends Construct {
     }
     this.functions = functions;
 
+    // Functions behind `playfab` routes verify callers themselves, with secrets from Secrets Manager.
+    const playFabRoutes = table.filter((route) => route.auth === 'playfab');
+    if (playFabRoutes.length > 0) {
+      const credentials = new PlayFabCredentials(this, 'PlayFabCredentials');
+      for (const name of new Set(playFabRoutes.map((route) => route.function.name))) {
+        credentials.grantTo(functions.get(name)!.function);
+      }
+      this.playFabCredentials = credentials;
+    }
+
     const integrations = new Map<string, HttpLambdaIntegration>();
     for (const route of table) {
       const fn = functions.get(route.function.name)!;
@@ -115,12 +129,21 @@ export class SlotfillHttpApi extends Construct {
         integration = new HttpLambdaIntegration(`${route.function.name}Integration`, fn.function);
         integrations.set(route.function.name, integration);
       }
-      this.api.addRoutes({
+      const added = this.api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration,
         authorizer: authorizerFor(route.auth),
       });
+      if (route.auth === 'playfab') {
+        for (const apiRoute of added) {
+          Validations.of(apiRoute).acknowledge({
+            id: 'AwsSolutions-APIG4',
+            reason:
+              'PlayFab clients authenticate with X-SecretKey / X-EntityToken, not SigV4 or JWT; the PlayFab function verifies them on every request (HMAC-signed entity tokens, title key from Secrets Manager) before any use case runs, because what a caller may do depends on the ticket it names.',
+          });
+        }
+      }
     }
   }
 
@@ -135,6 +158,9 @@ function authorizerFor(auth: RouteAuth): IHttpRouteAuthorizer {
     case 'iam':
       // SigV4-signed requests only; the caller needs execute-api:Invoke on the route.
       return new HttpIamAuthorizer();
+    case 'playfab':
+      // No gateway authorizer: the function verifies X-SecretKey / X-EntityToken (see routes.ts).
+      return new HttpNoneAuthorizer();
     default: {
       // A new RouteAuth value must get a mapping here before it can deploy.
       const unknown: never = auth;

@@ -1,12 +1,8 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
-import {
-  AcceptMatchCommand,
-  DescribeMatchmakingConfigurationsCommand,
-  GameLiftClient,
-} from '@aws-sdk/client-gamelift';
+import { DescribeMatchmakingConfigurationsCommand, GameLiftClient } from '@aws-sdk/client-gamelift';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { LocalService } from '../../lambdas/local/service';
-import { gameLiftClient, startTestService } from '../support/local-service';
+import { startTestService } from '../support/local-service';
 
 let service: LocalService;
 
@@ -90,13 +86,5 @@ describe('local gateway', () => {
       status: 400,
       json: { __type: 'InvalidRequestException' },
     });
-  });
-
-  it('says plainly when an operation of the API is not available yet', async () => {
-    const client = gameLiftClient(service);
-    await expect(
-      client.send(new AcceptMatchCommand({ TicketId: 't', PlayerIds: ['p'], AcceptanceType: 'ACCEPT' })),
-    ).rejects.toThrow(/not available/);
-    client.destroy();
   });
 });

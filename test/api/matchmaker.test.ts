@@ -1,4 +1,5 @@
 import {
+  AcceptMatchCommand,
   CreateMatchmakingConfigurationCommand,
   CreateMatchmakingRuleSetCommand,
   DescribeMatchmakingCommand,
@@ -45,7 +46,13 @@ afterAll(async () => {
   await service?.stop();
 });
 
-async function configuration(options: { requestTimeoutSeconds?: number; customEventData?: string } = {}) {
+async function configuration(
+  options: {
+    requestTimeoutSeconds?: number;
+    customEventData?: string;
+    acceptanceTimeoutSeconds?: number;
+  } = {},
+) {
   const name = uniqueName('config');
   const ruleSetName = uniqueName('rules');
   await client.send(new CreateMatchmakingRuleSetCommand({ Name: ruleSetName, RuleSetBody: twoVersusTwo }));
@@ -54,7 +61,8 @@ async function configuration(options: { requestTimeoutSeconds?: number; customEv
       Name: name,
       RuleSetName: ruleSetName,
       RequestTimeoutSeconds: options.requestTimeoutSeconds ?? 300,
-      AcceptanceRequired: false,
+      AcceptanceRequired: options.acceptanceTimeoutSeconds !== undefined,
+      AcceptanceTimeoutSeconds: options.acceptanceTimeoutSeconds,
       CustomEventData: options.customEventData,
     }),
   );
@@ -99,7 +107,9 @@ describe('the matchmaker through the official SDK', () => {
     const teams = done.flatMap((t) => t.Players!.map((p) => p.Team));
     expect(teams.filter((team) => team === 'red')).toHaveLength(2);
     expect(teams.filter((team) => team === 'blue')).toHaveLength(2);
-    for (const id of ids) expect(typesFor(id)).toEqual(['MatchmakingSearching', 'MatchmakingSucceeded']);
+    for (const id of ids) {
+      expect(typesFor(id)).toEqual(['MatchmakingSearching', 'PotentialMatchCreated', 'MatchmakingSucceeded']);
+    }
     const succeeded = eventsFor(ids[0]!).find(
       (e) => (e.detail as { type: string }).type === 'MatchmakingSucceeded',
     )!;
@@ -108,14 +118,20 @@ describe('the matchmaker through the official SDK', () => {
     expect(succeeded.resources).toEqual([
       `arn:aws:gamelift:us-east-1:000000000000:matchmakingconfiguration/${name}`,
     ]);
+    const potential = eventsFor(ids[0]!).find(
+      (e) => (e.detail as { type: string }).type === 'PotentialMatchCreated',
+    )!;
+    expect(potential.detail).toMatchObject({
+      acceptanceRequired: false,
+      ruleEvaluationMetrics: [{ ruleName: 'FairSkill', passedCount: 1, failedCount: 0 }],
+    });
     expect(succeeded.detail).toMatchObject({
       customEventData: 'ranked-arena',
-      matchId: expect.any(String),
-      ruleEvaluationMetrics: [{ ruleName: 'FairSkill', passedCount: 1, failedCount: 0 }],
+      matchId: (potential.detail as { matchId: string }).matchId,
     });
     // A second tick finds nothing left to do and publishes nothing new for these tickets.
     await service.runMatchmakerTick();
-    for (const id of ids) expect(typesFor(id)).toHaveLength(2);
+    for (const id of ids) expect(typesFor(id)).toHaveLength(3);
   });
 
   it('fills a running game that lost a red player: the new player joins red with the session connection info', async () => {
@@ -266,5 +282,130 @@ describe('the matchmaker through the official SDK', () => {
     expect(typesFor(ticket.TicketId!)).toEqual(['MatchmakingSearching', 'MatchmakingCancelled']);
     const ids = eventsFor(ticket.TicketId!).map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('acceptance through the official SDK', () => {
+  const playerOf = (ticket: MatchmakingTicket) => ticket.Players![0]!.PlayerId!;
+  const accept = (ticket: MatchmakingTicket, type: 'ACCEPT' | 'REJECT' = 'ACCEPT') =>
+    client.send(
+      new AcceptMatchCommand({
+        TicketId: ticket.TicketId!,
+        PlayerIds: [playerOf(ticket)],
+        AcceptanceType: type,
+      }),
+    );
+
+  async function proposedMatch(acceptanceTimeoutSeconds = 60) {
+    const name = await configuration({ acceptanceTimeoutSeconds });
+    const tickets = await Promise.all([start(name), start(name), start(name), start(name)]);
+    await service.runMatchmakerTick();
+    const proposed = await describe_(tickets.map((t) => t.TicketId!));
+    expect(proposed.map((t) => t.Status)).toEqual(Array(4).fill('REQUIRES_ACCEPTANCE'));
+    return { name, tickets };
+  }
+
+  it('completes the match once every player accepts, with the acceptance events in order', async () => {
+    const { tickets } = await proposedMatch();
+    const potential = eventsFor(tickets[0]!.TicketId!).find(
+      (e) => (e.detail as { type: string }).type === 'PotentialMatchCreated',
+    );
+    expect(potential?.detail).toMatchObject({ acceptanceRequired: true, acceptanceTimeout: 60 });
+    for (const ticket of tickets.slice(0, 3)) await accept(ticket);
+    expect((await describe_([tickets[3]!.TicketId!]))[0]?.Status).toBe('REQUIRES_ACCEPTANCE');
+    await accept(tickets[3]!);
+    const done = await describe_(tickets.map((t) => t.TicketId!));
+    expect(done.map((t) => t.Status)).toEqual(Array(4).fill('COMPLETED'));
+    await service.runMatchmakerTick();
+    expect(typesFor(tickets[3]!.TicketId!)).toEqual([
+      'MatchmakingSearching',
+      'PotentialMatchCreated',
+      'AcceptMatch',
+      'AcceptMatchCompleted',
+      'MatchmakingSucceeded',
+    ]);
+    const completed = eventsFor(tickets[0]!.TicketId!).find(
+      (e) => (e.detail as { type: string }).type === 'AcceptMatchCompleted',
+    );
+    expect(completed?.detail).toMatchObject({ acceptance: 'Accepted' });
+  });
+
+  it('cancels the rejecting ticket and puts the others back to SEARCHING', async () => {
+    const { name, tickets } = await proposedMatch();
+    await accept(tickets[0]!);
+    await accept(tickets[1]!, 'REJECT');
+    const after = await describe_(tickets.map((t) => t.TicketId!));
+    expect(after.map((t) => t.Status)).toEqual(['SEARCHING', 'CANCELLED', 'SEARCHING', 'SEARCHING']);
+    expect(after[0]?.Players?.[0]?.Team).toBeUndefined();
+    await service.runMatchmakerTick();
+    const rejected = eventsFor(tickets[1]!.TicketId!).map(
+      (e) => e.detail as { type: string; acceptance?: string },
+    );
+    expect(rejected.map((d) => d.type)).toContain('MatchmakingCancelled');
+    expect(rejected.find((d) => d.type === 'AcceptMatchCompleted')?.acceptance).toBe('Rejected');
+    // The rejecting player is free to queue again.
+    await client.send(
+      new StartMatchmakingCommand({
+        ConfigurationName: name,
+        Players: [{ PlayerId: playerOf(tickets[1]!) }],
+      }),
+    );
+    // Answers after the decision are refused.
+    await expect(accept(tickets[2]!)).rejects.toThrow(/not waiting for acceptance/);
+  });
+
+  it('treats silence past AcceptanceTimeoutSeconds as rejection', async () => {
+    const { tickets } = await proposedMatch(1);
+    await accept(tickets[0]!);
+    await accept(tickets[1]!);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await service.runMatchmakerTick();
+    const after = await describe_(tickets.map((t) => t.TicketId!));
+    expect(after.map((t) => t.Status)).toEqual(['SEARCHING', 'SEARCHING', 'CANCELLED', 'CANCELLED']);
+    const completed = eventsFor(tickets[2]!.TicketId!).find(
+      (e) => (e.detail as { type: string }).type === 'AcceptMatchCompleted',
+    );
+    expect(completed?.detail).toMatchObject({ acceptance: 'TimedOut' });
+  });
+
+  it('asks only the joining players in a backfill, and refuses answers for others', async () => {
+    const name = await configuration({ acceptanceTimeoutSeconds: 60 });
+    const inGame = uniqueName('red');
+    const gameSessionArn = `arn:aws:gamelift:us-east-1::gamesession/fleet-1/${uniqueName('gs')}`;
+    const backfill = await client.send(
+      new StartMatchBackfillCommand({
+        ConfigurationName: name,
+        GameSessionArn: gameSessionArn,
+        Players: [
+          { PlayerId: inGame, Team: 'red', PlayerAttributes: { skill: { N: 10 } } },
+          { PlayerId: uniqueName('blue'), Team: 'blue', PlayerAttributes: { skill: { N: 10 } } },
+          { PlayerId: uniqueName('blue'), Team: 'blue', PlayerAttributes: { skill: { N: 10 } } },
+        ],
+      }),
+    );
+    const joiner = await start(name);
+    await service.runMatchmakerTick();
+    const backfillTicket = backfill.MatchmakingTicket!;
+    expect((await describe_([joiner.TicketId!]))[0]?.Status).toBe('REQUIRES_ACCEPTANCE');
+    await expect(
+      client.send(
+        new AcceptMatchCommand({
+          TicketId: backfillTicket.TicketId!,
+          PlayerIds: [inGame],
+          AcceptanceType: 'ACCEPT',
+        }),
+      ),
+    ).rejects.toThrow(/only joining players accept/);
+    await accept(joiner);
+    const [doneBackfill, doneJoiner] = await describe_([backfillTicket.TicketId!, joiner.TicketId!]);
+    expect(doneJoiner?.Status).toBe('COMPLETED');
+    expect(doneJoiner?.GameSessionConnectionInfo?.GameSessionArn).toBe(gameSessionArn);
+    expect(doneBackfill?.Status).toBe('COMPLETED');
+  });
+
+  it('refuses AcceptMatch for a ticket that is not waiting for acceptance', async () => {
+    const name = await configuration();
+    const ticket = await start(name);
+    await expect(accept(ticket)).rejects.toBeInstanceOf(InvalidRequestException);
   });
 });

@@ -1,5 +1,5 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { gameLiftFunction, type Route, routeFunctions, routes } from '../../lambdas/routes';
+import { gameLiftFunction, playFabFunction, type Route, routeFunctions, routes } from '../../lambdas/routes';
 import { tableDefinition } from '../../lambdas/store/table-definition';
 import { DEFAULT_THROTTLE } from '../../lib/constructs/http-api';
 import { matchmakerFunctionSpec } from '../../lib/constructs/matchmaker';
@@ -123,7 +123,7 @@ describe('SlotfillStack (real route table, bundled with esbuild)', () => {
   });
 
   describe('HTTP API', () => {
-    it('has one route per row of the route table, each IAM-authorized', () => {
+    it('has one route per row of the route table, IAM-authorized unless the function authenticates (playfab)', () => {
       const apiRoutes = resourcesOf(template, 'AWS::ApiGatewayV2::Route').map(
         ([, route]) => route.Properties,
       );
@@ -132,7 +132,7 @@ describe('SlotfillStack (real route table, bundled with esbuild)', () => {
         expect(apiRoutes).toContainEqual(
           expect.objectContaining({
             RouteKey: `${route.method} ${route.path}`,
-            AuthorizationType: 'AWS_IAM',
+            AuthorizationType: route.auth === 'iam' ? 'AWS_IAM' : 'NONE',
           }),
         );
       }
@@ -201,6 +201,92 @@ describe('SlotfillStack (real route table, bundled with esbuild)', () => {
     });
   });
 
+  describe('PlayFab dialect', () => {
+    const playFabLambda = () => {
+      const found = resourcesOf(template, 'AWS::Lambda::Function').filter(
+        ([, fn]) => fn.Properties.Description === playFabFunction.description,
+      );
+      expect(found).toHaveLength(1);
+      return found[0]!;
+    };
+
+    it('serves POST /Match/{operation} from the PlayFab function, with no gateway authorizer', () => {
+      expect(routes).toContainEqual({
+        method: 'POST',
+        path: '/Match/{operation}',
+        function: playFabFunction,
+        auth: 'playfab',
+      });
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: 'POST /Match/{operation}',
+        AuthorizationType: 'NONE',
+      });
+      const route = resourcesOf(template, 'AWS::ApiGatewayV2::Route').find(
+        ([, r]) => r.Properties.RouteKey === 'POST /Match/{operation}',
+      )!;
+      expect(route[1].Properties.AuthorizerId).toBeUndefined();
+      const [fnId] = playFabLambda();
+      const integration = resourcesOf(template, 'AWS::ApiGatewayV2::Integration').find(([, i]) =>
+        JSON.stringify(i.Properties.IntegrationUri).includes(fnId),
+      );
+      expect(integration).toBeDefined();
+    });
+
+    it('keeps its two secrets in Secrets Manager, generated at deploy time and retained', () => {
+      const secrets = resourcesOf(template, 'AWS::SecretsManager::Secret');
+      expect(secrets).toHaveLength(2);
+      for (const [, secret] of secrets) {
+        expect(secret.Properties.GenerateSecretString).toMatchObject({
+          PasswordLength: 48,
+          ExcludePunctuation: true,
+        });
+        // Never a value in the template.
+        expect(secret.Properties.SecretString).toBeUndefined();
+        expect(secret.DeletionPolicy).toBe('Retain');
+      }
+    });
+
+    it('gives only the PlayFab function the secret ARNs and read access to exactly those secrets', () => {
+      const secretIds = resourcesOf(template, 'AWS::SecretsManager::Secret').map(([id]) => id);
+      const [, fn] = playFabLambda();
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      const wired = [
+        variables.SLOTFILL_PLAYFAB_SECRET_KEY_ARN,
+        variables.SLOTFILL_PLAYFAB_TOKEN_SECRET_ARN,
+      ].map(referencedId);
+      expect(wired.sort()).toEqual([...secretIds].sort());
+      // No plaintext development secrets in AWS.
+      expect(variables.SLOTFILL_PLAYFAB_SECRET_KEY).toBeUndefined();
+      expect(variables.SLOTFILL_PLAYFAB_TOKEN_SECRET).toBeUndefined();
+      for (const [, other] of resourcesOf(template, 'AWS::Lambda::Function')) {
+        if (other === fn) continue;
+        const otherVariables = (other.Properties.Environment as { Variables: Record<string, unknown> })
+          .Variables;
+        expect(otherVariables.SLOTFILL_PLAYFAB_SECRET_KEY_ARN).toBeUndefined();
+      }
+
+      const secretStatements = resourcesOf(template, 'AWS::IAM::Policy').flatMap(([, policy]) =>
+        (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement.filter(
+          (statement) =>
+            asArray(statement.Action as string | string[]).some((action) =>
+              action.startsWith('secretsmanager:'),
+            ),
+        ).map((statement) => ({ policy, statement })),
+      );
+      expect(secretStatements.length).toBeGreaterThan(0);
+      for (const { policy, statement } of secretStatements) {
+        const roles = asArray(policy.Properties.Roles as unknown).map(referencedId);
+        const roleOfFunction = referencedId(fn.Properties.Role);
+        expect(roles).toEqual([roleOfFunction]);
+        expect(asArray(statement.Action as string | string[])).toEqual(
+          expect.arrayContaining(['secretsmanager:GetSecretValue']),
+        );
+        for (const resource of asArray(statement.Resource))
+          expect(secretIds).toContain(referencedId(resource));
+      }
+    });
+  });
+
   it('declares the outputs deploy users need', () => {
     template.hasOutput('ApiUrl', {});
     template.hasOutput('ApiId', {});
@@ -212,17 +298,23 @@ describe('SlotfillStack (real route table, bundled with esbuild)', () => {
     expect(synthesized.cdkErrors).toEqual([]);
   });
 
-  it('acknowledges only the two IAM5 findings, on each function role, with reasons', () => {
+  it('acknowledges only the two IAM5 findings per function role and the PlayFab route and secrets, with reasons', () => {
     const [tableId] = resourcesOf(template, 'AWS::DynamoDB::Table')[0]!;
     const acks = acknowledgments(synthesized.stack);
     const rolePaths = [
       ...routeFunctions().map((spec) => `Slotfill/Http/${spec.name}/Role`),
       `Slotfill/Matchmaker/${matchmakerFunctionSpec.name}/Role`,
     ];
-    const expected = rolePaths.flatMap((path) => [
-      { path, id: 'AwsSolutions-IAM5[Resource::*]' },
-      { path, id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]` },
-    ]);
+    const expected = [
+      ...rolePaths.flatMap((path) => [
+        { path, id: 'AwsSolutions-IAM5[Resource::*]' },
+        { path, id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]` },
+      ]),
+      // The PlayFab route authenticates in its function, and its two secrets rotate by hand.
+      { path: 'Slotfill/Http/Api/POST--Match--{operation}', id: 'AwsSolutions-APIG4' },
+      { path: 'Slotfill/Http/PlayFabCredentials/TitleSecretKey', id: 'AwsSolutions-SMG4' },
+      { path: 'Slotfill/Http/PlayFabCredentials/TokenSigningSecret', id: 'AwsSolutions-SMG4' },
+    ];
     expect(acks.map(({ path, id }) => ({ path, id }))).toEqual(expect.arrayContaining(expected));
     expect(acks).toHaveLength(expected.length);
     for (const ack of acks) expect(ack.reason.length).toBeGreaterThan(40);
@@ -231,14 +323,14 @@ describe('SlotfillStack (real route table, bundled with esbuild)', () => {
 
 describe('SlotfillStack variants (bundling skipped)', () => {
   it('adds a route and its function when a row is added to a copy of the route table', () => {
-    const playFabFunction = {
+    const extraFunction = {
       ...gameLiftFunction,
-      name: 'PlayFabApi',
-      description: 'PlayFab dialect (test copy of the route table)',
+      name: 'ExtraApi',
+      description: 'Extra dialect (test copy of the route table)',
     };
     const extended: readonly Route[] = [
       ...routes,
-      { method: 'POST', path: '/Match/{operation}', function: playFabFunction, auth: 'iam' },
+      { method: 'POST', path: '/Extra/{operation}', function: extraFunction, auth: 'iam' },
     ];
     const { template, nagFindings } = synthesize({ routes: extended }, false);
 
@@ -247,11 +339,11 @@ describe('SlotfillStack variants (bundling skipped)', () => {
     );
     expect(routeKeys.sort()).toEqual(extended.map((route) => `${route.method} ${route.path}`).sort());
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-      RouteKey: 'POST /Match/{operation}',
+      RouteKey: 'POST /Extra/{operation}',
       AuthorizationType: 'AWS_IAM',
     });
     template.resourceCountIs('AWS::Lambda::Function', deployedFunctions(extended).length);
-    template.hasResourceProperties('AWS::Lambda::Function', { Description: playFabFunction.description });
+    template.hasResourceProperties('AWS::Lambda::Function', { Description: extraFunction.description });
     // The new function's role gets the same narrow acknowledgments, so nag stays clean.
     expect(nagFindings).toEqual([]);
   });

@@ -53,6 +53,7 @@ export function flexMatchEventDetail(scope: ArnScope, event: MatchmakingEvent): 
       : {}),
     ...(event.ruleEvaluationMetrics ? { ruleEvaluationMetrics: event.ruleEvaluationMetrics } : {}),
     ...(event.acceptance ? { acceptance: event.acceptance } : {}),
+    ...(event.acceptanceRequired === undefined ? {} : { acceptanceRequired: event.acceptanceRequired }),
     ...(event.acceptanceTimeout === undefined ? {} : { acceptanceTimeout: event.acceptanceTimeout }),
     ...(event.reason ? { reason: event.reason } : {}),
     ...(event.message ? { message: event.message } : {}),

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { invalidRequest } from '../../shared/errors';
+import { acceptMatch } from '../../usecases/acceptance';
 import { startBackfill } from '../../usecases/backfill';
 import * as configurations from '../../usecases/configurations';
 import type { UseCaseContext } from '../../usecases/context';
@@ -147,6 +148,15 @@ export const implementedOperations: {
   DescribeMatchmaking: async (context, input) => {
     const found = await tickets.describeTickets(context.useCases, input.TicketIds);
     return { TicketList: found.map((t) => renderTicket(context.arnScope, t)) };
+  },
+
+  AcceptMatch: async (context, input) => {
+    await acceptMatch(context.useCases, {
+      ticketId: input.TicketId,
+      playerIds: input.PlayerIds,
+      response: input.AcceptanceType,
+    });
+    return {};
   },
 
   StopMatchmaking: async (context, input) => {

@@ -46,7 +46,8 @@ export function renderTicket(scope: ArnScope, record: TicketRecord): WireTicket 
     TicketId: record.ticketId,
     ConfigurationName: record.configurationName,
     ConfigurationArn: configurationArn(scope, record.configurationName),
-    Status: record.status,
+    // WAITING_FOR_PLAYERS is PlayFab's pre-queue state; FlexMatch has no such state and calls it QUEUED.
+    Status: record.status === 'WAITING_FOR_PLAYERS' ? 'QUEUED' : record.status,
     StatusReason: record.statusReason,
     StatusMessage: record.statusMessage,
     StartTime: epochSeconds(record.startTime),

@@ -33,6 +33,8 @@ export const PLAYFAB_ERRORS = {
   NotAuthenticated: { errorCode: 1074, httpStatus: 401 },
   NotAuthorized: { errorCode: 1089, httpStatus: 403 },
   InternalServerError: { errorCode: 1110, httpStatus: 500 },
+  // The answer to an unknown `/Match/<Operation>`: 404, the HTTP meaning of a missing endpoint.
+  InvalidAPIEndpoint: { errorCode: 1131, httpStatus: 404 },
   ServiceUnavailable: { errorCode: 1123, httpStatus: 503 },
   InvalidContentType: { errorCode: 1144, httpStatus: 400 },
   APIClientRequestRateLimitExceeded: { errorCode: 1199, httpStatus: 429 },

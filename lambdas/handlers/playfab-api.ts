@@ -1,0 +1,113 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import {
+  authenticate,
+  ENTITY_TOKEN_HEADER,
+  type PlayFabSecrets,
+  type Principal,
+  SECRET_KEY_HEADER,
+} from '../dialects/playfab/auth';
+import {
+  type PlayFabErrorBody,
+  parseRequest,
+  playFabError,
+  playFabSuccess,
+  toPlayFabError,
+} from '../dialects/playfab/envelope';
+import { playFabOperations } from '../dialects/playfab/operations';
+import { parseQueueConfig, QueueConfigInvalidError } from '../dialects/playfab/queue-compile';
+import { isPlayFabOperation, type PlayFabOperation } from '../dialects/playfab/schemas';
+import { SlotfillError } from '../shared/errors';
+import { logger, metrics } from '../shared/observability';
+import type { Caller, PlayFabUseCaseContext } from '../usecases/playfab-queues';
+import { type HttpEvent, type HttpResult, header, jsonResult, rawBody } from './http';
+
+const CONTENT_TYPE = 'application/json';
+
+export interface PlayFabHandlerDependencies {
+  useCases: PlayFabUseCaseContext;
+  /** Loaded once per process (see playfab-secrets.ts). */
+  secrets: () => Promise<PlayFabSecrets>;
+}
+
+/** `POST /Match/<Operation>` with PlayFab's envelope; the caller is a game server or a player. */
+export async function handlePlayFabRequest(
+  dependencies: PlayFabHandlerDependencies,
+  event: HttpEvent,
+  requestId: string,
+): Promise<HttpResult> {
+  const respond = (body: { code: number }): HttpResult =>
+    jsonResult(body.code, body, CONTENT_TYPE, requestId);
+
+  const operation = event.pathParameters?.operation ?? '';
+  if (!isPlayFabOperation(operation)) {
+    return respond(
+      playFabError('InvalidAPIEndpoint', `/Match/${operation} is not a PlayFab matchmaking API.`),
+    );
+  }
+
+  // Credentials first: an unauthenticated caller learns nothing about the request's validity.
+  const verdict = authenticate(
+    { secretKey: header(event, SECRET_KEY_HEADER), entityToken: header(event, ENTITY_TOKEN_HEADER) },
+    await dependencies.secrets(),
+  );
+  if (!verdict.ok) return respond(playFabError(verdict.error, verdict.message));
+  const caller = callerOf(verdict.principal);
+
+  let body: unknown;
+  try {
+    const text = rawBody(event);
+    body = text.trim() === '' ? {} : JSON.parse(text);
+  } catch (error) {
+    return respond(
+      playFabError('InvalidParams', `The request body is not valid JSON: ${(error as Error).message}`),
+    );
+  }
+  const queueProblem = queueConfigProblem(operation, body);
+  if (queueProblem) return respond(queueProblem);
+  const parsed = parseRequest(operation, body);
+  if (!parsed.ok) return respond(parsed.error);
+
+  try {
+    const implementation = playFabOperations[operation] as (
+      context: PlayFabUseCaseContext,
+      caller: Caller,
+      request: unknown,
+    ) => Promise<object>;
+    const data = await implementation(dependencies.useCases, caller, parsed.request);
+    metrics.addMetric(`PlayFab${operation}Succeeded`, MetricUnit.Count, 1);
+    return respond(playFabSuccess(data));
+  } catch (error) {
+    if (!(error instanceof SlotfillError) || error.kind === 'Internal') {
+      logger.error('PlayFab operation failed', { operation, error: error as Error });
+    }
+    metrics.addMetric(`PlayFab${operation}Failed`, MetricUnit.Count, 1);
+    return respond(toPlayFabError(error, operation));
+  }
+}
+
+function callerOf(principal: Principal): Caller {
+  return principal.kind === 'server' ? { kind: 'server' } : { kind: 'player', playerId: principal.playerId };
+}
+
+/**
+ * SetMatchmakingQueue reports every problem of the queue, field by field or across fields, as
+ * MatchmakingQueueConfigInvalid with a path per problem (rather than the generic InvalidParams).
+ */
+function queueConfigProblem(operation: PlayFabOperation, body: unknown): PlayFabErrorBody | undefined {
+  if (operation !== 'SetMatchmakingQueue' || typeof body !== 'object' || body === null) return undefined;
+  const queue = (body as Record<string, unknown>).MatchmakingQueue;
+  if (typeof queue !== 'object' || queue === null) return undefined;
+  const parsed = parseQueueConfig(queue);
+  return parsed.ok ? undefined : toPlayFabError(new QueueConfigInvalidError(parsed.problems), operation);
+}
+
+export function createPlayFabHandler(dependencies: PlayFabHandlerDependencies) {
+  return middy<HttpEvent, HttpResult, Error, Context>()
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics))
+    .handler((event, context) => handlePlayFabRequest(dependencies, event, context.awsRequestId));
+}
