@@ -262,9 +262,9 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
 
   // ---- tickets -------------------------------------------------------------------------------
 
-  async createTicket(ticket: TicketRecord): Promise<void> {
-    const playerLocks = ticket.kind === 'matchmaking' ? ticket.players.map((p) => p.playerId) : [];
-    const items: TransactItem[] = [
+  /** The first two items of every new ticket's transaction: its configuration exists, its id is new. */
+  private newTicketItems(ticket: TicketRecord): TransactItem[] {
+    return [
       {
         ConditionCheck: {
           TableName: this.tableName,
@@ -279,6 +279,13 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
+    ];
+  }
+
+  async createTicket(ticket: TicketRecord): Promise<void> {
+    const playerLocks = ticket.kind === 'matchmaking' ? ticket.players.map((p) => p.playerId) : [];
+    const items: TransactItem[] = [
+      ...this.newTicketItems(ticket),
       ...playerLocks.map(
         (playerId): TransactItem => ({
           Put: {
@@ -305,12 +312,7 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
         }),
       );
     } catch (error) {
-      if (error instanceof IdempotentParameterMismatchException) throw ticketIdInUse(ticket.ticketId);
-      const reasons = cancellationReasons(error);
-      if (!reasons) throw error;
-      if (reasons[0]?.failed)
-        throw notFound(`Matchmaking configuration '${ticket.configurationName}' was not found.`);
-      if (reasons[1]?.failed) throw ticketIdInUse(ticket.ticketId);
+      const reasons = newTicketFailure(error, ticket);
       const holders = reasons
         .slice(2)
         .map((reason, index) => ({ reason, playerId: playerLocks[index]! }))
@@ -408,20 +410,7 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
     const { heldBy, replaced } = slot;
     const slotKey = keys.sessionBackfill(ticket.gameSessionArn ?? '');
     const items: TransactItem[] = [
-      {
-        ConditionCheck: {
-          TableName: this.tableName,
-          Key: keys.configuration(ticket.configurationName),
-          ConditionExpression: 'attribute_exists(pk)',
-        },
-      },
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: ticketItem(ticket),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
+      ...this.newTicketItems(ticket),
       {
         // The slot must still be as we read it: empty, or held by the ticket we are replacing.
         Put: {
@@ -445,12 +434,7 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
         }),
       );
     } catch (error) {
-      if (error instanceof IdempotentParameterMismatchException) throw ticketIdInUse(ticket.ticketId);
-      const reasons = cancellationReasons(error);
-      if (!reasons) throw error;
-      if (reasons[0]?.failed)
-        throw notFound(`Matchmaking configuration '${ticket.configurationName}' was not found.`);
-      if (reasons[1]?.failed) throw ticketIdInUse(ticket.ticketId);
+      const reasons = newTicketFailure(error, ticket);
       if (reasons.slice(2).some((reason) => reason.failed)) {
         throw new SlotfillError('Conflict', "The game session's backfill changed concurrently.", {
           raced: true,
@@ -1022,6 +1006,20 @@ const lifecycleStage: Record<MatchmakingEventType, number> = {
   MatchmakingCancelled: 5,
   MatchmakingFailed: 5,
 };
+
+/**
+ * Reads why a new ticket's transaction failed: a missing configuration or a reused id become
+ * their errors; otherwise the per-item reasons come back for the caller's own items (index 2+).
+ */
+function newTicketFailure(error: unknown, ticket: TicketRecord): CancellationReason[] {
+  if (error instanceof IdempotentParameterMismatchException) throw ticketIdInUse(ticket.ticketId);
+  const reasons = cancellationReasons(error);
+  if (!reasons) throw error;
+  if (reasons[0]?.failed)
+    throw notFound(`Matchmaking configuration '${ticket.configurationName}' was not found.`);
+  if (reasons[1]?.failed) throw ticketIdInUse(ticket.ticketId);
+  return reasons;
+}
 
 function staleTicket(ticketId: string): SlotfillError {
   return new SlotfillError('Conflict', `Ticket '${ticketId}' changed while it was being updated.`, {
