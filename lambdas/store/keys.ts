@@ -10,6 +10,7 @@ import type { TicketStatus } from '../engine/model';
  *   TICKET#<ticketId>           TICKET                      ticket (pool GSI while active)
  *   PLAYER#<playerId>           LOCK#MATCHMAKING#<config>   one active matchmaking ticket per player per configuration
  *   PLAYER#<playerId>           LOCK#BACKFILL#<config>      backfill membership, a namespace apart
+ *   PLAYER#<playerId>           INVITE#<config>#<ticketId>  a PlayFab invitation to join a ticket
  *   SESSION#<gameSessionArn>    BACKFILL                    one active backfill ticket per game session
  *   MATCH#<matchId>             MATCH                       a committed match (teams, tickets)
  *   OUTBOX#<configuration>      <time>#<stage>#<eventId>    an event waiting to be published
@@ -33,6 +34,12 @@ export const keys = {
     sk: `LOCK#${namespace}#${configurationName}`,
   }),
   sessionBackfill: (gameSessionArn: string): ItemKey => ({ pk: `SESSION#${gameSessionArn}`, sk: 'BACKFILL' }),
+  /** A PlayFab invitation (MembersToMatchWith): lets the invited player find the ticket to join. */
+  invitation: (configurationName: string, playerId: string, ticketId: string): ItemKey => ({
+    pk: `PLAYER#${playerId}`,
+    sk: `INVITE#${configurationName}#${ticketId}`,
+  }),
+  invitationPrefix: (configurationName: string): string => `INVITE#${configurationName}#`,
   match: (matchId: string): ItemKey => ({ pk: `MATCH#${matchId}`, sk: 'MATCH' }),
   outboxPartition: (configurationName: string): string => `OUTBOX#${configurationName}`,
   /** `stage` orders events of one millisecond by lifecycle (searching before succeeded). */

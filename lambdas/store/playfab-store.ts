@@ -45,6 +45,8 @@ export interface PlayFabStore {
   ): Promise<void>;
   /** Adds a member: the ticket's new state (conditioned on before.version) and the member's lock, atomically. */
   joinTicket(before: TicketRecord, after: TicketRecord, member: MembershipHolder): Promise<void>;
+  /** Ids of tickets in the queue that invited the player (MembersToMatchWith), newest last. */
+  invitations(configurationName: string, playerId: string): Promise<string[]>;
   /** The ticket id whose lock the player holds in the namespace, if any. */
   heldTicket(
     namespace: LockNamespace,
@@ -53,8 +55,13 @@ export interface PlayFabStore {
   ): Promise<string | undefined>;
 }
 
-/** One ticket write plus one lock per member must fit DynamoDB's 100-item transaction (see README). */
+/**
+ * One ticket write plus one lock or invitation per member must fit DynamoDB's 100-item
+ * transaction (see README).
+ */
 export const MAX_LOCKED_MEMBERS = 98;
+/** Invitations outlive their ticket's GiveUpAfterSeconds by this much before TTL removes them. */
+const INVITATION_GRACE_SECONDS = 3600;
 
 export class DynamoPlayFabStore implements PlayFabStore {
   constructor(
@@ -144,6 +151,22 @@ export class DynamoPlayFabStore implements PlayFabStore {
         },
       },
       ...ticket.players.map((player) => this.lockPut(namespace, ticket, player.playerId)),
+      // Invitations expire with the ticket's patience; a stale one is filtered out when read.
+      ...(ticket.membersToMatchWith ?? []).map(
+        (invitee): TransactItem => ({
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...keys.invitation(ticket.configurationName, invitee.id, ticket.ticketId),
+              ticketId: ticket.ticketId,
+              expiresAt:
+                Math.ceil(ticket.startTime / 1000) +
+                (ticket.giveUpAfterSeconds ?? 3600) +
+                INVITATION_GRACE_SECONDS,
+            },
+          },
+        }),
+      ),
     ];
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: items }));
@@ -190,6 +213,23 @@ export class DynamoPlayFabStore implements PlayFabStore {
         staleTicket: before.ticketId,
       });
     }
+  }
+
+  async invitations(configurationName: string, playerId: string): Promise<string[]> {
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: {
+          ':pk': keys.invitation(configurationName, playerId, '').pk,
+          ':prefix': keys.invitationPrefix(configurationName),
+        },
+        ConsistentRead: true,
+      }),
+    );
+    return ((result.Items as Array<Record<string, unknown>> | undefined) ?? []).map((item) =>
+      String(item.ticketId),
+    );
   }
 
   async heldTicket(

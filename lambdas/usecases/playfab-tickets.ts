@@ -379,7 +379,19 @@ export async function listPlayerTickets(
   const playerId = subjectOf(caller, request.entity, 'ListMatchmakingTicketsForPlayer');
   const queue = await queueOrFail(context, request.queueName);
   const held = await heldActiveTicket(context, queue, 'MATCHMAKING', playerId);
-  return held ? [held.ticketId] : [];
+  // Tickets the player was invited to and has not joined yet: how an invitee finds what to join.
+  const invitedIds = await context.playfab.invitations(queue.record.name, playerId);
+  const invited = await context.store.getTickets(invitedIds.filter((id) => id !== held?.ticketId));
+  const waiting: string[] = [];
+  for (const ticket of invited) {
+    const current = await settleExpiry(context, ticket);
+    const stillInvited =
+      current.status === 'WAITING_FOR_PLAYERS' &&
+      (current.membersToMatchWith ?? []).some((entity) => entity.id === playerId) &&
+      !current.players.some((player) => player.playerId === playerId);
+    if (stillInvited) waiting.push(current.ticketId);
+  }
+  return [...(held ? [held.ticketId] : []), ...waiting];
 }
 
 /** CancelAllMatchmakingTicketsForPlayer. */

@@ -241,6 +241,14 @@ describe('player tickets', () => {
     expect(waiting.Status).toBe('WaitingForPlayers');
     expect(waiting.MembersToMatchWith).toEqual([{ Id: friend, Type: 'title_player_account' }]);
     expect(waiting.Members).toHaveLength(1);
+    // The invitee finds the ticket to join by listing their tickets; a stranger finds nothing.
+    expect(
+      await ok(service, 'ListMatchmakingTicketsForPlayer', { QueueName: queue }, asPlayer(friend)),
+    ).toEqual({ TicketIds: [ticketId] });
+    const stranger = uniquePlayer('stranger');
+    expect(
+      await ok(service, 'ListMatchmakingTicketsForPlayer', { QueueName: queue }, asPlayer(stranger)),
+    ).toEqual({ TicketIds: [] });
 
     // Only the invited player may join, and only as themselves.
     await fails(
