@@ -308,7 +308,7 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
         new TransactWriteCommand({
           TransactItems: items,
           // A retry of this exact write (after a lost response) must succeed, not report a clash with itself.
-          ClientRequestToken: requestToken('create-ticket', ticket.ticketId, ticket.startTime),
+          ClientRequestToken: this.requestToken('create-ticket', ticket.ticketId, ticket.startTime),
         }),
       );
     } catch (error) {
@@ -363,7 +363,7 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
       await this.client.send(
         new TransactWriteCommand({
           TransactItems: items,
-          ClientRequestToken: requestToken('transition', ticket.ticketId, transition.expectedVersion),
+          ClientRequestToken: this.requestToken('transition', ticket.ticketId, transition.expectedVersion),
         }),
       );
     } catch (error) {
@@ -390,7 +390,7 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
       await this.client.send(
         new TransactWriteCommand({
           TransactItems: items,
-          ClientRequestToken: requestToken(
+          ClientRequestToken: this.requestToken(
             'replace',
             ...changes.map((c) => `${c.before.ticketId}@${c.before.version}`),
           ),
@@ -430,7 +430,7 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
       await this.client.send(
         new TransactWriteCommand({
           TransactItems: items,
-          ClientRequestToken: requestToken('create-backfill', ticket.ticketId, ticket.startTime),
+          ClientRequestToken: this.requestToken('create-backfill', ticket.ticketId, ticket.startTime),
         }),
       );
     } catch (error) {
@@ -488,7 +488,7 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
         await this.client.send(
           new TransactWriteCommand({
             TransactItems: items,
-            ClientRequestToken: requestToken('match', commit.match.matchId),
+            ClientRequestToken: this.requestToken('match', commit.match.matchId),
           }),
         );
       } catch (error) {
@@ -554,7 +554,7 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
             },
             ...commit.events.map((event) => this.outboxPut(event)),
           ],
-          ClientRequestToken: requestToken('commit-match', matchId),
+          ClientRequestToken: this.requestToken('commit-match', matchId),
         }),
       );
     } catch (error) {
@@ -707,7 +707,7 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
             },
             ...events.map((event) => this.outboxPut(event)),
           ],
-          ClientRequestToken: requestToken('decide', matchId),
+          ClientRequestToken: this.requestToken('decide', matchId),
         }),
       );
       return true;
@@ -788,6 +788,18 @@ export class DynamoMatchmakingStore implements MatchmakingStore {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return names;
+  }
+
+  /**
+   * ClientRequestToken is at most 36 characters; a digest keeps it deterministic per logical
+   * write. The table is part of it: tokens are not scoped to a table, so two stages sharing
+   * ticket ids must not take each other's writes for retries.
+   */
+  private requestToken(...parts: Array<string | number>): string {
+    return createHash('sha256')
+      .update([this.tableName, ...parts].join('\u0000'))
+      .digest('hex')
+      .slice(0, 36);
   }
 
   /** The ticket's new state, conditioned on the version it was read at. */
@@ -1035,11 +1047,6 @@ function chunk<T>(values: readonly T[], size: number): T[][] {
 
 function ticketIdInUse(ticketId: string): SlotfillError {
   return invalidRequest(`TicketId '${ticketId}' is already in use; every request needs a new ticket id.`);
-}
-
-/** ClientRequestToken is at most 36 characters; a digest keeps it deterministic per logical write. */
-function requestToken(...parts: Array<string | number>): string {
-  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 36);
 }
 
 function encodeNextToken(key: ItemKey): string {

@@ -29,6 +29,8 @@ export interface PassReport {
 export const PLACING_RECOVERY_MS = 30_000;
 /** Match commits in flight at once within one pass. */
 export const COMMIT_CONCURRENCY = 8;
+/** Attempts to move one batch of QUEUED tickets, each without the tickets that moved on. */
+const MOVE_ATTEMPTS = 3;
 /** Events read from the outbox per publish round. */
 const OUTBOX_BATCH = 100;
 
@@ -214,31 +216,44 @@ async function moveToSearching(
     arrivalsPerSecond: recent / 60,
   });
   for (let start = 0; start < queued.length; start += MAX_BATCH_TICKETS) {
-    const batch = queued.slice(start, start + MAX_BATCH_TICKETS);
-    const changes: TicketChange[] = batch.map((before) => ({
-      before,
-      after: {
-        ...before,
-        status: 'SEARCHING',
-        ...(estimate === undefined ? {} : { estimatedWaitTimeSeconds: Math.ceil(estimate) }),
-        version: before.version + 1,
-      },
-    }));
-    const event: MatchmakingEvent = {
-      eventId: eventId('MatchmakingSearching', ...batch.map((t) => `${t.ticketId}@${t.version}`)),
-      type: 'MatchmakingSearching',
-      configurationName: configuration.name,
-      time: now,
-      tickets: changes.map((c) => eventTicket(c.after)),
-      ...(configuration.customEventData ? { customEventData: configuration.customEventData } : {}),
-      ...(estimate === undefined ? {} : { estimatedWaitMillis: Math.ceil(estimate * 1000) }),
-    };
-    try {
-      await context.store.replaceTickets(changes, event);
-      moved.push(...changes.map((c) => c.after));
-    } catch (error) {
-      if (!(error instanceof SlotfillError && error.kind === 'Conflict')) throw error;
-      // One ticket of the batch moved on (e.g. cancelled): the rest wait for the next pass.
+    let batch = queued.slice(start, start + MAX_BATCH_TICKETS);
+    // One ticket that moved on since the read (a stop, a racing pass) fails the whole batch. The
+    // batch is read again and the unchanged tickets go without it: otherwise a pool where some
+    // player always cancels during the pass would never move anyone and everyone times out.
+    for (let attempt = 1; batch.length > 0; attempt++) {
+      const changes: TicketChange[] = batch.map((before) => ({
+        before,
+        after: {
+          ...before,
+          status: 'SEARCHING',
+          ...(estimate === undefined ? {} : { estimatedWaitTimeSeconds: Math.ceil(estimate) }),
+          version: before.version + 1,
+        },
+      }));
+      const event: MatchmakingEvent = {
+        eventId: eventId('MatchmakingSearching', ...batch.map((t) => `${t.ticketId}@${t.version}`)),
+        type: 'MatchmakingSearching',
+        configurationName: configuration.name,
+        time: now,
+        tickets: changes.map((c) => eventTicket(c.after)),
+        ...(configuration.customEventData ? { customEventData: configuration.customEventData } : {}),
+        ...(estimate === undefined ? {} : { estimatedWaitMillis: Math.ceil(estimate * 1000) }),
+      };
+      try {
+        await context.store.replaceTickets(changes, event);
+        moved.push(...changes.map((c) => c.after));
+        break;
+      } catch (error) {
+        if (!(error instanceof SlotfillError && error.kind === 'Conflict')) throw error;
+        if (attempt >= MOVE_ATTEMPTS) break; // the rest wait for the next pass
+        const reread = new Map(
+          (await context.store.getTickets(batch.map((t) => t.ticketId))).map((t) => [t.ticketId, t]),
+        );
+        batch = batch.filter((t) => {
+          const current = reread.get(t.ticketId);
+          return current?.status === 'QUEUED' && current.version === t.version;
+        });
+      }
     }
   }
   return moved;
