@@ -3,9 +3,10 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
+import { matchmakerSettingsFromEnv } from '../shared/config';
 import { EventBridgeSink } from '../shared/eventbridge-sink';
 import { logger, metrics, tracer } from '../shared/observability';
-import { matchmakerSettingsFromEnv, runMatchmakerInvocation } from './matchmaker-loop';
+import { runMatchmakerInvocation } from './matchmaker-loop';
 import { runtimeDependencies } from './runtime';
 
 /** Lambda entry for the scheduled matchmaker (EventBridge schedule, once a minute). */

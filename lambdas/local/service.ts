@@ -3,11 +3,10 @@ import { mkdirSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { matchmakerSettingsFromEnv } from '../handlers/matchmaker-loop';
-import { runtimeDependencies } from '../handlers/runtime';
+import type { runtimeDependencies as RuntimeDependenciesFactory } from '../handlers/runtime';
 import { routes as defaultRoutes, type HttpFunctionSpec, type Route, routeFunctions } from '../routes';
 import { createDynamoClient } from '../shared/clients';
-import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from '../shared/config';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, matchmakerSettingsFromEnv } from '../shared/config';
 import { DEFAULT_TABLE_NAME, ensureTable } from '../store/table-bootstrap';
 import { runMatchmakerTick, type TickReport } from '../usecases/matchmaker';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
@@ -110,20 +109,23 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       options.printEvents ? undefined : () => undefined,
     );
     // The matchmaker runs the same tick the scheduled Lambda runs, on a timer.
+    // Loaded only now, like the handlers, so Powertools sees the environment set above.
+    const { runtimeDependencies } = require('../handlers/runtime') as {
+      runtimeDependencies: typeof RuntimeDependenciesFactory;
+    };
     const matchmakerContext = runtimeDependencies().useCases;
     const owner = `local-${randomUUID()}`;
     const leaseMs = Math.max(options.matchmakerIntervalMs, 1000) * 3;
     const tick = () => runMatchmakerTick(matchmakerContext, events, owner, leaseMs);
-    let ticking = false;
+    let inFlight: Promise<unknown> | undefined;
     const timer =
       options.matchmakerIntervalMs > 0
         ? setInterval(() => {
-            if (ticking) return;
-            ticking = true;
-            tick()
+            if (inFlight) return;
+            inFlight = tick()
               .catch((error: unknown) => process.stderr.write(`matchmaker tick failed: ${String(error)}\n`))
               .finally(() => {
-                ticking = false;
+                inFlight = undefined;
               });
           }, options.matchmakerIntervalMs)
         : undefined;
@@ -152,6 +154,8 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       runMatchmakerTick: tick,
       stop: async () => {
         if (timer) clearInterval(timer);
+        // Let a running tick finish before DynamoDB Local goes away under it.
+        await inFlight;
         await new Promise<void>((done) => server.close(() => done()));
         server.closeAllConnections();
         await dynamo?.stop();

@@ -24,3 +24,26 @@ export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     accountId: env.SLOTFILL_ACCOUNT_ID || DEFAULT_ACCOUNT_ID,
   };
 }
+
+export const DEFAULT_INTERVAL_MS = 1000;
+export const MAX_INTERVAL_MS = 2000;
+export const DEFAULT_SAFETY_MARGIN_MS = 5000;
+
+export interface MatchmakerSettings {
+  intervalMs: number;
+  safetyMarginMs: number;
+}
+
+export function matchmakerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): MatchmakerSettings {
+  const intervalMs = Number(env.MATCHMAKER_INTERVAL_MS ?? DEFAULT_INTERVAL_MS);
+  if (!Number.isFinite(intervalMs) || intervalMs < 100 || intervalMs > MAX_INTERVAL_MS) {
+    throw new Error(
+      `MATCHMAKER_INTERVAL_MS must be between 100 and ${MAX_INTERVAL_MS}, got '${env.MATCHMAKER_INTERVAL_MS}'`,
+    );
+  }
+  const safetyMarginMs = Number(env.MATCHMAKER_SAFETY_MARGIN_MS ?? DEFAULT_SAFETY_MARGIN_MS);
+  return {
+    intervalMs,
+    safetyMarginMs: Number.isFinite(safetyMarginMs) ? safetyMarginMs : DEFAULT_SAFETY_MARGIN_MS,
+  };
+}

@@ -48,6 +48,9 @@ export async function runStartMatchmakingBenchmark(): Promise<ThroughputRow[]> {
     port: 0,
     dynamoDbEndpoint: dynamo.endpoint,
     tableName: `bench-${randomUUID()}`,
+    // The bare writes below are not full tickets; the matchmaker must not read them.
+    matchmakerIntervalMs: 0,
+    printEvents: false,
   });
   const tableName = service.options.tableName;
   const sdk = new GameLiftClient({
