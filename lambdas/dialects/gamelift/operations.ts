@@ -62,20 +62,11 @@ export const implementedOperations: {
 
   CreateMatchmakingConfiguration: async (context, input) => {
     const record = await configurations.createConfiguration(context.useCases, {
+      ...configurationSettings(input),
       name: input.Name,
       ruleSetName: nameFromNameOrArn(input.RuleSetName),
-      description: input.Description,
       requestTimeoutSeconds: input.RequestTimeoutSeconds,
       acceptanceRequired: input.AcceptanceRequired,
-      acceptanceTimeoutSeconds: input.AcceptanceTimeoutSeconds,
-      additionalPlayerCount: input.AdditionalPlayerCount,
-      customEventData: input.CustomEventData,
-      gameProperties: input.GameProperties?.map((p) => ({ key: p.Key, value: p.Value })),
-      gameSessionData: input.GameSessionData,
-      backfillMode: input.BackfillMode,
-      flexMatchMode: input.FlexMatchMode,
-      gameSessionQueueArns: input.GameSessionQueueArns,
-      notificationTarget: input.NotificationTarget,
       tags: input.Tags?.map((t) => ({ key: t.Key, value: t.Value })),
     });
     return { Configuration: renderConfiguration(context.arnScope, record) };
@@ -99,19 +90,10 @@ export const implementedOperations: {
 
   UpdateMatchmakingConfiguration: async (context, input) => {
     const record = await configurations.updateConfiguration(context.useCases, nameFromNameOrArn(input.Name), {
+      ...configurationSettings(input),
       ruleSetName: input.RuleSetName === undefined ? undefined : nameFromNameOrArn(input.RuleSetName),
-      description: input.Description,
       requestTimeoutSeconds: input.RequestTimeoutSeconds,
       acceptanceRequired: input.AcceptanceRequired,
-      acceptanceTimeoutSeconds: input.AcceptanceTimeoutSeconds,
-      additionalPlayerCount: input.AdditionalPlayerCount,
-      customEventData: input.CustomEventData,
-      gameProperties: input.GameProperties?.map((p) => ({ key: p.Key, value: p.Value })),
-      gameSessionData: input.GameSessionData,
-      backfillMode: input.BackfillMode,
-      flexMatchMode: input.FlexMatchMode,
-      gameSessionQueueArns: input.GameSessionQueueArns,
-      notificationTarget: input.NotificationTarget,
     });
     return { Configuration: renderConfiguration(context.arnScope, record) };
   },
@@ -164,3 +146,21 @@ export const implementedOperations: {
     return {};
   },
 };
+
+/** The optional settings Create and Update share, in the use cases' terms. */
+function configurationSettings(
+  input: InputOf<'CreateMatchmakingConfiguration'> | InputOf<'UpdateMatchmakingConfiguration'>,
+): configurations.ConfigurationChanges {
+  return {
+    description: input.Description,
+    acceptanceTimeoutSeconds: input.AcceptanceTimeoutSeconds,
+    additionalPlayerCount: input.AdditionalPlayerCount,
+    customEventData: input.CustomEventData,
+    gameProperties: input.GameProperties?.map((p) => ({ key: p.Key, value: p.Value })),
+    gameSessionData: input.GameSessionData,
+    backfillMode: input.BackfillMode,
+    flexMatchMode: input.FlexMatchMode,
+    gameSessionQueueArns: input.GameSessionQueueArns,
+    notificationTarget: input.NotificationTarget,
+  };
+}
