@@ -1,6 +1,6 @@
 import type { Player, TicketStatus } from '../engine/model';
 import { isActiveStatus } from '../engine/model';
-import { invalidRequest, notFound, SlotfillError } from '../shared/errors';
+import { conflict, invalidRequest, notFound, SlotfillError } from '../shared/errors';
 import type { MatchmakingEvent, TicketRecord } from '../store/records';
 import { getConfigurationOrFail } from './configurations';
 import type { UseCaseContext } from './context';
@@ -56,6 +56,15 @@ export async function stopTicket(context: UseCaseContext, ticketId: string): Pro
       throw invalidRequest(
         `Matchmaking ticket '${ticketId}' already ended with status ${ticket.status}; only active tickets can be stopped.`,
       );
+    }
+    if (ticket.status === 'PLACING' && ticket.matchId) {
+      // A large match past its commit point stands; its tickets are only being moved to COMPLETED.
+      const match = await context.store.getMatch(ticket.matchId);
+      if (match?.state === 'COMMITTED') {
+        throw conflict(
+          `Matchmaking ticket '${ticketId}' was just matched (match ${ticket.matchId}) and can no longer be stopped.`,
+        );
+      }
     }
     try {
       const configuration = (await context.store.getConfiguration(ticket.configurationName)) ?? {

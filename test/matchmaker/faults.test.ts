@@ -557,7 +557,7 @@ describe('5. large matches (two teams of 60: 120 tickets, reserved in chunks of 
       },
     });
     expect(await runPass(h.context, name)).toMatchObject({ matchesCommitted: 1 });
-    expect(refusal).toMatchObject({ kind: 'Conflict' });
+    expect(refusal).toMatchObject({ kind: 'Conflict', message: expect.stringMatching(/was just matched/) });
 
     const sink = new RecordingSink();
     const report = await recoverAndCheck(name, sink, started);
