@@ -731,15 +731,27 @@ type TeamDifferenceRuleConfig = NonNullable<Config['TeamDifferenceRules']>[numbe
 type TeamSizeBalanceRuleConfig = NonNullable<Config['TeamSizeBalanceRule']>;
 type TeamTicketSizeSimilarityRuleConfig = NonNullable<Config['TeamTicketSizeSimilarityRule']>;
 
+/**
+ * A rule's attribute binding, and the value that stands in for a member without one: the
+ * rule's default under UseDefault, nothing under MatchAny (the member then matches anyone).
+ */
+function ruleAttribute<Value extends AttributeLeafValue>(
+  rule: {
+    Attribute: QueueRuleAttribute;
+    DefaultAttributeValue?: Value;
+    AttributeNotSpecifiedBehavior?: string;
+  },
+  attributes: AttributeRegistry,
+  type: AttributeType,
+): { key: string; fallback: Value | undefined } {
+  return {
+    key: attributes.use(rule.Attribute.Source, rule.Attribute.Path, type, rule.DefaultAttributeValue),
+    fallback: rule.AttributeNotSpecifiedBehavior === 'UseDefault' ? rule.DefaultAttributeValue : undefined,
+  };
+}
+
 function differenceRule(rule: DifferenceRuleConfig, attributes: AttributeRegistry): RuleBuild {
-  const key = attributes.use(
-    rule.Attribute.Source,
-    rule.Attribute.Path,
-    'number',
-    rule.DefaultAttributeValue,
-  );
-  const fallback =
-    rule.AttributeNotSpecifiedBehavior === 'UseDefault' ? rule.DefaultAttributeValue : undefined;
+  const { key, fallback } = ruleAttribute(rule, attributes, 'number');
   const schedule = thresholdSchedule(
     rule.Difference,
     rule.LinearExpansion,
@@ -787,14 +799,7 @@ function differenceRule(rule: DifferenceRuleConfig, attributes: AttributeRegistr
 }
 
 function stringEqualityRule(rule: StringEqualityRuleConfig, attributes: AttributeRegistry): RuleBuild {
-  const key = attributes.use(
-    rule.Attribute.Source,
-    rule.Attribute.Path,
-    'string',
-    rule.DefaultAttributeValue,
-  );
-  const fallback =
-    rule.AttributeNotSpecifiedBehavior === 'UseDefault' ? rule.DefaultAttributeValue : undefined;
+  const { key, fallback } = ruleAttribute(rule, attributes, 'string');
   const expansion = rule.Expansion;
   // On/off per interval: 1 = enforced, null = off.
   const schedule: Schedule =
@@ -872,14 +877,7 @@ function intersect(current: Set<string> | undefined, values: readonly string[]):
 }
 
 function setIntersectionRule(rule: SetIntersectionRuleConfig, attributes: AttributeRegistry): RuleBuild {
-  const key = attributes.use(
-    rule.Attribute.Source,
-    rule.Attribute.Path,
-    'string_list',
-    rule.DefaultAttributeValue,
-  );
-  const fallback =
-    rule.AttributeNotSpecifiedBehavior === 'UseDefault' ? rule.DefaultAttributeValue : undefined;
+  const { key, fallback } = ruleAttribute(rule, attributes, 'string_list');
   const schedule = thresholdSchedule(
     rule.MinIntersectionSize,
     rule.LinearExpansion,
