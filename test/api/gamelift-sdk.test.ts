@@ -16,25 +16,9 @@ import {
 } from '@aws-sdk/client-gamelift';
 import type { LocalService } from '../../lambdas/local/service';
 import { gameLiftClient, startTestService, uniqueName } from '../support/local-service';
+import { twoVersusTwoSkill } from '../support/rule-sets';
 
-const ruleSetBody = JSON.stringify({
-  name: 'two-teams',
-  ruleLanguageVersion: '1.0',
-  playerAttributes: [{ name: 'skill', type: 'number', default: 10 }],
-  teams: [
-    { name: 'red', minPlayers: 2, maxPlayers: 2 },
-    { name: 'blue', minPlayers: 2, maxPlayers: 2 },
-  ],
-  rules: [
-    {
-      name: 'FairSkill',
-      type: 'distance',
-      measurements: ['avg(teams[*].players.attributes[skill])'],
-      referenceValue: 'avg(flatten(teams[*].players.attributes[skill]))',
-      maxDistance: 10,
-    },
-  ],
-});
+const ruleSetBody = twoVersusTwoSkill;
 
 let service: LocalService;
 let client: GameLiftClient;

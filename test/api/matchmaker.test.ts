@@ -13,24 +13,9 @@ import {
 import type { LocalEventEnvelope } from '../../lambdas/local/local-event-sink';
 import type { LocalService } from '../../lambdas/local/service';
 import { gameLiftClient, startTestService, uniqueName } from '../support/local-service';
+import { twoVersusTwoSkill } from '../support/rule-sets';
 
-const twoVersusTwo = JSON.stringify({
-  ruleLanguageVersion: '1.0',
-  playerAttributes: [{ name: 'skill', type: 'number', default: 10 }],
-  teams: [
-    { name: 'red', minPlayers: 2, maxPlayers: 2 },
-    { name: 'blue', minPlayers: 2, maxPlayers: 2 },
-  ],
-  rules: [
-    {
-      name: 'FairSkill',
-      type: 'distance',
-      measurements: ['avg(teams[*].players.attributes[skill])'],
-      referenceValue: 'avg(flatten(teams[*].players.attributes[skill]))',
-      maxDistance: 10,
-    },
-  ],
-});
+const twoVersusTwo = twoVersusTwoSkill;
 
 let service: LocalService;
 let client: GameLiftClient;

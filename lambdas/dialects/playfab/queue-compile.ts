@@ -702,6 +702,15 @@ function meta(name: string, sourceType: string, weight: number, secondsUntilOpti
   return ruleMeta;
 }
 
+/** A rule judged on the whole match only: no per-ticket pre-filter follows from it. */
+function matchRuleBuild(
+  ruleMeta: ReturnType<typeof meta>,
+  evaluate: PredicateRule['evaluate'],
+  expansions: ExpansionDescription[],
+): RuleBuild {
+  return { rule: { ...ruleMeta, kind: 'predicate', evaluate }, filters: [], expansions };
+}
+
 function describe(target: string, schedule: Schedule): ExpansionDescription[] {
   const steps = scheduleSteps(schedule);
   return steps.length === 0 ? [] : [{ target, steps }];
@@ -787,15 +796,11 @@ function differenceRule(rule: DifferenceRuleConfig, attributes: AttributeRegistr
     if (low > high || high - low <= limit + EPSILON) return undefined;
     return `${rule.Attribute.Path} differs by ${format(high - low)} between tickets (${format(low)} to ${format(high)}); at most ${format(limit)} is allowed`;
   };
-  return {
-    rule: {
-      ...meta(rule.Name, 'DifferenceRule', rule.Weight, rule.SecondsUntilOptional),
-      kind: 'predicate',
-      evaluate,
-    },
-    filters: [],
-    expansions: describe(`${rule.Name}.Difference`, schedule),
-  };
+  return matchRuleBuild(
+    meta(rule.Name, 'DifferenceRule', rule.Weight, rule.SecondsUntilOptional),
+    evaluate,
+    describe(`${rule.Name}.Difference`, schedule),
+  );
 }
 
 function stringEqualityRule(rule: StringEqualityRuleConfig, attributes: AttributeRegistry): RuleBuild {
@@ -825,15 +830,11 @@ function stringEqualityRule(rule: StringEqualityRuleConfig, attributes: Attribut
     }
     return undefined;
   };
-  return {
-    rule: {
-      ...meta(rule.Name, 'StringEqualityRule', rule.Weight, rule.SecondsUntilOptional),
-      kind: 'predicate',
-      evaluate,
-    },
-    filters: [],
-    expansions: describe(`${rule.Name}.Enabled`, schedule),
-  };
+  return matchRuleBuild(
+    meta(rule.Name, 'StringEqualityRule', rule.Weight, rule.SecondsUntilOptional),
+    evaluate,
+    describe(`${rule.Name}.Enabled`, schedule),
+  );
 }
 
 function matchTotalRule(rule: MatchTotalRuleConfig, attributes: AttributeRegistry): RuleBuild {
@@ -858,15 +859,10 @@ function matchTotalRule(rule: MatchTotalRuleConfig, attributes: AttributeRegistr
     if (total >= minimum - EPSILON && total <= maximum + EPSILON) return undefined;
     return `${rule.Attribute.Path} totals ${format(total)} over the match; it must be between ${format(minimum)} and ${format(maximum)}`;
   };
-  return {
-    rule: {
-      ...meta(rule.Name, 'MatchTotalRule', rule.Weight, rule.SecondsUntilOptional),
-      kind: 'predicate',
-      evaluate,
-    },
-    filters: [],
-    expansions: [...describe(`${rule.Name}.Min`, minSchedule), ...describe(`${rule.Name}.Max`, maxSchedule)],
-  };
+  return matchRuleBuild(meta(rule.Name, 'MatchTotalRule', rule.Weight, rule.SecondsUntilOptional), evaluate, [
+    ...describe(`${rule.Name}.Min`, minSchedule),
+    ...describe(`${rule.Name}.Max`, maxSchedule),
+  ]);
 }
 
 function intersect(current: Set<string> | undefined, values: readonly string[]): Set<string> {
@@ -1031,15 +1027,11 @@ function teamDifferenceRule(
     if (low > high || high - low <= limit + EPSILON) return undefined;
     return `team averages of ${rule.Attribute.Path} differ by ${format(high - low)} (${lowTeam} ${format(low)}, ${highTeam} ${format(high)}); at most ${format(limit)} is allowed`;
   };
-  return {
-    rule: {
-      ...meta(rule.Name, 'TeamDifferenceRule', 0, rule.SecondsUntilOptional),
-      kind: 'predicate',
-      evaluate,
-    },
-    filters: [],
-    expansions: describe(`${rule.Name}.Difference`, schedule),
-  };
+  return matchRuleBuild(
+    meta(rule.Name, 'TeamDifferenceRule', 0, rule.SecondsUntilOptional),
+    evaluate,
+    describe(`${rule.Name}.Difference`, schedule),
+  );
 }
 
 function teamSizeBalanceRule(rule: TeamSizeBalanceRuleConfig): RuleBuild {
@@ -1057,15 +1049,11 @@ function teamSizeBalanceRule(rule: TeamSizeBalanceRuleConfig): RuleBuild {
       ? undefined
       : `team sizes differ by ${spread} (${sizes.join(' vs ')}); at most ${format(limit)} is allowed`;
   };
-  return {
-    rule: {
-      ...meta(rule.Name, 'TeamSizeBalanceRule', 0, rule.SecondsUntilOptional),
-      kind: 'predicate',
-      evaluate,
-    },
-    filters: [],
-    expansions: describe(`${rule.Name}.Difference`, schedule),
-  };
+  return matchRuleBuild(
+    meta(rule.Name, 'TeamSizeBalanceRule', 0, rule.SecondsUntilOptional),
+    evaluate,
+    describe(`${rule.Name}.Difference`, schedule),
+  );
 }
 
 function teamTicketSizeSimilarityRule(
