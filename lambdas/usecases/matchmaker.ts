@@ -121,12 +121,9 @@ export async function runPass(context: UseCaseContext, configurationName: string
 
   const queued = live.filter((t) => t.status === 'QUEUED');
   const searching = await moveToSearching(context, configuration, program, queued, live.length, now);
-  report.movedToSearching =
-    searching.filter((t) => t.status === 'SEARCHING').length - (live.length - queued.length);
-  const current = [
-    ...live.filter((t) => t.status !== 'QUEUED'),
-    ...searching.filter((t) => queued.some((q) => q.ticketId === t.ticketId)),
-  ];
+  // moveToSearching returns exactly the queued tickets it moved, in their new state.
+  report.movedToSearching = searching.length;
+  const current = [...live.filter((t) => t.status !== 'QUEUED'), ...searching];
   const byId = new Map(current.filter((t) => t.status === 'SEARCHING').map((t) => [t.ticketId, t]));
 
   const result = runMatchmakingPass(program, [...byId.values()].map(toPoolTicket), now);
