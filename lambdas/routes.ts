@@ -51,6 +51,21 @@ export const playFabFunction: HttpFunctionSpec = {
   timeoutSeconds: 15,
 };
 
+/**
+ * The scheduled matchmaker: no route, an EventBridge schedule invokes it. Timeout 60 s: one
+ * invocation per minute runs matchmaking passes back to back for the whole minute; 1024 MB
+ * because Lambda allots CPU in proportion to memory and a pass is CPU-bound (rule evaluation
+ * over the whole pool). Described here so that the stack and the local service agree on it.
+ */
+export const matchmakerFunctionSpec: HttpFunctionSpec = {
+  name: 'Matchmaker',
+  entry: 'lambdas/handlers/matchmaker.ts',
+  exportName: 'handler',
+  description: 'Scheduled matchmaker: forms matches and backfills from the ticket pool, publishes events',
+  memorySize: 1024,
+  timeoutSeconds: 60,
+};
+
 export const routes: readonly Route[] = [
   // AWS JSON 1.1: every operation is POST / and the X-Amz-Target header names it.
   { method: 'POST', path: '/', function: gameLiftFunction, auth: 'iam' },

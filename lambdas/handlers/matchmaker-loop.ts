@@ -8,19 +8,22 @@ import { runMatchmakerTick, type TickReport } from '../usecases/matchmaker';
 
 /**
  * The scheduled invocation: EventBridge's schedule can't fire more than once a minute, so one
- * invocation runs a tick every intervalMs until it is close to its own timeout.
+ * invocation runs a tick every intervalMs until it is close to its own timeout, or until it
+ * has run `maxTicks` (the local service runs one tick per invocation on its own timer).
  */
 export async function runMatchmakerInvocation(
   context: UseCaseContext,
   sink: EventSink,
   settings: MatchmakerSettings,
   remainingMs: () => number,
+  maxTicks = Number.POSITIVE_INFINITY,
+  owner: string = randomUUID(),
 ): Promise<{ ticks: number; reports: TickReport[] }> {
-  const owner = randomUUID();
   // Long enough to cover a slow tick, short enough that a crashed invocation's lease lapses soon.
   const leaseMs = settings.intervalMs * 3 + settings.safetyMarginMs;
   const reports: TickReport[] = [];
-  while (remainingMs() > settings.safetyMarginMs + settings.intervalMs) {
+  const reserveMs = settings.safetyMarginMs + settings.intervalMs;
+  while (reports.length < maxTicks && remainingMs() > reserveMs) {
     const started = Date.now();
     try {
       reports.push(await runMatchmakerTick(context, sink, owner, leaseMs));
@@ -28,8 +31,10 @@ export async function runMatchmakerInvocation(
       // One failed tick must not end the invocation: the next tick retries from stored state.
       logger.error('matchmaker tick failed', { error: error as Error });
     }
-    const elapsed = Date.now() - started;
-    if (elapsed < settings.intervalMs) await sleep(settings.intervalMs - elapsed);
+    const waitMs = Math.max(0, settings.intervalMs - (Date.now() - started));
+    // No wait at the end: an invocation with no time for another tick returns at once.
+    if (reports.length >= maxTicks || remainingMs() - waitMs <= reserveMs) break;
+    await sleep(waitMs);
   }
   return { ticks: reports.length, reports };
 }

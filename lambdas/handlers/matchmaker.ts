@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
+import { createEventBridgeClient } from '../shared/clients';
 import { matchmakerSettingsFromEnv } from '../shared/config';
 import { EventBridgeSink } from '../shared/eventbridge-sink';
 import { logger, metrics, tracer } from '../shared/observability';
@@ -14,24 +15,46 @@ const { config, useCases } = runtimeDependencies();
 const settings = matchmakerSettingsFromEnv();
 const eventBusName = process.env.EVENT_BUS_NAME ?? 'default';
 const source = process.env.EVENT_SOURCE ?? 'slotfill.matchmaking';
+/**
+ * The lease owner is this execution environment, not one invocation: Lambda never runs two
+ * invocations at once in one environment, so the next invocation here may carry on at once
+ * with the lease this one holds instead of waiting for it to lapse.
+ */
+const leaseOwner = `matchmaker-${randomUUID()}`;
 const sink = new EventBridgeSink({
-  client: tracer.captureAWSv3Client(new EventBridgeClient({ region: config.region })),
+  client: tracer.captureAWSv3Client(createEventBridgeClient(config)),
   eventBusName,
   source,
   arnScope: { region: config.region, accountId: config.accountId },
 });
 
-export const handler = middy<ScheduledEvent, { ticks: number }, Error, Context>()
+/**
+ * The schedule's event may carry `detail.maxTicks` (a positive integer) to end the invocation
+ * after that many ticks instead of near its timeout; the local service sends 1.
+ */
+export type MatchmakerEvent = ScheduledEvent<{ maxTicks?: unknown } | undefined>;
+
+function maxTicksOf(event: MatchmakerEvent): number | undefined {
+  const value = event.detail?.maxTicks;
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
+export const handler = middy<MatchmakerEvent, { ticks: number; matches: number }, Error, Context>()
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
-  .handler(async (_event, context) => {
-    const { ticks, reports } = await runMatchmakerInvocation(useCases, sink, settings, () =>
-      context.getRemainingTimeInMillis(),
+  .handler(async (event, context) => {
+    const { ticks, reports } = await runMatchmakerInvocation(
+      useCases,
+      sink,
+      settings,
+      () => context.getRemainingTimeInMillis(),
+      maxTicksOf(event),
+      leaseOwner,
     );
     const matches = reports.reduce(
       (total, r) => total + r.passes.reduce((t, p) => t + p.matchesCommitted, 0),
       0,
     );
     logger.info('matchmaker invocation finished', { ticks, matches });
-    return { ticks };
+    return { ticks, matches };
   });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { findRoute, type Route } from '../routes';
+import { timedLambdaContext } from './lambda-invoke';
 import { type LocalCredentials, verifySigV4 } from './sigv4';
 
 export type HttpLambda = (
@@ -82,44 +83,76 @@ async function serve(
     return;
   }
   const requestId = randomUUID();
+  const event = httpApiEvent({
+    route: found.route,
+    pathParameters: found.pathParameters,
+    url,
+    headers,
+    body,
+    requestId,
+    accountId: options.accountId,
+    sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+    protocol: `HTTP/${request.httpVersion}`,
+    accessKey,
+  });
+  const result = await fn(
+    event,
+    timedLambdaContext(found.route.function.name, requestId, found.route.function.timeoutSeconds * 1000),
+  );
+  response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
+  response.end(result.body ?? '');
+}
+
+export interface HttpApiEventInput {
+  route: Pick<Route, 'method' | 'path'>;
+  pathParameters: Record<string, string>;
+  url: URL;
+  /** Lower-case names. */
+  headers: Record<string, string>;
+  body: string;
+  requestId: string;
+  accountId: string;
+  sourceIp?: string;
+  protocol?: string;
+  /** The SigV4 caller of an `iam` route, as API Gateway's IAM authorizer reports it. */
+  accessKey?: string;
+}
+
+/** The event API Gateway (HTTP API, payload format 2.0) hands the function for a request. */
+export function httpApiEvent(input: HttpApiEventInput): APIGatewayProxyEventV2 {
   const now = new Date();
-  const routeKey = `${found.route.method} ${found.route.path}`;
-  const event: APIGatewayProxyEventV2 = {
+  const routeKey = `${input.route.method} ${input.route.path}`;
+  const query = Object.fromEntries(input.url.searchParams.entries());
+  return {
     version: '2.0',
     routeKey,
-    rawPath: url.pathname,
-    rawQueryString: url.search.replace(/^\?/, ''),
-    headers,
+    rawPath: input.url.pathname,
+    rawQueryString: input.url.search.replace(/^\?/, ''),
+    headers: input.headers,
     queryStringParameters: Object.keys(query).length > 0 ? query : undefined,
-    pathParameters: Object.keys(found.pathParameters).length > 0 ? found.pathParameters : undefined,
+    pathParameters: Object.keys(input.pathParameters).length > 0 ? input.pathParameters : undefined,
     requestContext: {
-      accountId: options.accountId,
+      accountId: input.accountId,
       apiId: 'local',
-      domainName: headers.host ?? 'localhost',
+      domainName: input.headers.host ?? 'localhost',
       domainPrefix: 'local',
       http: {
-        method,
-        path: url.pathname,
-        protocol: `HTTP/${request.httpVersion}`,
-        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
-        userAgent: headers['user-agent'] ?? '',
+        method: input.route.method,
+        path: input.url.pathname,
+        protocol: input.protocol ?? 'HTTP/1.1',
+        sourceIp: input.sourceIp ?? '127.0.0.1',
+        userAgent: input.headers['user-agent'] ?? '',
       },
-      requestId,
+      requestId: input.requestId,
       routeKey,
       stage: '$default',
       time: now.toISOString(),
       timeEpoch: now.getTime(),
-      ...(accessKey ? { authorizer: { iam: iamIdentity(accessKey, options.accountId) } } : {}),
+      ...(input.accessKey ? { authorizer: { iam: iamIdentity(input.accessKey, input.accountId) } } : {}),
     },
-    body,
+    body: input.body,
     isBase64Encoded: false,
   };
-  const result = await fn(
-    event,
-    lambdaContext(found.route.function.name, requestId, found.route.function.timeoutSeconds),
-  );
-  response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
-  response.end(result.body ?? '');
 }
 
 function iamIdentity(accessKey: string, accountId: string) {
@@ -131,24 +164,6 @@ function iamIdentity(accessKey: string, accountId: string) {
     principalOrgId: null,
     userArn: `arn:aws:iam::${accountId}:user/local`,
     userId: accessKey,
-  };
-}
-
-function lambdaContext(functionName: string, awsRequestId: string, timeoutSeconds: number): Context {
-  const deadline = Date.now() + timeoutSeconds * 1000;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
   };
 }
 

@@ -18,12 +18,23 @@ export interface LocalEventEnvelope {
   detail: unknown;
 }
 
+/** One PutEvents entry as a client sends it (AWS JSON: Time is epoch seconds). */
+export interface PutEventsEntry {
+  Source?: string;
+  DetailType?: string;
+  Detail?: string;
+  Resources?: string[];
+  Time?: number | string;
+}
+
 /** How many recent events a new watcher receives first. */
 const HISTORY = 200;
 
 /**
  * Local stand-in for EventBridge: prints each event and hands it to live watchers (the
- * gateway's `/_local/events` stream). Nothing is lost between them: it never fails.
+ * gateway's `/_local/events` stream). Events arrive either straight from the matchmaker running
+ * from sources (`publish`) or as PutEvents entries that a bundled matchmaker sent to the local
+ * EventBridge endpoint (`deliverEntries`). Nothing is lost between them: it never fails.
  */
 export class LocalEventSink implements EventSink {
   private readonly listeners = new Set<EventListener>();
@@ -36,27 +47,45 @@ export class LocalEventSink implements EventSink {
   ) {}
 
   async publish(events: MatchmakingEvent[]): Promise<{ failed: MatchmakingEvent[] }> {
-    for (const event of events) {
-      const entry = toFlexMatchEventEntry(this.scope, event, this.source);
+    this.deliverEntries(
+      events.map((event) => {
+        const entry = toFlexMatchEventEntry(this.scope, event, this.source);
+        return { ...entry, Time: entry.Time.toISOString() };
+      }),
+    );
+    return { failed: [] };
+  }
+
+  /** Returns the envelope ids, in entry order (PutEvents' EventId). */
+  deliverEntries(entries: readonly PutEventsEntry[]): string[] {
+    return entries.map((entry) => {
+      const detail = JSON.parse(entry.Detail ?? '{}') as {
+        eventId?: string;
+        type?: string;
+        tickets?: { ticketId: string }[];
+      };
+      const time =
+        typeof entry.Time === 'number' ? new Date(entry.Time * 1000) : new Date(entry.Time ?? Date.now());
       const envelope: LocalEventEnvelope = {
         version: '0',
-        id: event.eventId,
-        'detail-type': entry.DetailType,
-        source: entry.Source,
+        id: detail.eventId ?? crypto.randomUUID(),
+        'detail-type': entry.DetailType ?? '',
+        source: entry.Source ?? this.source,
         account: this.scope.accountId,
-        time: entry.Time.toISOString(),
+        time: time.toISOString(),
         region: this.scope.region,
-        resources: entry.Resources,
-        detail: JSON.parse(entry.Detail),
+        resources: entry.Resources ?? [],
+        detail,
       };
       this.recent.push(envelope);
       if (this.recent.length > HISTORY) this.recent.shift();
+      const configuration = envelope.resources[0]?.split('/').pop() ?? '';
       this.print(
-        `event ${event.type} ${event.configurationName} tickets=${event.tickets.map((t) => t.ticketId).join(',')}`,
+        `event ${detail.type} ${configuration} tickets=${(detail.tickets ?? []).map((t) => t.ticketId).join(',')}`,
       );
       for (const listener of this.listeners) listener(envelope);
-    }
-    return { failed: [] };
+      return envelope.id;
+    });
   }
 
   watch(listener: EventListener): () => void {

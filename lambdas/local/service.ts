@@ -1,16 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { type LambdaAsset, lambdaAssets, synthesizeCloudAssembly } from '../../lib/cloud-assembly';
 import type { runtimeDependencies as RuntimeDependenciesFactory } from '../handlers/runtime';
-import { routes as defaultRoutes, type HttpFunctionSpec, type Route, routeFunctions } from '../routes';
+import { routes as defaultRoutes, matchmakerFunctionSpec, type Route, routeFunctions } from '../routes';
 import { createDynamoClient } from '../shared/clients';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, matchmakerSettingsFromEnv } from '../shared/config';
 import { DEFAULT_TABLE_NAME, ensureTable } from '../store/table-bootstrap';
-import { runMatchmakerTick, type TickReport } from '../usecases/matchmaker';
+import { runMatchmakerTick } from '../usecases/matchmaker';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
+import { LOCAL_EVENTBRIDGE_PATH, servePutEvents } from './eventbridge-endpoint';
 import { createGateway, type HttpLambda } from './gateway';
+import { scheduledEvent, timedLambdaContext } from './lambda-invoke';
 import { LocalEventSink } from './local-event-sink';
 import type { LocalCredentials } from './sigv4';
 
@@ -19,6 +24,14 @@ const PROJECT_ROOT = resolve(__dirname, '..', '..');
 
 export const DEFAULT_LOCAL_CREDENTIALS: LocalCredentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 export const DEFAULT_PORT = 8080;
+
+/**
+ * What the local service runs: the TypeScript sources (default), or the bundles `cdk synth`
+ * builds for Lambda (`SLOTFILL_HANDLERS=bundles`, `npm run start:bundles`): the files
+ * `cdk deploy` uploads, loaded the way Lambda loads them.
+ */
+export type HandlerSource = 'sources' | 'bundles';
+const HANDLER_SOURCES: readonly HandlerSource[] = ['sources', 'bundles'];
 
 export interface LocalServiceOptions {
   /** 0 picks a free port. */
@@ -38,6 +51,9 @@ export interface LocalServiceOptions {
   eventSource: string;
   /** Print each published event on stdout. */
   printEvents: boolean;
+  handlers: HandlerSource;
+  /** With bundles: a cloud assembly already synthesized (`cdk synth -o DIR`); otherwise one is synthesized. */
+  assemblyDir?: string;
 }
 
 export interface LocalService {
@@ -47,12 +63,17 @@ export interface LocalService {
   /** Where the local matchmaker publishes; watch it live at GET /_local/events. */
   events: LocalEventSink;
   /** Runs one matchmaker tick now (tests; the timer runs them on its own). */
-  runMatchmakerTick(): Promise<TickReport>;
+  runMatchmakerTick(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export function localServiceOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): LocalServiceOptions {
   const port = env.PORT === undefined ? DEFAULT_PORT : Number(env.PORT);
+  const handlers = (env.SLOTFILL_HANDLERS || 'sources') as HandlerSource;
+  if (!HANDLER_SOURCES.includes(handlers))
+    throw new Error(
+      `SLOTFILL_HANDLERS must be one of ${HANDLER_SOURCES.join(', ')}, got '${env.SLOTFILL_HANDLERS}'`,
+    );
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT must be a port number, got '${env.PORT}'`);
   return {
@@ -72,6 +93,8 @@ export function localServiceOptionsFromEnv(env: NodeJS.ProcessEnv = process.env)
     matchmakerIntervalMs: matchmakerSettingsFromEnv(env).intervalMs,
     eventSource: env.EVENT_SOURCE || 'slotfill.matchmaking',
     printEvents: true,
+    handlers,
+    assemblyDir: env.SLOTFILL_ASSEMBLY_DIR ? resolve(env.SLOTFILL_ASSEMBLY_DIR) : undefined,
   };
 }
 
@@ -99,46 +122,32 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
       POWERTOOLS_TRACE_ENABLED: 'false',
     });
-    const functions: Record<string, HttpLambda> = {};
-    for (const spec of routeFunctions(options.routes)) functions[spec.name] = loadHandler(spec);
-
     const scope = { region: options.region, accountId: options.accountId };
     const events = new LocalEventSink(
       scope,
       options.eventSource,
       options.printEvents ? undefined : () => undefined,
     );
-    // The matchmaker runs the same tick the scheduled Lambda runs, on a timer.
-    // Loaded only now, like the handlers, so Powertools sees the environment set above.
-    const { runtimeDependencies } = require('../handlers/runtime') as {
-      runtimeDependencies: typeof RuntimeDependenciesFactory;
-    };
-    const matchmakerContext = runtimeDependencies().useCases;
-    const owner = `local-${randomUUID()}`;
-    const leaseMs = Math.max(options.matchmakerIntervalMs, 1000) * 3;
-    const tick = () => runMatchmakerTick(matchmakerContext, events, owner, leaseMs);
+    const code = options.handlers === 'bundles' ? await bundledCode(options) : sourceCode(options, events);
     let inFlight: Promise<unknown> | undefined;
-    const timer =
-      options.matchmakerIntervalMs > 0
-        ? setInterval(() => {
-            if (inFlight) return;
-            inFlight = tick()
-              .catch((error: unknown) => process.stderr.write(`matchmaker tick failed: ${String(error)}\n`))
-              .finally(() => {
-                inFlight = undefined;
-              });
-          }, options.matchmakerIntervalMs)
-        : undefined;
+    let timer: NodeJS.Timeout | undefined;
 
     const server = createGateway({
       routes: options.routes,
-      functions,
+      functions: code.functions,
       credentials: options.credentials,
       accountId: options.accountId,
       localEndpoints: (request, response, url) => {
-        if (request.method !== 'GET' || url.pathname !== '/_local/events') return false;
-        streamEvents(events, request, response);
-        return true;
+        if (request.method === 'GET' && url.pathname === '/_local/events') {
+          streamEvents(events, request, response);
+          return true;
+        }
+        // The SDK appends the operation path `/` to the endpoint it is given.
+        if (request.method === 'POST' && url.pathname.replace(/\/$/, '') === LOCAL_EVENTBRIDGE_PATH) {
+          servePutEvents(request, response, events);
+          return true;
+        }
+        return false;
       },
     });
     await new Promise<void>((resolveListen, reject) => {
@@ -146,8 +155,23 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       server.listen(options.port, options.host, () => resolveListen());
     });
     const { port } = server.address() as AddressInfo;
+    const url = `http://${options.host}:${port}`;
+    // A bundled matchmaker publishes through the EventBridge client; this endpoint takes its calls.
+    process.env.EVENTBRIDGE_ENDPOINT = `${url}${LOCAL_EVENTBRIDGE_PATH}`;
+    const tick = code.matchmakerTick;
+    // The matchmaker runs the same tick the scheduled Lambda runs, on a timer.
+    if (options.matchmakerIntervalMs > 0) {
+      timer = setInterval(() => {
+        if (inFlight) return;
+        inFlight = tick()
+          .catch((error: unknown) => process.stderr.write(`matchmaker tick failed: ${String(error)}\n`))
+          .finally(() => {
+            inFlight = undefined;
+          });
+      }, options.matchmakerIntervalMs);
+    }
     return {
-      url: `http://${options.host}:${port}`,
+      url,
       dynamoDbEndpoint,
       options,
       events,
@@ -178,11 +202,98 @@ function streamEvents(events: LocalEventSink, request: IncomingMessage, response
   request.on('close', stop);
 }
 
-function loadHandler(spec: HttpFunctionSpec): HttpLambda {
-  // Load the same entry file the stack bundles for Lambda, so local and AWS run one code path.
-  const entryModule = require(join(PROJECT_ROOT, spec.entry)) as Record<string, unknown>;
-  const handler = entryModule[spec.exportName];
-  if (typeof handler !== 'function')
-    throw new Error(`${spec.entry} does not export a function '${spec.exportName}'`);
-  return handler as HttpLambda;
+/** The functions behind the gateway and the matchmaker tick, from sources or from bundles. */
+interface LocalCode {
+  functions: Record<string, HttpLambda>;
+  matchmakerTick: () => Promise<void>;
 }
+
+/** The TypeScript entry files the stack bundles, loaded as they are: one code path with AWS. */
+function sourceCode(options: LocalServiceOptions, events: LocalEventSink): LocalCode {
+  const functions: Record<string, HttpLambda> = {};
+  for (const spec of routeFunctions(options.routes)) {
+    functions[spec.name] = exportedFunction<HttpLambda>(
+      require(join(PROJECT_ROOT, spec.entry)),
+      spec.entry,
+      spec.exportName,
+    );
+  }
+  // Loaded only now, like the handlers, so Powertools sees the environment set before.
+  const { runtimeDependencies } = require('../handlers/runtime') as {
+    runtimeDependencies: typeof RuntimeDependenciesFactory;
+  };
+  const matchmakerContext = runtimeDependencies().useCases;
+  const owner = `local-${randomUUID()}`;
+  const leaseMs = Math.max(options.matchmakerIntervalMs, 1000) * 3;
+  return {
+    functions,
+    matchmakerTick: async () => {
+      await runMatchmakerTick(matchmakerContext, events, owner, leaseMs);
+    },
+  };
+}
+
+/**
+ * The bundles of a synthesized cloud assembly, each loaded from its asset folder as Lambda
+ * loads index.js. The matchmaker bundle gets a scheduled event and a clock that allows one
+ * tick per invocation; it publishes through its EventBridge client to the local endpoint.
+ */
+async function bundledCode(options: LocalServiceOptions): Promise<LocalCode> {
+  let assemblyDir = options.assemblyDir;
+  if (!assemblyDir) {
+    // Outside the project, so a bundle that still needed node_modules would fail here as in Lambda.
+    assemblyDir = mkdtempSync(join(tmpdir(), 'slotfill-bundles-'));
+    const synth = await synthesizeCloudAssembly(assemblyDir);
+    if (synth.status !== 0) throw new Error(`cdk synth failed (exit ${synth.status}):\n${synth.stderr}`);
+  }
+  const assets = lambdaAssets(assemblyDir);
+  const assetNamed = (name: string): LambdaAsset => {
+    const asset = assets.find((candidate) => candidate.name === name);
+    if (!asset) throw new Error(`The cloud assembly in ${assemblyDir} has no function ${name}`);
+    return asset;
+  };
+  const load = <Handler>(asset: LambdaAsset) =>
+    exportedFunction<Handler>(
+      require(join(asset.directory, asset.file)),
+      `${asset.name} bundle`,
+      asset.exportName,
+    );
+
+  const functions: Record<string, HttpLambda> = {};
+  for (const spec of routeFunctions(options.routes))
+    functions[spec.name] = load<HttpLambda>(assetNamed(spec.name));
+
+  const matchmakerAsset = assetNamed(matchmakerFunctionSpec.name);
+  Object.assign(process.env, {
+    ...matchmakerAsset.staticEnvironment,
+    EVENT_SOURCE: options.eventSource,
+    // The local timer paces the ticks; each invocation runs one (detail.maxTicks).
+    MATCHMAKER_INTERVAL_MS: '100',
+  });
+  let matchmaker: ScheduledLambda | undefined;
+  const scope = { region: options.region, accountId: options.accountId };
+  return {
+    functions,
+    matchmakerTick: async () => {
+      // Loaded at the first tick: EVENTBRIDGE_ENDPOINT is known once the gateway listens.
+      matchmaker ??= load<ScheduledLambda>(matchmakerAsset);
+      await matchmaker(
+        scheduledEvent(scope, { maxTicks: 1 }),
+        timedLambdaContext(
+          matchmakerFunctionSpec.name,
+          randomUUID(),
+          matchmakerFunctionSpec.timeoutSeconds * 1000,
+        ),
+      );
+    },
+  };
+}
+
+/** The named export of a loaded module, checked to be a function; its signature is the caller's claim. */
+function exportedFunction<Handler>(loaded: unknown, origin: string, exportName: string): Handler {
+  const value = (loaded as Record<string, unknown>)[exportName];
+  if (typeof value !== 'function') throw new Error(`${origin} does not export a function '${exportName}'`);
+  return value as Handler;
+}
+
+type ScheduledLambda = (event: ScheduledEvent, context: Context) => Promise<unknown>;

@@ -1,18 +1,26 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RuntimeConfig } from './config';
 
 /** Local endpoints accept any credentials, but the SDK refuses to sign without some. */
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
+/** A client of the service in AWS, or of its local stand-in when an endpoint is set. */
+function clientConfig(region: string, localEndpoint: string | undefined) {
+  return localEndpoint ? { endpoint: localEndpoint, region, credentials: LOCAL_CREDENTIALS } : { region };
+}
+
 export function createDynamoClient(
   config: Pick<RuntimeConfig, 'dynamoDbEndpoint' | 'region'>,
 ): DynamoDBClient {
-  return new DynamoDBClient(
-    config.dynamoDbEndpoint
-      ? { endpoint: config.dynamoDbEndpoint, region: config.region, credentials: LOCAL_CREDENTIALS }
-      : { region: config.region },
-  );
+  return new DynamoDBClient(clientConfig(config.region, config.dynamoDbEndpoint));
+}
+
+export function createEventBridgeClient(
+  config: Pick<RuntimeConfig, 'eventBridgeEndpoint' | 'region'>,
+): EventBridgeClient {
+  return new EventBridgeClient(clientConfig(config.region, config.eventBridgeEndpoint));
 }
 
 export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {

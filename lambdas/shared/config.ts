@@ -6,6 +6,8 @@ export interface RuntimeConfig {
   tableName: string;
   /** Set locally (DynamoDB Local); absent in AWS. */
   dynamoDbEndpoint?: string;
+  /** Set locally (the local gateway's PutEvents receiver, for bundled matchmakers); absent in AWS. */
+  eventBridgeEndpoint?: string;
   region: string;
   accountId: string;
 }
@@ -20,6 +22,7 @@ export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
   return {
     tableName,
     dynamoDbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
+    eventBridgeEndpoint: env.EVENTBRIDGE_ENDPOINT || undefined,
     region: env.SLOTFILL_REGION || env.AWS_REGION || DEFAULT_REGION,
     accountId: env.SLOTFILL_ACCOUNT_ID || DEFAULT_ACCOUNT_ID,
   };

@@ -5,22 +5,12 @@ import { type IEventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { matchmakerFunctionSpec } from '../../lambdas/routes';
 import { validateEventSource } from './event-bus';
 import { type FunctionSpec, ServiceFunction } from './service-function';
 
-/**
- * The matchmaker function. Timeout 60 s: one invocation per minute runs matchmaking passes
- * back to back for the whole minute; 1024 MB because Lambda allots CPU in proportion to
- * memory and a pass is CPU-bound (rule evaluation over the whole pool).
- */
-export const matchmakerFunctionSpec: FunctionSpec = {
-  name: 'Matchmaker',
-  entry: 'lambdas/handlers/matchmaker.ts',
-  exportName: 'handler',
-  description: 'Scheduled matchmaker: forms matches and backfills from the ticket pool, publishes events',
-  memorySize: 1024,
-  timeoutSeconds: 60,
-};
+/** Where the function is described: the route table, beside the HTTP functions. */
+export { matchmakerFunctionSpec } from '../../lambdas/routes';
 
 /** The default interval, in milliseconds, between matchmaking passes within one invocation. */
 export const DEFAULT_MATCHMAKER_INTERVAL_MS = 1000;

@@ -2,11 +2,12 @@ import { join, resolve } from 'node:path';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { HttpFunctionSpec } from '../../lambdas/routes';
+import { LAMBDA_RUNTIME, lambdaBundling } from '../bundling';
 import { projectRoot } from '../project-root';
 
 /**
@@ -17,15 +18,6 @@ export type FunctionSpec = Pick<
   HttpFunctionSpec,
   'name' | 'entry' | 'exportName' | 'description' | 'memorySize' | 'timeoutSeconds'
 >;
-
-/**
- * cdk-nag AwsSolutions-L1 demands the newest Node.js runtime this aws-cdk-lib knows; 24 is
- * it for 2.276 (nodejs20.x is deprecated, 22 would be flagged).
- */
-export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
-
-/** esbuild's target follows the runtime so the two cannot disagree (`nodejs24.x` → `node24`). */
-const ESBUILD_TARGET = `node${/^nodejs(\d+)/.exec(LAMBDA_RUNTIME.name)?.[1] ?? '22'}`;
 
 export interface ServiceFunctionProps {
   readonly spec: FunctionSpec;
@@ -87,25 +79,9 @@ export class ServiceFunction extends Construct {
         SLOTFILL_REGION: stack.region,
         POWERTOOLS_SERVICE_NAME: 'slotfill',
         POWERTOOLS_METRICS_NAMESPACE: 'Slotfill',
-        // Stack traces in the logs point at the TypeScript sources, not the minified bundle.
-        NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
-      bundling: {
-        // Never Docker: the build machines have no Docker engine, and the local esbuild
-        // (a devDependency) gives the same output faster.
-        forceDockerBundling: false,
-        minify: true,
-        sourceMap: true,
-        keepNames: true,
-        target: ESBUILD_TARGET,
-        // CJS: esbuild converts the ESM-only dependencies (middy 6) and the X-Ray SDK that
-        // Powertools Tracer loads is CommonJS, so no createRequire banner is needed.
-        format: OutputFormat.CJS,
-        // Bundle the AWS SDK too instead of using the runtime's copy: the deployed code then
-        // runs exactly the SDK versions of package-lock.json that the tests ran against.
-        externalModules: [],
-      },
+      bundling: lambdaBundling,
     });
 
     // Acknowledged on the role, so it covers this role's policy and nothing else.

@@ -17,7 +17,7 @@
  * - A few published FlexMatch rules that the model doesn't encode are enforced too; they are
  *   listed in SERVICE_RULES so the conformance test can tell them from invented constraints.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 // ---------------------------------------------------------------------------------------------
 // AWS constraint phrases. validation-message.ts frames them; the test matches on them.

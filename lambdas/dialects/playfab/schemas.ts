@@ -19,7 +19,7 @@
  *   limit, unique rule names, expansion shapes) live in queue-compile.ts, which reports every
  *   problem with its path; the schema only checks what each field can check alone.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 // ---------------------------------------------------------------------------------------------
 // Limits
