@@ -11,6 +11,7 @@ async function main(): Promise<void> {
       `slotfill is listening on ${service.url}`,
       `  DynamoDB:  ${service.dynamoDbEndpoint}${options.dynamoDbEndpoint ? '' : options.dataDir ? ` (DynamoDB Local, data in ${options.dataDir})` : ' (DynamoDB Local, in memory)'}`,
       `  table:     ${options.tableName}`,
+      `  handlers:  ${service.handlers}`,
       `  credentials for SigV4: access key id '${accessKeyId}', secret '${secretAccessKey}', region '${options.region}'`,
       '',
       'Try it (AWS CLI):',

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { findRoute, type Route } from '../routes';
-import { timedLambdaContext } from './lambda-invoke';
+import { lambdaContext } from './lambda-context.cjs';
 import { type LocalCredentials, verifySigV4 } from './sigv4';
 
 export type HttpLambda = (
@@ -97,7 +97,7 @@ async function serve(
   });
   const result = await fn(
     event,
-    timedLambdaContext(found.route.function.name, requestId, found.route.function.timeoutSeconds * 1000),
+    lambdaContext(found.route.function.name, requestId, found.route.function.timeoutSeconds * 1000),
   );
   response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
   response.end(result.body ?? '');

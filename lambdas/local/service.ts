@@ -4,8 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Context, ScheduledEvent } from 'aws-lambda';
-import { type LambdaAsset, lambdaAssets, synthesizeCloudAssembly } from '../../lib/cloud-assembly';
+import { lambdaAssets, synthesizeCloudAssembly } from '../../lib/cloud-assembly';
 import type { runtimeDependencies as RuntimeDependenciesFactory } from '../handlers/runtime';
 import { routes as defaultRoutes, matchmakerFunctionSpec, type Route, routeFunctions } from '../routes';
 import { createDynamoClient } from '../shared/clients';
@@ -15,8 +14,9 @@ import { runMatchmakerTick } from '../usecases/matchmaker';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
 import { LOCAL_EVENTBRIDGE_PATH, servePutEvents } from './eventbridge-endpoint';
 import { createGateway, type HttpLambda } from './gateway';
-import { scheduledEvent, timedLambdaContext } from './lambda-invoke';
+import { LambdaProcess } from './lambda-process';
 import { LocalEventSink } from './local-event-sink';
+import { scheduledEvent } from './scheduled-event';
 import type { LocalCredentials } from './sigv4';
 
 /** The project root, where route-table entry paths start. */
@@ -60,6 +60,8 @@ export interface LocalService {
   url: string;
   dynamoDbEndpoint: string;
   options: LocalServiceOptions;
+  /** What serves the requests: the sources or the bundles (and where they are). */
+  handlers: string;
   /** Where the local matchmaker publishes; watch it live at GET /_local/events. */
   events: LocalEventSink;
   /** Runs one matchmaker tick now (tests; the timer runs them on its own). */
@@ -108,6 +110,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     ? undefined
     : await startDynamoDbLocal({ dataPath: options.dataDir });
   const dynamoDbEndpoint = options.dynamoDbEndpoint ?? dynamo!.endpoint;
+  let code: LocalCode | undefined;
   try {
     const client = createDynamoClient({ dynamoDbEndpoint, region: options.region });
     await ensureTable(client, options.tableName);
@@ -128,13 +131,14 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       options.eventSource,
       options.printEvents ? undefined : () => undefined,
     );
-    const code = options.handlers === 'bundles' ? await bundledCode(options) : sourceCode(options, events);
+    code = options.handlers === 'bundles' ? await bundledCode(options) : sourceCode(options, events);
+    const running = code;
     let inFlight: Promise<unknown> | undefined;
     let timer: NodeJS.Timeout | undefined;
 
     const server = createGateway({
       routes: options.routes,
-      functions: code.functions,
+      functions: running.functions,
       credentials: options.credentials,
       accountId: options.accountId,
       localEndpoints: (request, response, url) => {
@@ -158,7 +162,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     const url = `http://${options.host}:${port}`;
     // A bundled matchmaker publishes through the EventBridge client; this endpoint takes its calls.
     process.env.EVENTBRIDGE_ENDPOINT = `${url}${LOCAL_EVENTBRIDGE_PATH}`;
-    const tick = code.matchmakerTick;
+    const tick = running.matchmakerTick;
     // The matchmaker runs the same tick the scheduled Lambda runs, on a timer.
     if (options.matchmakerIntervalMs > 0) {
       timer = setInterval(() => {
@@ -172,6 +176,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     }
     return {
       url,
+      handlers: running.description,
       dynamoDbEndpoint,
       options,
       events,
@@ -182,10 +187,12 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
         await inFlight;
         await new Promise<void>((done) => server.close(() => done()));
         server.closeAllConnections();
+        await running.stop();
         await dynamo?.stop();
       },
     };
   } catch (error) {
+    await code?.stop();
     await dynamo?.stop();
     throw error;
   }
@@ -206,6 +213,10 @@ function streamEvents(events: LocalEventSink, request: IncomingMessage, response
 interface LocalCode {
   functions: Record<string, HttpLambda>;
   matchmakerTick: () => Promise<void>;
+  /** Ends what the code runs besides this process (bundles' processes). */
+  stop: () => Promise<void>;
+  /** For the start-up banner. */
+  description: string;
 }
 
 /** The TypeScript entry files the stack bundles, loaded as they are: one code path with AWS. */
@@ -230,13 +241,16 @@ function sourceCode(options: LocalServiceOptions, events: LocalEventSink): Local
     matchmakerTick: async () => {
       await runMatchmakerTick(matchmakerContext, events, owner, leaseMs);
     },
+    stop: async () => undefined,
+    description: 'TypeScript sources (lambdas/handlers)',
   };
 }
 
 /**
- * The bundles of a synthesized cloud assembly, each loaded from its asset folder as Lambda
- * loads index.js. The matchmaker bundle gets a scheduled event and a clock that allows one
- * tick per invocation; it publishes through its EventBridge client to the local endpoint.
+ * The bundles of a synthesized cloud assembly, each in a process of its own that loads
+ * index.js from the asset folder as Lambda does (lambda-process.ts). The matchmaker bundle gets
+ * a scheduled event asking for one tick per invocation; it publishes through its EventBridge
+ * client to the gateway's local PutEvents endpoint.
  */
 async function bundledCode(options: LocalServiceOptions): Promise<LocalCode> {
   let assemblyDir = options.assemblyDir;
@@ -247,45 +261,55 @@ async function bundledCode(options: LocalServiceOptions): Promise<LocalCode> {
     if (synth.status !== 0) throw new Error(`cdk synth failed (exit ${synth.status}):\n${synth.stderr}`);
   }
   const assets = lambdaAssets(assemblyDir);
-  const assetNamed = (name: string): LambdaAsset => {
+  const started: LambdaProcess[] = [];
+  const startProcess = async (name: string, extraEnvironment: Record<string, string> = {}) => {
     const asset = assets.find((candidate) => candidate.name === name);
     if (!asset) throw new Error(`The cloud assembly in ${assemblyDir} has no function ${name}`);
-    return asset;
-  };
-  const load = <Handler>(asset: LambdaAsset) =>
-    exportedFunction<Handler>(
-      require(join(asset.directory, asset.file)),
-      `${asset.name} bundle`,
-      asset.exportName,
+    const environment = Object.fromEntries(
+      Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
     );
+    const lambda = await LambdaProcess.start({
+      modulePath: join(asset.directory, asset.file),
+      exportName: asset.exportName,
+      functionName: name,
+      cwd: asset.directory,
+      // The service's environment (table, endpoints, Powertools switches), then the function's own.
+      env: { ...environment, ...asset.staticEnvironment, ...extraEnvironment },
+      output: 'inherit',
+    });
+    started.push(lambda);
+    return lambda;
+  };
 
   const functions: Record<string, HttpLambda> = {};
-  for (const spec of routeFunctions(options.routes))
-    functions[spec.name] = load<HttpLambda>(assetNamed(spec.name));
+  for (const spec of routeFunctions(options.routes)) {
+    const lambda = await startProcess(spec.name);
+    functions[spec.name] = (event, context) =>
+      lambda.invoke(event, {
+        awsRequestId: context.awsRequestId,
+        timeoutMs: context.getRemainingTimeInMillis(),
+      });
+  }
 
-  const matchmakerAsset = assetNamed(matchmakerFunctionSpec.name);
-  Object.assign(process.env, {
-    ...matchmakerAsset.staticEnvironment,
-    EVENT_SOURCE: options.eventSource,
-    // The local timer paces the ticks; each invocation runs one (detail.maxTicks).
-    MATCHMAKER_INTERVAL_MS: '100',
-  });
-  let matchmaker: ScheduledLambda | undefined;
+  let matchmaker: Promise<LambdaProcess> | undefined;
   const scope = { region: options.region, accountId: options.accountId };
   return {
     functions,
     matchmakerTick: async () => {
-      // Loaded at the first tick: EVENTBRIDGE_ENDPOINT is known once the gateway listens.
-      matchmaker ??= load<ScheduledLambda>(matchmakerAsset);
-      await matchmaker(
-        scheduledEvent(scope, { maxTicks: 1 }),
-        timedLambdaContext(
-          matchmakerFunctionSpec.name,
-          randomUUID(),
-          matchmakerFunctionSpec.timeoutSeconds * 1000,
-        ),
-      );
+      // Started at the first tick: EVENTBRIDGE_ENDPOINT is known once the gateway listens.
+      matchmaker ??= startProcess(matchmakerFunctionSpec.name, {
+        EVENT_SOURCE: options.eventSource,
+        // The local timer paces the ticks; each invocation runs one (detail.maxTicks).
+        MATCHMAKER_INTERVAL_MS: '100',
+      });
+      await (await matchmaker).invoke(scheduledEvent(scope, { maxTicks: 1 }), {
+        timeoutMs: matchmakerFunctionSpec.timeoutSeconds * 1000,
+      });
     },
+    stop: async () => {
+      await Promise.all(started.map((lambda) => lambda.stop()));
+    },
+    description: `Lambda bundles of ${assemblyDir}, one process per function`,
   };
 }
 
@@ -295,5 +319,3 @@ function exportedFunction<Handler>(loaded: unknown, origin: string, exportName: 
   if (typeof value !== 'function') throw new Error(`${origin} does not export a function '${exportName}'`);
   return value as Handler;
 }
-
-type ScheduledLambda = (event: ScheduledEvent, context: Context) => Promise<unknown>;

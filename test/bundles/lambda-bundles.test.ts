@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DEV_TITLE_SECRET_KEY, DEV_TOKEN_SIGNING_SECRET } from '../../lambdas/handlers/playfab-secrets';
 import { servePutEvents } from '../../lambdas/local/eventbridge-endpoint';
-import { scheduledEvent } from '../../lambdas/local/lambda-invoke';
 import { type LocalEventEnvelope, LocalEventSink } from '../../lambdas/local/local-event-sink';
+import { scheduledEvent } from '../../lambdas/local/scheduled-event';
 import {
   gameLiftFunction,
   matchmakerFunctionSpec,
@@ -22,7 +22,6 @@ import {
   type HandlerCode,
   httpInvocation,
   type Invocation,
-  type InvocationResult,
   isolateBundle,
   type ProcessRun,
   runInFreshProcess,
@@ -111,15 +110,12 @@ function source(name: string): HandlerCode {
 
 async function run(code: HandlerCode, invocations: Invocation[]): Promise<ProcessRun> {
   const name = code.kind === 'bundle' ? code.asset.name : invocations[0]!.context.functionName;
-  return runInFreshProcess(code, invocations, environmentOf(assetOf(name)), scratch);
+  return runInFreshProcess(code, invocations, environmentOf(assetOf(name)));
 }
 
-/** Every answer, failing the test with the handler's error if an invocation threw. */
-function answers(processRun: ProcessRun): unknown[] {
-  return processRun.invocations.map((result: InvocationResult) => {
-    if (!result.ok) throw new Error(`The handler threw: ${result.error}`);
-    return result.value;
-  });
+/** The handler's answers, in order: a handler that throws fails the run. */
+async function answers(code: HandlerCode, invocations: Invocation[]): Promise<unknown[]> {
+  return (await run(code, invocations)).answers;
 }
 
 type HttpAnswer = { statusCode: number; headers: Record<string, string>; body: string };
@@ -160,7 +156,7 @@ function matchmakerInvocation(): Invocation {
     context: {
       awsRequestId: randomUUID(),
       functionName: matchmakerFunctionSpec.name,
-      remainingMs: [matchmakerFunctionSpec.timeoutSeconds * 1000],
+      timeoutMs: matchmakerFunctionSpec.timeoutSeconds * 1000,
     },
   };
 }
@@ -194,37 +190,31 @@ describe('the bundles cdk deploy uploads', () => {
     const everyTicket = [...bundleTickets, ...sourceTickets];
 
     // The sources write the rule set; the bundle builds on it, so both read one table.
-    answers(
-      await run(source(gameLiftFunction.name), [
-        gameLift('CreateMatchmakingRuleSet', { Name: ruleSetName, RuleSetBody: twoVersusTwoSkill }),
-      ]),
-    );
-    const written = answers(
-      await run(bundle(gameLiftFunction.name), [
-        gameLift('CreateMatchmakingConfiguration', {
-          Name: configurationName,
-          RuleSetName: ruleSetName,
-          RequestTimeoutSeconds: 120,
-          AcceptanceRequired: false,
-          BackfillMode: 'MANUAL',
-        }),
-        ...bundleTickets.map((ticketId) => startTicket(configurationName, ticketId, 10)),
-      ]),
-    );
+    await answers(source(gameLiftFunction.name), [
+      gameLift('CreateMatchmakingRuleSet', { Name: ruleSetName, RuleSetBody: twoVersusTwoSkill }),
+    ]);
+    const written = await answers(bundle(gameLiftFunction.name), [
+      gameLift('CreateMatchmakingConfiguration', {
+        Name: configurationName,
+        RuleSetName: ruleSetName,
+        RequestTimeoutSeconds: 120,
+        AcceptanceRequired: false,
+        BackfillMode: 'MANUAL',
+      }),
+      ...bundleTickets.map((ticketId) => startTicket(configurationName, ticketId, 10)),
+    ]);
     expect(written.map((answer) => (answer as HttpAnswer).statusCode)).toEqual([200, 200, 200, 200, 200]);
 
     // One scheduled invocation of the bundled matchmaker commits the match and publishes it.
-    const bundledTick = answers(await run(bundle(matchmakerFunctionSpec.name), [matchmakerInvocation()]));
+    const bundledTick = await answers(bundle(matchmakerFunctionSpec.name), [matchmakerInvocation()]);
     expect(bundledTick).toEqual([{ ticks: 1, matches: 1 }]);
 
     // The same from the sources, on the other four tickets: the same answer.
-    answers(
-      await run(
-        source(gameLiftFunction.name),
-        sourceTickets.map((ticketId) => startTicket(configurationName, ticketId, 30)),
-      ),
+    await answers(
+      source(gameLiftFunction.name),
+      sourceTickets.map((ticketId) => startTicket(configurationName, ticketId, 30)),
     );
-    const sourceTick = answers(await run(source(matchmakerFunctionSpec.name), [matchmakerInvocation()]));
+    const sourceTick = await answers(source(matchmakerFunctionSpec.name), [matchmakerInvocation()]);
     expect(sourceTick).toEqual(bundledTick);
 
     // Reads, refusals and malformed requests: the answers of bundle and sources are identical.
@@ -240,8 +230,8 @@ describe('the bundles cdk deploy uploads', () => {
       gameLift('NoSuchOperation', {}),
       gameLift('DescribeMatchmaking', '{not json'),
     ];
-    const fromBundle = answers(await run(bundle(gameLiftFunction.name), sameEvents));
-    const fromSource = answers(await run(source(gameLiftFunction.name), sameEvents));
+    const fromBundle = await answers(bundle(gameLiftFunction.name), sameEvents);
+    const fromSource = await answers(source(gameLiftFunction.name), sameEvents);
     expect(fromBundle).toEqual(fromSource);
 
     const statuses = (bodyOf(fromBundle[2]).TicketList as { TicketId: string; Status: string }[]).map(
@@ -263,23 +253,21 @@ describe('the bundles cdk deploy uploads', () => {
 
   it('the PlayFab bundle writes and answers exactly as the sources do', async () => {
     const queueName = `queue-${randomUUID().slice(0, 8)}`;
-    const written = answers(
-      await run(bundle(playFabFunction.name), [
-        playFab('SetMatchmakingQueue', {
-          MatchmakingQueue: {
-            Name: queueName,
-            MinMatchSize: 2,
-            MaxMatchSize: 2,
-            ServerAllocationEnabled: false,
-          },
-        }),
-        playFab('CreateServerMatchmakingTicket', {
-          QueueName: queueName,
-          Members: [{ Entity: { Id: `player-${randomUUID()}`, Type: 'title_player_account' } }],
-          GiveUpAfterSeconds: 60,
-        }),
-      ]),
-    );
+    const written = await answers(bundle(playFabFunction.name), [
+      playFab('SetMatchmakingQueue', {
+        MatchmakingQueue: {
+          Name: queueName,
+          MinMatchSize: 2,
+          MaxMatchSize: 2,
+          ServerAllocationEnabled: false,
+        },
+      }),
+      playFab('CreateServerMatchmakingTicket', {
+        QueueName: queueName,
+        Members: [{ Entity: { Id: `player-${randomUUID()}`, Type: 'title_player_account' } }],
+        GiveUpAfterSeconds: 60,
+      }),
+    ]);
     expect(written.map((answer) => (answer as HttpAnswer).statusCode)).toEqual([200, 200]);
     const ticketId = (bodyOf(written[1]).data as { TicketId: string }).TicketId;
 
@@ -291,8 +279,8 @@ describe('the bundles cdk deploy uploads', () => {
       playFab('NoSuchCall', {}),
       playFab('GetMatchmakingQueue', '{not json'),
     ];
-    const fromBundle = answers(await run(bundle(playFabFunction.name), sameEvents));
-    const fromSource = answers(await run(source(playFabFunction.name), sameEvents));
+    const fromBundle = await answers(bundle(playFabFunction.name), sameEvents);
+    const fromSource = await answers(source(playFabFunction.name), sameEvents);
     expect(fromBundle).toEqual(fromSource);
     expect(fromBundle.map((answer) => (answer as HttpAnswer).statusCode)).toEqual([
       200, 200, 400, 401, 404, 400,

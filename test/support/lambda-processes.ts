@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { httpApiEvent } from '../../lambdas/local/gateway';
+import { LambdaProcess } from '../../lambdas/local/lambda-process';
 import type { Route } from '../../lambdas/routes';
 import type { LambdaAsset } from '../../lib/cloud-assembly';
 import { projectRoot } from '../../lib/project-root';
@@ -15,79 +15,68 @@ import { projectRoot } from '../../lib/project-root';
  * be given the same events and their answers compared.
  */
 
-const RUNNER = join(__dirname, 'lambda-runner.cjs');
-
 export interface Invocation {
   event: unknown;
-  context: { awsRequestId: string; functionName: string; remainingMs: number[] };
+  context: { awsRequestId: string; functionName: string; timeoutMs: number };
 }
 
-export type InvocationResult = { ok: true; value: unknown } | { ok: false; error: string };
-
 export interface ProcessRun {
-  /** Milliseconds the module took to load (require) in the fresh process. */
+  /** Milliseconds the module took to load in the fresh process. */
   loadMs: number;
-  invocations: InvocationResult[];
+  /** Each handler's answer, in order (an invocation that throws fails the run). */
+  answers: unknown[];
 }
 
 export type HandlerCode =
   | { kind: 'bundle'; asset: LambdaAsset; folder: string }
   | { kind: 'source'; entry: string; exportName: string };
 
-/** Copies the asset folder (bundle and map) and the runner into `parent`, outside the project. */
+/** Copies the asset folder (bundle and map) into a folder of its own under `parent`. */
 export function isolateBundle(asset: LambdaAsset, parent: string): HandlerCode {
   const folder = join(parent, `${asset.name}-${randomUUID().slice(0, 8)}`);
   mkdirSync(folder, { recursive: true });
   cpSync(asset.directory, folder, { recursive: true });
-  copyFileSync(RUNNER, join(folder, 'lambda-runner.cjs'));
   return { kind: 'bundle', asset, folder };
 }
 
-/** Runs `invocations` in order in one new process; rejects when the process itself fails. */
+/** Starts a new process for `code`, runs `invocations` in order, and ends the process. */
 export async function runInFreshProcess(
   code: HandlerCode,
   invocations: Invocation[],
   environment: Record<string, string>,
-  scratch: string,
 ): Promise<ProcessRun> {
-  const id = randomUUID().slice(0, 8);
-  const requestsFile = join(scratch, `requests-${id}.json`);
-  const resultsFile = join(scratch, `results-${id}.json`);
-  writeFileSync(requestsFile, JSON.stringify(invocations));
-  const [args, cwd] =
-    code.kind === 'bundle'
-      ? [
-          ['lambda-runner.cjs', code.asset.file, code.asset.exportName, requestsFile, resultsFile],
-          code.folder,
-        ]
-      : [
-          [
-            '--import',
-            'tsx',
-            RUNNER,
-            join(projectRoot, code.entry),
-            code.exportName,
-            requestsFile,
-            resultsFile,
-          ],
-          projectRoot,
-        ];
-  // Only what Lambda would set, plus PATH: no NODE_PATH, no inherited npm or jest variables.
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...environment };
-  const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
+  const lambda = await LambdaProcess.start({
+    ...(code.kind === 'bundle'
+      ? {
+          modulePath: join(code.folder, code.asset.file),
+          exportName: code.asset.exportName,
+          cwd: code.folder,
+        }
+      : {
+          modulePath: join(projectRoot, code.entry),
+          exportName: code.exportName,
+          cwd: projectRoot,
+          execArgv: ['--import', 'tsx'],
+        }),
+    functionName: invocations[0]?.context.functionName ?? 'function',
+    // Only what Lambda would set, plus PATH: no NODE_PATH, no inherited npm or jest variables.
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...environment },
+    output: 'capture',
   });
-  child.stderr.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const status = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', resolve);
-  });
-  if (status !== 0) throw new Error(`${describeCode(code)} exited with ${status}:\n${output.slice(-4000)}`);
-  return JSON.parse(readFileSync(resultsFile, 'utf8')) as ProcessRun;
+  try {
+    const answers: unknown[] = [];
+    for (const invocation of invocations) {
+      answers.push(
+        await lambda.invoke(invocation.event, {
+          awsRequestId: invocation.context.awsRequestId,
+          timeoutMs: invocation.context.timeoutMs,
+        }),
+      );
+    }
+    return { loadMs: lambda.loadMs, answers };
+  } finally {
+    await lambda.stop();
+  }
 }
 
 export function describeCode(code: HandlerCode): string {
@@ -121,7 +110,7 @@ export function httpInvocation(
     context: {
       awsRequestId,
       functionName: route.function.name,
-      remainingMs: [route.function.timeoutSeconds * 1000],
+      timeoutMs: route.function.timeoutSeconds * 1000,
     },
   };
 }

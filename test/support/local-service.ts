@@ -5,16 +5,25 @@ import {
   localServiceOptionsFromEnv,
   startLocalService,
 } from '../../lambdas/local/service';
+import { testCloudAssembly } from './cloud-assembly';
 
 /**
  * The local service exactly as `npm start` runs it, on the run's DynamoDB Local, with a table
- * of its own so test files never see each other's data.
+ * of its own so test files never see each other's data. In the jest project `bundles` it
+ * serves the bundles of the run's `cdk synth` (as `npm run start:bundles` does).
  */
 export async function startTestService(): Promise<LocalService> {
   const endpoint = process.env.DYNAMODB_ENDPOINT;
   if (!endpoint) throw new Error('DYNAMODB_ENDPOINT is not set: the jest globalSetup starts DynamoDB Local');
-  const options = localServiceOptionsFromEnv({});
+  const options = localServiceOptionsFromEnv({ SLOTFILL_HANDLERS: process.env.SLOTFILL_TEST_HANDLERS });
+  let assemblyDir: string | undefined;
+  if (options.handlers === 'bundles') {
+    const assembly = await testCloudAssembly();
+    if (assembly.synth.status !== 0) throw new Error(`cdk synth failed:\n${assembly.synth.stderr}`);
+    assemblyDir = assembly.directory;
+  }
   return startLocalService({
+    assemblyDir,
     ...options,
     port: 0,
     dynamoDbEndpoint: endpoint,
