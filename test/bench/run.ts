@@ -18,6 +18,10 @@ const benches: Array<{ title: string; file: string }> = [
     title: 'StartMatchmaking through the whole handler path on DynamoDB Local',
     file: 'start-matchmaking.bench.ts',
   },
+  {
+    title: 'Lambda bundles: size and cold-start init against a DynamoDB-client-only bundle',
+    file: 'bundles.bench.ts',
+  },
 ];
 
 const only = process.argv.slice(2);
