@@ -4,7 +4,7 @@
  * IPC channel (child_process.fork). It loads the module once (the cold start, timed), then
  * invokes the exported handler for each message, one at a time as Lambda does, and answers:
  *   in:  { id, event, context: { functionName, awsRequestId, timeoutMs } }
- *   out: { type: 'ready', loadMs } once, then { id, ok: true, value } or { id, ok: false, error }
+ *   out: { type: 'ready', loadMs, loadCpuMs } once, then { id, ok: true, value } or { id, ok: false, error }
  * Plain CommonJS that requires only Node's own modules: what the loaded module can reach is
  * what its own folder offers, as in Lambda.
  */
@@ -15,11 +15,15 @@ const [modulePath, exportName] = process.argv.slice(2);
 let handler;
 try {
   const started = process.hrtime.bigint();
+  const cpuBefore = process.cpuUsage();
   const loaded = require(resolve(modulePath));
+  const cpu = process.cpuUsage(cpuBefore);
   const loadMs = Number(process.hrtime.bigint() - started) / 1e6;
+  // CPU time is what a busy machine distorts least; Lambda's init is this work on its own vCPU.
+  const loadCpuMs = (cpu.user + cpu.system) / 1000;
   handler = loaded[exportName];
   if (typeof handler !== 'function') throw new Error(`${modulePath} exports no function '${exportName}'`);
-  process.send({ type: 'ready', loadMs });
+  process.send({ type: 'ready', loadMs, loadCpuMs });
 } catch (error) {
   process.send({ type: 'failed', error: String(error?.stack ?? error) }, () => process.exit(1));
 }

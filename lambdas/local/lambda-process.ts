@@ -27,6 +27,7 @@ interface Reply {
   id?: string;
   type?: 'ready' | 'failed';
   loadMs?: number;
+  loadCpuMs?: number;
   ok?: boolean;
   value?: unknown;
   error?: string;
@@ -44,8 +45,8 @@ export class LambdaProcess {
   private constructor(
     private readonly child: ChildProcess,
     private readonly options: LambdaProcessOptions,
-    /** Milliseconds the module took to load: the function's init. */
-    readonly loadMs: number,
+    /** How long the module took to load (the function's init): wall-clock and CPU milliseconds. */
+    readonly init: { wallMs: number; cpuMs: number },
   ) {}
 
   /** Starts the process and resolves once the module has loaded; rejects with the load error. */
@@ -81,7 +82,10 @@ export class LambdaProcess {
         }
         child.removeAllListeners('exit');
         child.removeAllListeners('error');
-        const started = new LambdaProcess(child, options, reply.loadMs ?? 0);
+        const started = new LambdaProcess(child, options, {
+          wallMs: reply.loadMs ?? 0,
+          cpuMs: reply.loadCpuMs ?? 0,
+        });
         started.captured = output;
         child.stdout?.off('data', keep);
         child.stderr?.off('data', keep);

@@ -21,8 +21,8 @@ export interface Invocation {
 }
 
 export interface ProcessRun {
-  /** Milliseconds the module took to load in the fresh process. */
-  loadMs: number;
+  /** How long the module took to load in the fresh process. */
+  init: { wallMs: number; cpuMs: number };
   /** Each handler's answer, in order (an invocation that throws fails the run). */
   answers: unknown[];
 }
@@ -73,7 +73,7 @@ export async function runInFreshProcess(
         }),
       );
     }
-    return { loadMs: lambda.loadMs, answers };
+    return { init: lambda.init, answers };
   } finally {
     await lambda.stop();
   }
