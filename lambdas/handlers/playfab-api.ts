@@ -18,8 +18,8 @@ import {
   toPlayFabError,
 } from '../dialects/playfab/envelope';
 import { playFabOperations } from '../dialects/playfab/operations';
-import { parseQueueConfig, QueueConfigInvalidError } from '../dialects/playfab/queue-compile';
 import { isPlayFabOperation, type PlayFabOperation } from '../dialects/playfab/schemas';
+import { parseQueueConfig, QueueConfigInvalidError } from '../engine/queues/compile';
 import { SlotfillError } from '../shared/errors';
 import { logger, metrics } from '../shared/observability';
 import type { Caller, PlayFabUseCaseContext } from '../usecases/playfab-queues';

@@ -1,6 +1,6 @@
-import { regionPreferences } from '../dialects/playfab/queue-compile';
 import type { ServerDetails } from '../dialects/playfab/schemas';
 import type { Player } from '../engine/model';
+import { regionPreferences } from '../engine/queues/compile';
 import { notFound, SlotfillError } from '../shared/errors';
 import type { TicketRecord } from '../store/records';
 import { type Caller, type PlayFabUseCaseContext, queueOrFail } from './playfab-queues';

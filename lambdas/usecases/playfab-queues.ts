@@ -1,5 +1,5 @@
-import { compileQueueConfig, type PlayFabQueueProgram } from '../dialects/playfab/queue-compile';
 import type { MatchmakingQueueConfig } from '../dialects/playfab/schemas';
+import { compileQueueConfig, type PlayFabQueueProgram } from '../engine/queues/compile';
 import { invalidRequest, notFound, SlotfillError } from '../shared/errors';
 import { keys, PLAYFAB_QUEUE_PREFIX } from '../store/keys';
 import type { PlayFabStore } from '../store/playfab-store';

@@ -1,4 +1,4 @@
-import { toEnginePlayer } from '../dialects/playfab/queue-compile';
+import { toEnginePlayer } from '../dialects/playfab/players';
 import type {
   EntityKey,
   MatchmakingPlayer,

@@ -13,7 +13,7 @@
 import type { TicketStatus } from '../../engine/model';
 import type { TicketEntity, TicketRecord } from '../../store/records';
 import type { MatchView } from '../../usecases/playfab-matches';
-import { fromEnginePlayer } from './queue-compile';
+import { playerToMember } from './players';
 import type {
   CancellationReason,
   EntityKey,
@@ -67,7 +67,7 @@ export function renderPlayerTicket(
 ): GetMatchmakingTicketResult {
   const members: MatchmakingPlayer[] = ticket.players.map((player) => {
     // MatchmakingPlayer has no TeamId: teams are a match's business (GetMatch).
-    const { TeamId: _team, ...member } = fromEnginePlayer(player, { includeAttributes: true, escapeObject });
+    const { TeamId: _team, ...member } = playerToMember(player, { includeAttributes: true, escapeObject });
     return member;
   });
   const creator = ticket.creator ? entityKey(ticket.creator) : (members[0]?.Entity ?? { Id: '' });
@@ -98,7 +98,7 @@ export function renderBackfillTicket(
     GiveUpAfterSeconds: ticket.giveUpAfterSeconds ?? 0,
     ...(ticket.matchId && ticket.status === 'COMPLETED' ? { MatchId: ticket.matchId } : {}),
     Members: ticket.players.map((player) =>
-      fromEnginePlayer(player, { includeAttributes: true, escapeObject }),
+      playerToMember(player, { includeAttributes: true, escapeObject }),
     ),
     QueueName: queueName,
     ServerDetails: ticket.serverDetails ?? {},
@@ -115,7 +115,7 @@ export function renderMatch(
   return {
     MatchId: view.matchId,
     Members: view.members.map(({ player, teamId }) => {
-      const member = fromEnginePlayer(player, {
+      const member = playerToMember(player, {
         includeAttributes: options.returnMemberAttributes,
         escapeObject: options.escapeObject,
         ...(teamId === undefined ? {} : { teamId }),

@@ -4,7 +4,7 @@ import {
   playFabSuccess,
   toPlayFabError,
 } from '../../../lambdas/dialects/playfab/envelope';
-import { QueueConfigInvalidError } from '../../../lambdas/dialects/playfab/queue-compile';
+import { QueueConfigInvalidError } from '../../../lambdas/engine/queues/compile';
 import { conflict, invalidRequest, notFound, SlotfillError } from '../../../lambdas/shared/errors';
 
 describe('PlayFab envelope', () => {

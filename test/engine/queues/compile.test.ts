@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { playerToMember, toEnginePlayer } from '../../../lambdas/dialects/playfab/players';
+import type { MatchmakingPlayerWithTeamAssignment } from '../../../lambdas/dialects/playfab/schemas';
 import {
   compileQueueConfig,
-  fromEnginePlayer,
   MATCH_SIZE_RULE,
   type PlayFabQueueProgram,
   parseQueueConfig,
@@ -12,9 +13,7 @@ import {
   scheduleAt,
   scheduleSteps,
   TICKET_COUNT_RULE,
-  toEnginePlayer,
-} from '../../../lambdas/dialects/playfab/queue-compile';
-import type { MatchmakingPlayerWithTeamAssignment } from '../../../lambdas/dialects/playfab/schemas';
+} from '../../../lambdas/engine/queues/compile';
 import { type CandidateTicket, evaluateCandidate, ticketFilterFailures } from '../../../lambdas/engine/rules';
 import { SlotfillError } from '../../../lambdas/shared/errors';
 
@@ -936,14 +935,14 @@ describe('member ↔ engine player', () => {
     const sent = member('a', { stats: { skill: 7 }, extra: ['x'] }, 'red');
     const player = toEnginePlayer(sent, queue);
     expect(player.team).toBe('red');
-    expect(fromEnginePlayer(player)).toEqual({
+    expect(playerToMember(player)).toEqual({
       Entity: { Id: 'a', Type: 'title_player_account', TypeString: 'title_player_account' },
       TeamId: 'red',
     });
-    expect(fromEnginePlayer(player, { includeAttributes: true }).Attributes).toEqual(sent.Attributes);
-    expect(fromEnginePlayer(player, { includeAttributes: true, escapeObject: true }).Attributes).toEqual({
+    expect(playerToMember(player, { includeAttributes: true }).Attributes).toEqual(sent.Attributes);
+    expect(playerToMember(player, { includeAttributes: true, escapeObject: true }).Attributes).toEqual({
       EscapedDataObject: JSON.stringify(sent.Attributes?.DataObject),
     });
-    expect(fromEnginePlayer(player, { teamId: 'blue' }).TeamId).toBe('blue');
+    expect(playerToMember(player, { teamId: 'blue' }).TeamId).toBe('blue');
   });
 });
