@@ -4,8 +4,8 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { matchmakerSettingsFromEnv } from '../shared/config';
-import { EventBridgeSink } from '../shared/eventbridge-sink';
 import { logger, metrics, tracer } from '../shared/observability';
+import { EventBridgeSink } from './eventbridge-sink';
 import { runMatchmakerInvocation } from './matchmaker-loop';
 import { runtimeDependencies } from './runtime';
 

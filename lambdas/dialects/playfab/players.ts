@@ -32,7 +32,7 @@
 import type { AttributeValue, Player } from '../../engine/model';
 import { type AttributeBinding, RESERVED_ATTRIBUTE } from '../../engine/queues/attributes';
 import type { PlayFabQueueProgram } from '../../engine/queues/compile';
-import { invalidRequest } from '../../shared/errors';
+import { failure } from '../../shared/errors';
 import type {
   EntityKey,
   MatchmakingPlayer,
@@ -102,9 +102,7 @@ export function memberDataObject(
     parsed = undefined;
   }
   if (!isJsonObject(parsed)) {
-    throw invalidRequest('EscapedDataObject must hold a JSON object.', {
-      playfabError: 'MatchmakingPlayerAttributesInvalid',
-    });
+    throw failure('InvalidRequest', 'InvalidPlayerAttributes', 'EscapedDataObject must hold a JSON object.');
   }
   return parsed;
 }

@@ -12,7 +12,7 @@
  */
 import type { TicketStatus } from '../../engine/model';
 import type { TicketEntity, TicketRecord } from '../../store/records';
-import type { MatchView } from '../../usecases/playfab-matches';
+import type { MatchView } from '../../usecases/matches';
 import { playerToMember } from './players';
 import type {
   CancellationReason,
@@ -76,10 +76,10 @@ export function renderPlayerTicket(
     ChangeNumber: ticket.version,
     Created: dateTime(ticket.startTime),
     Creator: creator,
-    GiveUpAfterSeconds: ticket.giveUpAfterSeconds ?? 0,
+    GiveUpAfterSeconds: ticket.timeoutSeconds ?? 0,
     ...(ticket.matchId && ticket.status === 'COMPLETED' ? { MatchId: ticket.matchId } : {}),
     Members: members,
-    ...(ticket.membersToMatchWith ? { MembersToMatchWith: ticket.membersToMatchWith.map(entityKey) } : {}),
+    ...(ticket.invited ? { MembersToMatchWith: ticket.invited.map(entityKey) } : {}),
     QueueName: queueName,
     Status: ticketStatus(ticket.status),
     TicketId: ticket.ticketId,
@@ -95,7 +95,7 @@ export function renderBackfillTicket(
   return {
     ...cancellation(ticket),
     Created: dateTime(ticket.startTime),
-    GiveUpAfterSeconds: ticket.giveUpAfterSeconds ?? 0,
+    GiveUpAfterSeconds: ticket.timeoutSeconds ?? 0,
     ...(ticket.matchId && ticket.status === 'COMPLETED' ? { MatchId: ticket.matchId } : {}),
     Members: ticket.players.map((player) =>
       playerToMember(player, { includeAttributes: true, escapeObject }),

@@ -32,7 +32,6 @@ import {
   CustomTeamSizeBalanceRuleExpansionSchema,
   DifferenceRuleSchema,
   giveUpAfterSeconds,
-  int32,
   jsonObject,
   LinearDifferenceRuleExpansionSchema,
   LinearRegionSelectionRuleExpansionSchema,
@@ -51,10 +50,12 @@ import {
   OverrideUnsignedIntSchema,
   oneOf,
   optional,
-  PROTOCOL_TYPES,
+  PortSchema,
   QueueRuleAttributeSchema,
   queueName,
   RegionSelectionRuleSchema,
+  type ServerDetails,
+  ServerDetailsSchema,
   SetIntersectionRuleSchema,
   StatisticsVisibilityToPlayersSchema,
   StringEqualityRuleExpansionSchema,
@@ -96,29 +97,10 @@ export const MatchmakingPlayerWithTeamAssignmentSchema = z.object({
   TeamId: optional(text()),
 });
 
-export const PortSchema = z.object({
-  Name: text(),
-  Num: int32()
-    .min(0, { error: 'must be a port number from 0 to 65535' })
-    .max(65535, { error: 'must be a port number from 0 to 65535' }),
-  Protocol: oneOf(PROTOCOL_TYPES),
-});
-
-export const ServerDetailsSchema = z.object({
-  Fqdn: optional(text()),
-  // Not validated: the seed documents IPV4Address as free text that may carry any connect string.
-  IPV4Address: optional(text()),
-  Ports: optional(z.array(PortSchema)),
-  Region: optional(text()),
-  ServerId: optional(text()),
-});
-
 export type EntityKey = z.output<typeof EntityKeySchema>;
 export type MatchmakingPlayerAttributes = z.output<typeof MatchmakingPlayerAttributesSchema>;
 export type MatchmakingPlayer = z.output<typeof MatchmakingPlayerSchema>;
 export type MatchmakingPlayerWithTeamAssignment = z.output<typeof MatchmakingPlayerWithTeamAssignmentSchema>;
-export type Port = z.output<typeof PortSchema>;
-export type ServerDetails = z.output<typeof ServerDetailsSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Requests

@@ -97,7 +97,7 @@ export function formatQueueProblems(problems: readonly QueueProblem[]): string {
   return `Invalid queue configuration, ${problems.length} ${noun}: ${listed}`;
 }
 
-/** Thrown by compileQueueConfig; toPlayFabError turns it into 2031 with errorDetails per path. */
+/** Thrown by compileQueueConfig: every problem, by path (the PlayFab dialect reports 2031). */
 export class QueueConfigInvalidError extends SlotfillError {
   constructor(readonly problems: readonly QueueProblem[]) {
     const fieldErrors: Record<string, string[]> = {};
@@ -106,10 +106,7 @@ export class QueueConfigInvalidError extends SlotfillError {
       messages.push(problem.message);
       fieldErrors[problem.path] = messages;
     }
-    super('InvalidRequest', formatQueueProblems(problems), {
-      playfabError: 'MatchmakingQueueConfigInvalid',
-      fieldErrors,
-    });
+    super('InvalidRequest', formatQueueProblems(problems), { fieldErrors }, 'InvalidRuleDefinition');
   }
 }
 

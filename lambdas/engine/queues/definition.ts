@@ -139,6 +139,24 @@ export const oneOf = <const Values extends readonly [string, ...string[]]>(value
 // ---------------------------------------------------------------------------------------------
 // Queue configuration
 
+/** How joining players reach a running game: a backfill ticket carries it, its Region feeds the region rule. */
+export const PortSchema = z.object({
+  Name: text(),
+  Num: int32()
+    .min(0, { error: 'must be a port number from 0 to 65535' })
+    .max(65535, { error: 'must be a port number from 0 to 65535' }),
+  Protocol: oneOf(PROTOCOL_TYPES),
+});
+
+export const ServerDetailsSchema = z.object({
+  Fqdn: optional(text()),
+  // Not validated: the seed documents IPV4Address as free text that may carry any connect string.
+  IPV4Address: optional(text()),
+  Ports: optional(z.array(PortSchema)),
+  Region: optional(text()),
+  ServerId: optional(text()),
+});
+
 export const QueueRuleAttributeSchema = z.object({
   Path: nonEmptyText(),
   Source: oneOf(ATTRIBUTE_SOURCES),
@@ -319,6 +337,8 @@ export const MatchmakingQueueConfigSchema = z.object({
   TeamTicketSizeSimilarityRule: optional(TeamTicketSizeSimilarityRuleSchema),
 });
 
+export type Port = z.output<typeof PortSchema>;
+export type ServerDetails = z.output<typeof ServerDetailsSchema>;
 export type QueueRuleAttribute = z.output<typeof QueueRuleAttributeSchema>;
 export type DifferenceRule = z.output<typeof DifferenceRuleSchema>;
 export type MatchTotalRule = z.output<typeof MatchTotalRuleSchema>;

@@ -874,8 +874,8 @@ describe('invalid queue configurations', () => {
       'MatchmakingQueue.MinMatchSize',
       'MatchmakingQueue.TeamSizeBalanceRule',
     ]);
+    expect(error.reason).toBe('InvalidRuleDefinition');
     expect(error.details).toMatchObject({
-      playfabError: 'MatchmakingQueueConfigInvalid',
       fieldErrors: { 'MatchmakingQueue.MinMatchSize': ['must not exceed MaxMatchSize (2)'] },
     });
     expect(error.message).toMatch(
@@ -918,7 +918,7 @@ describe('member ↔ engine player', () => {
     expect(queue.attributes.map((spec) => spec.name)).toEqual(['stats.skill', 'PlayerEntity:profile.level']);
   });
 
-  it('reads EscapedDataObject, and rejects one that is not a JSON object with 2002', () => {
+  it('reads EscapedDataObject, and rejects one that is not a JSON object', () => {
     const escaped = { Entity: { Id: 'a' }, Attributes: { EscapedDataObject: '{"stats":{"skill":3}}' } };
     expect(toEnginePlayer(escaped, queue).attributes['stats.skill']).toEqual({ kind: 'number', value: 3 });
     expect(() =>
@@ -926,7 +926,7 @@ describe('member ↔ engine player', () => {
     ).toThrow(
       expect.objectContaining({
         kind: 'InvalidRequest',
-        details: { playfabError: 'MatchmakingPlayerAttributesInvalid' },
+        reason: 'InvalidPlayerAttributes',
       }),
     );
   });
