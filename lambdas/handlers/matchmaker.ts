@@ -5,8 +5,8 @@ import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { createEventBridgeClient } from '../shared/clients';
 import { matchmakerSettingsFromEnv } from '../shared/config';
-import { EventBridgeSink } from '../shared/eventbridge-sink';
 import { logger, metrics, tracer } from '../shared/observability';
+import { EventBridgeSink } from './eventbridge-sink';
 import { runMatchmakerInvocation } from './matchmaker-loop';
 import { runtimeDependencies } from './runtime';
 

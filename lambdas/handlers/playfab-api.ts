@@ -6,8 +6,8 @@ import type { Context } from 'aws-lambda';
 import {
   authenticate,
   ENTITY_TOKEN_HEADER,
+  type Principal as PlayFabPrincipal,
   type PlayFabSecrets,
-  type Principal,
   SECRET_KEY_HEADER,
 } from '../dialects/playfab/auth';
 import {
@@ -18,17 +18,18 @@ import {
   toPlayFabError,
 } from '../dialects/playfab/envelope';
 import { playFabOperations } from '../dialects/playfab/operations';
-import { parseQueueConfig, QueueConfigInvalidError } from '../dialects/playfab/queue-compile';
 import { isPlayFabOperation, type PlayFabOperation } from '../dialects/playfab/schemas';
+import { parseQueueConfig, QueueConfigInvalidError } from '../engine/queues/compile';
 import { SlotfillError } from '../shared/errors';
 import { logger, metrics } from '../shared/observability';
-import type { Caller, PlayFabUseCaseContext } from '../usecases/playfab-queues';
+import type { Principal } from '../usecases/access';
+import type { UseCaseContext } from '../usecases/context';
 import { type HttpEvent, type HttpResult, header, jsonResult, rawBody } from './http';
 
 const CONTENT_TYPE = 'application/json';
 
 export interface PlayFabHandlerDependencies {
-  useCases: PlayFabUseCaseContext;
+  useCases: UseCaseContext;
   /** Loaded once per process (see playfab-secrets.ts). */
   secrets: () => Promise<PlayFabSecrets>;
 }
@@ -55,7 +56,7 @@ export async function handlePlayFabRequest(
     await dependencies.secrets(),
   );
   if (!verdict.ok) return respond(playFabError(verdict.error, verdict.message));
-  const caller = callerOf(verdict.principal);
+  const principal = principalOf(verdict.principal);
 
   let body: unknown;
   try {
@@ -73,11 +74,11 @@ export async function handlePlayFabRequest(
 
   try {
     const implementation = playFabOperations[operation] as (
-      context: PlayFabUseCaseContext,
-      caller: Caller,
+      context: UseCaseContext,
+      principal: Principal,
       request: unknown,
     ) => Promise<object>;
-    const data = await implementation(dependencies.useCases, caller, parsed.request);
+    const data = await implementation(dependencies.useCases, principal, parsed.request);
     metrics.addMetric(`PlayFab${operation}Succeeded`, MetricUnit.Count, 1);
     return respond(playFabSuccess(data));
   } catch (error) {
@@ -89,7 +90,7 @@ export async function handlePlayFabRequest(
   }
 }
 
-function callerOf(principal: Principal): Caller {
+function principalOf(principal: PlayFabPrincipal): Principal {
   return principal.kind === 'server' ? { kind: 'server' } : { kind: 'player', playerId: principal.playerId };
 }
 

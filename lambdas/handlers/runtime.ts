@@ -1,7 +1,7 @@
 import { createDocumentClient, createDynamoClient } from '../shared/clients';
 import { type RuntimeConfig, readRuntimeConfig } from '../shared/config';
 import { tracer } from '../shared/observability';
-import { DynamoMatchmakingStore } from '../store/dynamo-store';
+import { createDynamoStore } from '../store/dynamo-store';
 import { systemContext, type UseCaseContext } from '../usecases/context';
 
 export interface RuntimeDependencies {
@@ -9,13 +9,21 @@ export interface RuntimeDependencies {
   useCases: UseCaseContext;
 }
 
-/** Built once per Lambda process (cold start), from the environment the stack sets. */
+/** Built dependencies by what they connect to: one DynamoDB client and one store per runtime. */
+const built = new Map<string, RuntimeDependencies>();
+
+/**
+ * Built once per Lambda process (cold start), from the environment the stack sets. Every
+ * handler of a process (the local service loads them all) shares the same client and store.
+ */
 export function runtimeDependencies(env: NodeJS.ProcessEnv = process.env): RuntimeDependencies {
   const config = readRuntimeConfig(env);
+  const key = JSON.stringify(config);
+  const existing = built.get(key);
+  if (existing) return existing;
   const dynamo = tracer.captureAWSv3Client(createDynamoClient(config));
-  const store = new DynamoMatchmakingStore({
-    tableName: config.tableName,
-    client: createDocumentClient(dynamo),
-  });
-  return { config, useCases: systemContext(store) };
+  const store = createDynamoStore({ tableName: config.tableName, client: createDocumentClient(dynamo) });
+  const dependencies = { config, useCases: systemContext(store) };
+  built.set(key, dependencies);
+  return dependencies;
 }

@@ -6,11 +6,10 @@ import type { TicketStatus } from '../engine/model';
  *   pk                          sk                          item
  *   RULESET                     <name>                      rule set (body stored as given)
  *   CONFIGURATION               <name>                      matchmaking configuration
- *   CONFIGURATION               pf:<QueueName>              PlayFab matchmaking queue (a configuration with dialect 'playfab')
  *   TICKET#<ticketId>           TICKET                      ticket (pool GSI while active)
  *   PLAYER#<playerId>           LOCK#MATCHMAKING#<config>   one active matchmaking ticket per player per configuration
- *   PLAYER#<playerId>           LOCK#BACKFILL#<config>      backfill membership, a namespace apart
- *   PLAYER#<playerId>           INVITE#<config>#<ticketId>  a PlayFab invitation to join a ticket
+ *   PLAYER#<playerId>           LOCK#BACKFILL#<config>      one active backfill per player per configuration (backfills without a game session)
+ *   PLAYER#<playerId>           INVITE#<config>#<ticketId>  an invitation to join a ticket
  *   SESSION#<gameSessionArn>    BACKFILL                    one active backfill ticket per game session
  *   MATCH#<matchId>             MATCH                       a committed match (teams, tickets)
  *   OUTBOX#<configuration>      <time>#<stage>#<eventId>    an event waiting to be published
@@ -34,7 +33,7 @@ export const keys = {
     sk: `LOCK#${namespace}#${configurationName}`,
   }),
   sessionBackfill: (gameSessionArn: string): ItemKey => ({ pk: `SESSION#${gameSessionArn}`, sk: 'BACKFILL' }),
-  /** A PlayFab invitation (MembersToMatchWith): lets the invited player find the ticket to join. */
+  /** An invitation: lets an invited player find the ticket to join. */
   invitation: (configurationName: string, playerId: string, ticketId: string): ItemKey => ({
     pk: `PLAYER#${playerId}`,
     sk: `INVITE#${configurationName}#${ticketId}`,
@@ -48,11 +47,7 @@ export const keys = {
     sk: `${paddedTime(time)}#${stage}#${eventId}`,
   }),
   lease: (configurationName: string): ItemKey => ({ pk: 'LEASE', sk: configurationName }),
-  /** Configuration name of a PlayFab queue; ':' can't occur in FlexMatch names, so they never collide. */
-  playfabQueueConfiguration: (queueName: string): string => `${PLAYFAB_QUEUE_PREFIX}${queueName}`,
 };
-
-export const PLAYFAB_QUEUE_PREFIX = 'pf:';
 
 /** Wide enough for any epoch-millisecond time until the year 5138, so string order is time order. */
 const TIME_DIGITS = 14;

@@ -1,5 +1,5 @@
-import type { MatchmakingQueueConfig, ServerDetails } from '../dialects/playfab/schemas';
 import type { Player, TicketKind, TicketStatus } from '../engine/model';
+import type { MatchmakingQueueConfig, ServerDetails } from '../engine/queues/definition';
 
 /**
  * What the store persists, in the engine's terms. Times are epoch milliseconds. Dialects
@@ -17,9 +17,19 @@ export interface GameProperty {
   value: string;
 }
 
+/**
+ * Which rule language a configuration's rules are written in, and the rules: a FlexMatch
+ * configuration names a stored rule set; a queue carries its definition and can be replaced.
+ */
+export type ConfigurationRules =
+  | { language: 'ruleSet'; ruleSetName: string }
+  | { language: 'queue'; queue: MatchmakingQueueConfig };
+
+export type RuleLanguage = ConfigurationRules['language'];
+
 export interface ConfigurationRecord {
   name: string;
-  ruleSetName: string;
+  rules: ConfigurationRules;
   description?: string;
   requestTimeoutSeconds: number;
   acceptanceRequired: boolean;
@@ -35,12 +45,11 @@ export interface ConfigurationRecord {
   creationTime: number;
   /** Bumped on every update; updates are conditioned on it. */
   version: number;
-  /**
-   * Set for PlayFab queues, stored under the name `pf:<QueueName>` (FlexMatch names can't hold
-   * ':'); their rules are `playfabQueue`, not a rule set (ruleSetName is empty).
-   */
-  dialect?: 'playfab';
-  playfabQueue?: MatchmakingQueueConfig;
+}
+
+/** The rule set a configuration uses, when its rules are a rule set. */
+export function ruleSetNameOf(configuration: Pick<ConfigurationRecord, 'rules'>): string | undefined {
+  return configuration.rules.language === 'ruleSet' ? configuration.rules.ruleSetName : undefined;
 }
 
 export interface MatchedPlayerSession {
@@ -73,18 +82,28 @@ export interface TicketRecord {
   matchId?: string;
   /** Bumped on every state change; every transition is conditioned on it. */
   version: number;
-  /** PlayFab GiveUpAfterSeconds: the ticket's own timeout, used instead of the configuration's. */
-  giveUpAfterSeconds?: number;
-  /** PlayFab backfill tickets: how joining players reach the server (GetMatch returns it). */
+  /** The ticket's own timeout, used instead of the configuration's RequestTimeoutSeconds. */
+  timeoutSeconds?: number;
+  /** Backfill tickets without a game session: how joining players reach the server. */
   serverDetails?: ServerDetails;
-  /** PlayFab backfill tickets hold one `LOCK#BACKFILL#<config>` item per member, released when they end. */
-  backfillLocks?: boolean;
-  /** PlayFab player tickets: who created the ticket and whom it waits for (WaitingForPlayers). */
+  /** Who opened the ticket, and the players it waits for (WAITING_FOR_PLAYERS) until they join. */
   creator?: TicketEntity;
-  membersToMatchWith?: TicketEntity[];
+  invited?: TicketEntity[];
 }
 
-/** A PlayFab entity (player) named by a ticket. */
+/**
+ * What keeps a ticket exclusive, released when it ends: a matchmaking ticket holds one lock
+ * per player (`MATCHMAKING`); a backfill names its game session (one active backfill per
+ * session) or, without one, holds one `BACKFILL` lock per player.
+ */
+export function ticketHolds(
+  ticket: Pick<TicketRecord, 'kind' | 'gameSessionArn'>,
+): 'MATCHMAKING' | 'BACKFILL' | 'SESSION' {
+  if (ticket.kind === 'matchmaking') return 'MATCHMAKING';
+  return ticket.gameSessionArn ? 'SESSION' : 'BACKFILL';
+}
+
+/** A player named by a ticket, with the entity type the caller gave. */
 export interface TicketEntity {
   id: string;
   type?: string;

@@ -1,4 +1,5 @@
 import type { TicketStatus } from '../engine/model';
+import type { LockNamespace } from './keys';
 import type {
   AcceptanceDecision,
   AcceptanceResponse,
@@ -63,26 +64,44 @@ export interface MatchCommit {
 /** Ticket writes per replaceTickets call: DynamoDB's 100-item transaction, less one event. */
 export const MAX_BATCH_TICKETS = 99;
 
-/**
- * Everything slotfill keeps, behind one interface. The DynamoDB implementation owns every
- * key, condition and transaction; use cases only speak in records.
- */
-export interface MatchmakingStore {
+/** Rule sets: immutable once created; deletion is refused while a configuration uses one. */
+export interface RuleSetStore {
   createRuleSet(record: RuleSetRecord): Promise<void>;
   getRuleSets(names: string[]): Promise<RuleSetRecord[]>;
   listRuleSets(limit: number, nextToken?: string): Promise<Page<RuleSetRecord>>;
   deleteRuleSet(name: string): Promise<void>;
+}
 
+/** Configurations of either rule language (a rule set's name, or a queue definition). */
+export interface ConfigurationStore {
+  /** Writes a new configuration; one whose rules are a rule set is recorded as that rule set's user. */
   createConfiguration(record: ConfigurationRecord): Promise<void>;
   getConfiguration(name: string): Promise<ConfigurationRecord | undefined>;
   getConfigurations(names: string[]): Promise<ConfigurationRecord[]>;
   listConfigurations(query: ConfigurationQuery): Promise<Page<ConfigurationRecord>>;
-  /** Replaces the configuration if it is still at `expectedVersion`; moves rule-set usage. */
+  /** Replaces the configuration if it is still at `previous.version`; moves rule-set usage. */
   updateConfiguration(record: ConfigurationRecord, previous: ConfigurationRecord): Promise<void>;
   deleteConfiguration(record: ConfigurationRecord): Promise<void>;
+  listAllConfigurationNames(): Promise<string[]>;
+}
 
-  /** Writes a new ticket and its players' locks atomically, or nothing. */
+/**
+ * Tickets and what keeps them exclusive (see ticketHolds): per-player locks, the session slot
+ * of a backfill, and invitations to join a ticket.
+ */
+export interface TicketStore {
+  /**
+   * Writes a new ticket with one lock per player and one invitation per invited player,
+   * atomically, or nothing. Players that hold a lock already fail it with MembershipLimit.
+   */
   createTicket(ticket: TicketRecord): Promise<void>;
+  /**
+   * Creates a backfill ticket and makes it the game session's one active backfill; a
+   * previous active backfill of that session is cancelled in the same transaction.
+   */
+  createBackfillTicket(ticket: TicketRecord, slot: SessionSlotTakeover): Promise<void>;
+  /** Adds a player: the ticket's new state (conditioned on before.version) and the player's lock, atomically. */
+  joinTicket(before: TicketRecord, after: TicketRecord, playerId: string): Promise<void>;
   getTickets(ticketIds: string[]): Promise<TicketRecord[]>;
   /**
    * Moves a ticket to a new status, with the events that report it, atomically; releases its
@@ -98,17 +117,20 @@ export interface MatchmakingStore {
    * conditioned on the version it was read at, plus one event. All or nothing.
    */
   replaceTickets(changes: TicketChange[], event?: MatchmakingEvent): Promise<void>;
-
-  /**
-   * Creates a backfill ticket and makes it the game session's one active backfill; a
-   * previous active backfill of that session is cancelled in the same transaction.
-   */
-  createBackfillTicket(ticket: TicketRecord, slot: SessionSlotTakeover): Promise<void>;
   /** The id of the session's active backfill ticket, if any. */
   getSessionBackfill(gameSessionArn: string): Promise<string | undefined>;
-
+  /** The ticket whose lock the player holds in the configuration, if any. */
+  heldTicket(kind: LockNamespace, configurationName: string, playerId: string): Promise<string | undefined>;
+  /** Ids of tickets in the configuration that invited the player. */
+  invitations(configurationName: string, playerId: string): Promise<string[]>;
   /** Active tickets of a configuration in the given statuses, oldest first (eventually consistent). */
   readPool(configurationName: string, statuses: readonly TicketStatus[]): Promise<TicketRecord[]>;
+  /** Whether any ticket of the configuration is still active. */
+  hasActiveTickets(configurationName: string): Promise<boolean>;
+}
+
+/** Matches, including the multi-step commit of matches too large for one transaction. */
+export interface MatchStore {
   /** Writes a match and every ticket's new state, lock releases and events: all or nothing. */
   commitMatch(commit: MatchCommit): Promise<void>;
   getMatch(matchId: string): Promise<StoredMatch | undefined>;
@@ -118,7 +140,10 @@ export interface MatchmakingStore {
   abandonMatch(matchId: string): Promise<boolean>;
   /** Puts reserved (PLACING) tickets back to SEARCHING, each conditioned on its version. */
   releasePlacing(reservedTickets: TicketRecord[]): Promise<void>;
+}
 
+/** Players' answers to a match awaiting acceptance, and its one decision. */
+export interface AcceptanceStore {
   /**
    * Records players' answers on a match awaiting acceptance, with the AcceptMatch event;
    * refused (Conflict) once the match is decided or past its deadline.
@@ -135,14 +160,29 @@ export interface MatchmakingStore {
     decision: AcceptanceDecision,
     events: MatchmakingEvent[],
   ): Promise<boolean>;
+}
 
+/** Events written with the changes they report, until they are published. */
+export interface OutboxStore {
   /** Events not yet published, oldest first. */
   readOutbox(configurationName: string, limit: number): Promise<MatchmakingEvent[]>;
   deleteOutbox(events: MatchmakingEvent[]): Promise<void>;
+}
 
+/** Which matchmaker invocation runs passes for a configuration. */
+export interface LeaseStore {
   /** Takes or renews the matchmaker lease of a configuration; false when another owner holds it. */
   acquireLease(configurationName: string, owner: string, nowMs: number, durationMs: number): Promise<boolean>;
-  listAllConfigurationNames(): Promise<string[]>;
-  /** Whether any ticket of the configuration is still active. */
-  hasActiveTickets(configurationName: string): Promise<boolean>;
 }
+
+/**
+ * Everything slotfill keeps, behind one interface made of one part per aggregate. The DynamoDB
+ * implementation owns every key, condition and transaction; use cases only speak in records.
+ */
+export type MatchmakingStore = RuleSetStore &
+  ConfigurationStore &
+  TicketStore &
+  MatchStore &
+  AcceptanceStore &
+  OutboxStore &
+  LeaseStore;

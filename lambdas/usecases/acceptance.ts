@@ -5,15 +5,18 @@ import type {
   ConfigurationRecord,
   EventTicket,
   MatchmakingEvent,
+  RuleLanguage,
   TicketRecord,
 } from '../store/records';
 import type { StoredMatch } from '../store/store';
 import type { UseCaseContext } from './context';
-import { eventId, eventTicket, ticketEndedEvent } from './events';
-import { succeededEvent } from './matchmaker';
+import { eventId, eventTicket, succeededEvent, ticketEndedEvent } from './events';
+import { languageOf } from './programs';
 
 export interface AcceptMatchRequest {
   ticketId: string;
+  /** Only tickets of configurations in this rule language are found. */
+  language?: RuleLanguage;
   playerIds: string[];
   response: AcceptanceResponse;
 }
@@ -24,7 +27,11 @@ export interface AcceptMatchRequest {
  */
 export async function acceptMatch(context: UseCaseContext, request: AcceptMatchRequest): Promise<void> {
   const [ticket] = await context.store.getTickets([request.ticketId]);
-  if (!ticket) throw notFound(`Matchmaking ticket '${request.ticketId}' was not found.`);
+  if (
+    !ticket ||
+    (request.language !== undefined && languageOf(ticket.configurationName) !== request.language)
+  )
+    throw notFound(`Matchmaking ticket '${request.ticketId}' was not found.`, { resource: 'ticket' });
   if (ticket.status !== 'REQUIRES_ACCEPTANCE' || !ticket.matchId) {
     throw invalidRequest(
       `Matchmaking ticket '${request.ticketId}' is not waiting for acceptance (status ${ticket.status}).`,

@@ -1,22 +1,32 @@
 import type { Player } from '../engine/model';
 import { isActiveStatus } from '../engine/model';
-import { invalidRequest, SlotfillError } from '../shared/errors';
-import type { TicketRecord } from '../store/records';
+import type { ServerDetails } from '../engine/queues/definition';
+import type { QueueProgram } from '../engine/rules';
+import { failure, invalidRequest } from '../shared/errors';
+import type { RuleLanguage, TicketRecord } from '../store/records';
 import type { SessionSlotTakeover } from '../store/store';
-import { getConfigurationOrFail } from './configurations';
+import { type Principal, policy } from './access';
 import type { UseCaseContext } from './context';
 import { ticketEndedEvent } from './events';
+import { isQueueProgram, programOf } from './programs';
+import { retryOnConflict } from './retry';
+import { checkDistinct, checkSize, configurationFor, createWithLocks, type PlayersOf } from './tickets';
 
-export interface StartBackfillRequest {
+export interface OpenBackfillRequest {
   configurationName: string;
-  gameSessionArn: string;
+  language?: RuleLanguage;
   ticketId?: string;
-  /** Every player connected to the session now, each with its team. */
-  players: Player[];
+  /** Every player in the game now, each with its team when it has one. */
+  players: PlayersOf;
+  /**
+   * The game session being filled: it has one active backfill, and a new request replaces the
+   * previous one. Without a session, each player may be in one active backfill per configuration.
+   */
+  gameSessionArn?: string;
+  /** How joining players reach the game server. */
+  serverDetails?: ServerDetails;
+  timeoutSeconds?: number;
 }
-
-/** How many times a backfill request retries when another request for the session races it. */
-const SLOT_ATTEMPTS = 5;
 
 /**
  * Game session ARNs carry their Region (`arn:aws:gamelift:<region>::gamesession/...`); latency
@@ -28,36 +38,45 @@ export function regionOfGameSession(gameSessionArn: string): string | undefined 
 }
 
 /**
- * Asks the matchmaker to fill a running game session's open slots. The session has one active
- * backfill ticket: a new request replaces (cancels) the previous one in the same transaction,
- * so two requests racing for one session can never both stay active.
+ * Asks the matchmaker to fill a running game's open slots. Only game servers may. A game
+ * session's new backfill cancels the previous one in the same transaction, so two requests
+ * racing for one session can never both stay active; a backfill without a session locks its
+ * players instead (MembershipLimit when one is in another backfill).
  */
-export async function startBackfill(
+export async function openBackfill(
   context: UseCaseContext,
-  request: StartBackfillRequest,
+  principal: Principal,
+  request: OpenBackfillRequest,
 ): Promise<TicketRecord> {
-  checkBackfillPlayers(request);
-  const configuration = await getConfigurationOrFail(context, request.configurationName);
+  policy.requireServer(principal, 'Opening a backfill ticket');
+  const configuration = await configurationFor(context, request.configurationName, request.language);
+  const program = await programOf(context, configuration);
+  const players = request.players(program);
+  checkDistinct(players.map((p) => p.playerId));
+  checkSize(program, players.length, 'backfill', request.gameSessionArn === undefined);
+  if (request.gameSessionArn) checkSessionPlayers(players, request.gameSessionArn);
+  if (isQueueProgram(program)) checkQueuePlayers(players, program, request.serverDetails);
   const ticket: TicketRecord = {
     ticketId: request.ticketId || context.newId(),
     kind: 'backfill',
     configurationName: configuration.name,
     status: 'QUEUED',
-    players: request.players,
+    players,
     startTime: context.now(),
-    gameSessionArn: request.gameSessionArn,
     version: 1,
+    ...(request.gameSessionArn ? { gameSessionArn: request.gameSessionArn } : {}),
+    ...(request.serverDetails ? { serverDetails: request.serverDetails } : {}),
+    ...(request.timeoutSeconds === undefined ? {} : { timeoutSeconds: request.timeoutSeconds }),
   };
-  for (let attempt = 1; ; attempt++) {
-    const slot = await readSlot(context, request.gameSessionArn, configuration);
-    try {
-      await context.store.createBackfillTicket(ticket, slot);
-      return ticket;
-    } catch (error) {
-      const raced = error instanceof SlotfillError && error.kind === 'Conflict' && attempt < SLOT_ATTEMPTS;
-      if (!raced) throw error;
-    }
+  const { gameSessionArn } = request;
+  if (!gameSessionArn) {
+    await createWithLocks(context, ticket);
+    return ticket;
   }
+  return retryOnConflict(async () => {
+    await context.store.createBackfillTicket(ticket, await readSlot(context, gameSessionArn, configuration));
+    return ticket;
+  });
 }
 
 async function readSlot(
@@ -88,24 +107,51 @@ async function readSlot(
   };
 }
 
-function checkBackfillPlayers(request: StartBackfillRequest): void {
-  const seen = new Set<string>();
-  const region = regionOfGameSession(request.gameSessionArn);
-  for (const player of request.players) {
-    if (seen.has(player.playerId)) {
-      throw invalidRequest(
-        `Each player may appear once per backfill request; repeated PlayerId: ${player.playerId}.`,
-      );
-    }
-    seen.add(player.playerId);
+/** A game session's players: each on a team, with latency only for the session's Region. */
+function checkSessionPlayers(players: Player[], gameSessionArn: string): void {
+  const region = regionOfGameSession(gameSessionArn);
+  for (const player of players) {
     if (!player.team)
       throw invalidRequest(`Player ${player.playerId} has no Team; every backfill player needs one.`);
-    const regions = Object.keys(player.latencyInMs);
-    const foreign = region === undefined ? [] : regions.filter((r) => r !== region);
+    const foreign = region === undefined ? [] : Object.keys(player.latencyInMs).filter((r) => r !== region);
     if (foreign.length > 0) {
       throw invalidRequest(
         `Player ${player.playerId} reports latency for ${foreign.join(', ')}; a backfill may only report latency for the game session's Region (${region}).`,
       );
     }
+  }
+}
+
+/** A queue's backfill: teams the queue has, and the server's Region when a rule selects regions. */
+function checkQueuePlayers(
+  players: Player[],
+  program: QueueProgram,
+  serverDetails: ServerDetails | undefined,
+): void {
+  if (!isQueueProgram(program)) return;
+  const { teamNames, config } = program.playfab;
+  for (const player of players) {
+    if (player.team === undefined) continue;
+    if (teamNames.length === 0) {
+      throw failure(
+        'InvalidRequest',
+        'InvalidBackfillMember',
+        `Member '${player.playerId}' has TeamId '${player.team}', but queue '${config.Name}' has no teams; omit TeamId.`,
+      );
+    }
+    if (!teamNames.includes(player.team)) {
+      throw failure(
+        'InvalidRequest',
+        'InvalidBackfillMember',
+        `Member '${player.playerId}' has TeamId '${player.team}', which is not a team of queue '${config.Name}' (${teamNames.join(', ')}).`,
+      );
+    }
+  }
+  if (config.RegionSelectionRule !== undefined && !serverDetails?.Region) {
+    throw failure(
+      'InvalidRequest',
+      'InvalidBackfillMember',
+      `Queue '${config.Name}' has a RegionSelectionRule: a backfill ticket must give ServerDetails.Region, the region the game is played in.`,
+    );
   }
 }

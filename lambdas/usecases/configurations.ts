@@ -1,5 +1,5 @@
 import { invalidRequest, notFound } from '../shared/errors';
-import type { ConfigurationRecord, GameProperty } from '../store/records';
+import { type ConfigurationRecord, type GameProperty, ruleSetNameOf } from '../store/records';
 import type { Page } from '../store/store';
 import type { UseCaseContext } from './context';
 import { DEFAULT_PAGE_SIZE } from './rule-sets';
@@ -46,7 +46,8 @@ export async function getConfigurationOrFail(
   name: string,
 ): Promise<ConfigurationRecord> {
   const record = await context.store.getConfiguration(name);
-  if (!record) throw notFound(`Matchmaking configuration '${name}' was not found.`);
+  if (!record)
+    throw notFound(`Matchmaking configuration '${name}' was not found.`, { resource: 'configuration' });
   return record;
 }
 
@@ -58,7 +59,11 @@ export async function updateConfiguration(
   changes: ConfigurationChanges,
 ): Promise<ConfigurationRecord> {
   const previous = await getConfigurationOrFail(context, name);
-  const merged: ConfigurationSettings = { ...previous, ...withoutUndefined(changes) };
+  const merged: ConfigurationSettings = {
+    ...previous,
+    ruleSetName: ruleSetNameOf(previous) ?? '',
+    ...withoutUndefined(changes),
+  };
   const record: ConfigurationRecord = {
     ...previous,
     ...checkedSettings(merged),
@@ -90,14 +95,14 @@ export async function describeConfigurations(
     limit: request.limit ?? DEFAULT_PAGE_SIZE,
     nextToken: request.nextToken,
   });
-  // PlayFab queues share the partition (as `pf:<name>`) but are not FlexMatch configurations;
-  // leaving them out can make a page short, which the NextToken contract allows.
+  // Queues share the partition (as `pf:<name>`) but are not FlexMatch configurations; leaving
+  // them out can make a page short, which the NextToken contract allows.
   return { ...page, items: page.items.filter(isFlexMatchConfiguration) };
 }
 
-/** FlexMatch configurations, as opposed to PlayFab queues stored beside them. */
+/** FlexMatch configurations (rules in a rule set), as opposed to queues stored beside them. */
 export function isFlexMatchConfiguration(record: ConfigurationRecord): boolean {
-  return record.dialect === undefined;
+  return record.rules.language === 'ruleSet';
 }
 
 export async function deleteConfiguration(context: UseCaseContext, name: string): Promise<void> {
@@ -133,7 +138,7 @@ function checkedSettings(
     throw invalidRequest('AcceptanceTimeoutSeconds is required when AcceptanceRequired is true.');
   }
   return {
-    ruleSetName: settings.ruleSetName,
+    rules: { language: 'ruleSet', ruleSetName: settings.ruleSetName },
     description: settings.description,
     requestTimeoutSeconds: settings.requestTimeoutSeconds,
     acceptanceRequired: settings.acceptanceRequired,

@@ -4,6 +4,7 @@ import type {
   EventTicket,
   MatchmakingEvent,
   MatchmakingEventType,
+  MatchRecord,
   TicketRecord,
 } from '../store/records';
 
@@ -54,5 +55,39 @@ export function ticketEndedEvent(
     ...(configuration.customEventData ? { customEventData: configuration.customEventData } : {}),
     reason,
     message,
+  };
+}
+
+/** MatchmakingSucceeded, with the session's updated matchmaker data when the match was a backfill. */
+export function succeededEvent(
+  configuration: ConfigurationRecord,
+  match: MatchRecord,
+  tickets: TicketRecord[],
+  time: number,
+): MatchmakingEvent {
+  const players = tickets.flatMap((t) => t.players);
+  return {
+    eventId: eventId('MatchmakingSucceeded', match.matchId),
+    type: 'MatchmakingSucceeded',
+    configurationName: configuration.name,
+    time,
+    matchId: match.matchId,
+    tickets: tickets.map(eventTicket),
+    ...(configuration.customEventData ? { customEventData: configuration.customEventData } : {}),
+    ...(match.gameSessionArn ? { gameSessionArn: match.gameSessionArn } : {}),
+    ...(match.backfillTicketId
+      ? {
+          matchmakerData: {
+            backfillTicketId: match.backfillTicketId,
+            teams: match.teams.map((team) => ({
+              name: team.name,
+              players: team.players.map((member) => ({
+                playerId: member.playerId,
+                attributes: players.find((p) => p.playerId === member.playerId)?.attributes ?? {},
+              })),
+            })),
+          },
+        }
+      : {}),
   };
 }

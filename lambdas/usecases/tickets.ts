@@ -1,90 +1,362 @@
-import type { Player, TicketStatus } from '../engine/model';
+import type { Player, TicketKind, TicketStatus } from '../engine/model';
 import { isActiveStatus } from '../engine/model';
-import { conflict, invalidRequest, notFound, SlotfillError } from '../shared/errors';
-import type { MatchmakingEvent, TicketRecord } from '../store/records';
+import type { QueueProgram } from '../engine/rules';
+import { failure, notFound, SlotfillError } from '../shared/errors';
+import type { LockNamespace } from '../store/keys';
+import type {
+  ConfigurationRecord,
+  MatchmakingEvent,
+  RuleLanguage,
+  TicketEntity,
+  TicketRecord,
+} from '../store/records';
+import { MAX_LOCKED_PLAYERS } from '../store/tickets';
+import { isOnTicket, type Principal, policy } from './access';
 import { getConfigurationOrFail } from './configurations';
 import type { UseCaseContext } from './context';
 import { ticketEndedEvent } from './events';
+import { isQueueProgram, languageOf, programOf } from './programs';
+import { retryOnConflict } from './retry';
 
-export interface StartMatchmakingRequest {
-  configurationName: string;
-  ticketId?: string;
-  players: Player[];
+/**
+ * The one ticket story of both dialects: open, join, read, list, cancel and expire tickets.
+ * Backfill tickets open in backfill.ts and then follow the same story. Every check of who may
+ * do what goes through the access policy; every failure is a neutral reason that each dialect
+ * maps to its own error.
+ */
+
+/** The dialect's translation of its players into the engine's, once the configuration's rules are known. */
+export type PlayersOf = (program: QueueProgram) => Player[];
+
+/** Where a request names a ticket: by id, optionally within one configuration, rule language and kind. */
+export interface TicketAddress {
+  ticketId: string;
+  configurationName?: string;
+  /** GameLift names only tickets of rule-set configurations; a queue's ticket is not found there. */
+  language?: RuleLanguage;
+  /** The kind the call is for; a ticket of the other kind is refused (WrongTicketKind). */
+  kind?: TicketKind;
 }
 
-export async function startMatchmaking(
+export interface OpenTicketRequest {
+  configurationName: string;
+  /** Only configurations in this rule language are found. */
+  language?: RuleLanguage;
+  ticketId?: string;
+  players: PlayersOf;
+  /** Who opened the ticket; a player may open a ticket only as its creator. */
+  creator?: TicketEntity;
+  /** Players a game server submits together, all present: only a server may open such a ticket. */
+  vouchedByServer?: boolean;
+  /** Players who join later: the ticket waits for them (WAITING_FOR_PLAYERS). */
+  invited?: TicketEntity[];
+  /** The ticket's own timeout, instead of the configuration's. */
+  timeoutSeconds?: number;
+}
+
+export async function configurationFor(
   context: UseCaseContext,
-  request: StartMatchmakingRequest,
-): Promise<TicketRecord> {
-  const duplicates = duplicatePlayerIds(request.players);
-  if (duplicates.length > 0) {
-    throw invalidRequest(
-      `Each player may appear once per ticket; repeated PlayerId(s): ${duplicates.join(', ')}.`,
-    );
+  configurationName: string,
+  language: RuleLanguage | undefined,
+): Promise<ConfigurationRecord> {
+  if (language !== undefined && languageOf(configurationName) !== language) {
+    throw notFound(`Matchmaking configuration '${configurationName}' was not found.`, {
+      resource: 'configuration',
+    });
   }
-  const configuration = await getConfigurationOrFail(context, request.configurationName);
+  return getConfigurationOrFail(context, configurationName);
+}
+
+/** Opens a matchmaking ticket: its players are locked in the configuration, its invitees invited. */
+export async function openTicket(
+  context: UseCaseContext,
+  principal: Principal,
+  request: OpenTicketRequest,
+): Promise<TicketRecord> {
+  if (request.vouchedByServer) policy.requireServer(principal, 'Opening a ticket for a group of players');
+  const configuration = await configurationFor(context, request.configurationName, request.language);
+  const program = await programOf(context, configuration);
+  const players = request.players(program);
+  policy.requireMayOpen(
+    principal,
+    request.creator?.id,
+    players.map((p) => p.playerId),
+  );
+  const invited = (request.invited ?? []).filter((entity) => !players.some((p) => p.playerId === entity.id));
+  checkDistinct([...players.map((p) => p.playerId), ...invited.map((entity) => entity.id)]);
+  checkSize(program, players.length + invited.length, 'matchmaking');
   const ticket: TicketRecord = {
     ticketId: request.ticketId || context.newId(),
     kind: 'matchmaking',
     configurationName: configuration.name,
-    status: 'QUEUED',
-    players: request.players,
+    status: invited.length > 0 ? 'WAITING_FOR_PLAYERS' : 'QUEUED',
+    players,
     startTime: context.now(),
     version: 1,
+    ...(request.timeoutSeconds === undefined ? {} : { timeoutSeconds: request.timeoutSeconds }),
+    ...(request.creator ? { creator: request.creator } : {}),
+    ...(invited.length > 0 ? { invited } : {}),
   };
-  await context.store.createTicket(ticket);
+  await createWithLocks(context, ticket);
   return ticket;
 }
 
-export async function describeTickets(context: UseCaseContext, ticketIds: string[]): Promise<TicketRecord[]> {
-  return context.store.getTickets(ticketIds);
-}
-
-/** How many times a stop retries when the matchmaker moves the ticket under it. */
-const STOP_ATTEMPTS = 5;
-
 /**
- * Cancels an active ticket (matchmaking or backfill). Stopping a ticket that is already
- * cancelled succeeds and changes nothing, so a caller can retry safely.
+ * Writes a new ticket with its locks. A lock held by a ticket that waited too long for its
+ * invitees is stale (nothing else ends such tickets): that ticket is ended and the write tried
+ * once more.
  */
-export async function stopTicket(context: UseCaseContext, ticketId: string): Promise<TicketRecord> {
-  for (let attempt = 1; ; attempt++) {
-    const [ticket] = await context.store.getTickets([ticketId]);
-    if (!ticket) throw notFound(`Matchmaking ticket '${ticketId}' was not found.`);
-    if (ticket.status === 'CANCELLED') return ticket;
-    if (!isActiveStatus(ticket.status)) {
-      throw invalidRequest(
-        `Matchmaking ticket '${ticketId}' already ended with status ${ticket.status}; only active tickets can be stopped.`,
-      );
-    }
-    if (ticket.status === 'PLACING' && ticket.matchId) {
-      // A large match past its commit point stands; its tickets are only being moved to COMPLETED.
-      const match = await context.store.getMatch(ticket.matchId);
-      if (match?.state === 'COMMITTED') {
-        throw conflict(
-          `Matchmaking ticket '${ticketId}' was just matched (match ${ticket.matchId}) and can no longer be stopped.`,
-        );
+export async function createWithLocks(context: UseCaseContext, ticket: TicketRecord): Promise<void> {
+  try {
+    await context.store.createTicket(ticket);
+  } catch (error) {
+    if (!(error instanceof SlotfillError && error.reason === 'MembershipLimit')) throw error;
+    const holders = (error.details.holders ?? []) as Array<{ ticketId?: string }>;
+    const heldIds = holders.flatMap((holder) => (holder.ticketId ? [holder.ticketId] : []));
+    let freed = false;
+    for (const held of await context.store.getTickets(heldIds)) {
+      if (waitedTooLong(context, held)) {
+        await settleExpiry(context, held);
+        freed = true;
       }
     }
-    try {
-      const configuration = (await context.store.getConfiguration(ticket.configurationName)) ?? {
-        name: ticket.configurationName,
-      };
-      return await endTicket(context, ticket, 'CANCELLED', 'Cancelled by request.', (ended, time) => [
-        ticketEndedEvent(
-          configuration,
-          ended,
-          'MatchmakingCancelled',
-          time,
-          'CANCELLED',
-          'Cancelled by request.',
-        ),
-      ]);
-    } catch (error) {
-      const raced = error instanceof SlotfillError && error.kind === 'Conflict' && attempt < STOP_ATTEMPTS;
-      if (!raced) throw error;
+    if (!freed) throw error;
+    await context.store.createTicket(ticket);
+  }
+}
+
+/** Joins an invited player to a ticket; the last one to join releases the ticket to the matchmaker. */
+export async function joinTicket(
+  context: UseCaseContext,
+  principal: Principal,
+  request: { address: TicketAddress; playerId: string; player: PlayersOf },
+): Promise<void> {
+  const { playerId } = request;
+  policy.requireSelf(principal, playerId, 'join');
+  await retryOnConflict(async () => {
+    const ticket = await readTicketAt(context, principal, request.address);
+    if (isOnTicket(ticket, playerId)) {
+      throw failure(
+        'Conflict',
+        'AlreadyJoined',
+        `'${playerId}' has already joined ticket '${ticket.ticketId}'.`,
+      );
+    }
+    if (!isActiveStatus(ticket.status)) throw alreadyEnded(ticket, 'join');
+    const invited = ticket.invited ?? [];
+    if (ticket.status !== 'WAITING_FOR_PLAYERS' || !invited.some((entity) => entity.id === playerId)) {
+      throw failure(
+        'Unauthorized',
+        'NotOwner',
+        `The caller is not allowed to join ticket '${ticket.ticketId}': '${playerId}' is not invited to it.`,
+      );
+    }
+    const configuration = await getConfigurationOrFail(context, ticket.configurationName);
+    const [joining] = request.player(await programOf(context, configuration));
+    if (!joining) throw new SlotfillError('Internal', 'No player to join.');
+    const players = [...ticket.players, joining];
+    const everyoneJoined = invited.every((entity) => players.some((p) => p.playerId === entity.id));
+    const after: TicketRecord = {
+      ...ticket,
+      players,
+      status: everyoneJoined ? 'QUEUED' : 'WAITING_FOR_PLAYERS',
+      version: ticket.version + 1,
+    };
+    await context.store.joinTicket(ticket, after, playerId);
+  });
+}
+
+/** Reads one ticket the principal may see, settling an expired wait first. */
+export async function readTicket(
+  context: UseCaseContext,
+  principal: Principal,
+  address: TicketAddress,
+): Promise<TicketRecord> {
+  const ticket = await readTicketAt(context, principal, address);
+  policy.requireMayRead(principal, ticket);
+  return ticket;
+}
+
+/** Reads tickets by id (GameLift's DescribeMatchmaking): unknown ids and other languages' tickets are left out. */
+export async function readTickets(
+  context: UseCaseContext,
+  ticketIds: string[],
+  language: RuleLanguage,
+): Promise<TicketRecord[]> {
+  const found = await context.store.getTickets(ticketIds);
+  return found.filter((ticket) => languageOf(ticket.configurationName) === language);
+}
+
+/**
+ * Cancels a ticket and writes its MatchmakingCancelled event in the same transaction. A ticket
+ * that already ended without a match (cancelled, timed out, failed) is returned unchanged, so
+ * a caller can retry; a matched one is refused (AlreadyCompleted). Retries when the matchmaker
+ * moves the ticket under it.
+ */
+export async function cancelTicket(
+  context: UseCaseContext,
+  principal: Principal,
+  address: TicketAddress,
+): Promise<TicketRecord> {
+  return retryOnConflict(async () => {
+    const ticket = await readTicketAt(context, principal, address);
+    policy.requireMayCancel(principal, ticket);
+    return cancelRead(context, ticket);
+  });
+}
+
+async function cancelRead(context: UseCaseContext, ticket: TicketRecord): Promise<TicketRecord> {
+  if (ticket.status === 'COMPLETED') throw alreadyEnded(ticket, 'cancel');
+  if (!isActiveStatus(ticket.status)) return ticket;
+  if (ticket.status === 'PLACING' && ticket.matchId) {
+    // A large match past its commit point stands; its tickets are only being moved to COMPLETED.
+    const match = await context.store.getMatch(ticket.matchId);
+    if (match?.state === 'COMMITTED') {
+      throw failure(
+        'Conflict',
+        'AlreadyCompleted',
+        `Matchmaking ticket '${ticket.ticketId}' was just matched (match ${ticket.matchId}) and can no longer be stopped.`,
+      );
     }
   }
+  const configuration = (await context.store.getConfiguration(ticket.configurationName)) ?? {
+    name: ticket.configurationName,
+  };
+  const message = 'Cancelled by request.';
+  return endTicket(context, ticket, 'CANCELLED', message, (ended, time) => [
+    ticketEndedEvent(configuration, ended, 'MatchmakingCancelled', time, 'CANCELLED', message),
+  ]);
+}
+
+export interface PlayerTicketsRequest {
+  configurationName: string;
+  /** Absent when a player asks about themselves. */
+  playerId?: string;
+  kind: TicketKind;
+  action: string;
+}
+
+/**
+ * The player's active ticket of a kind in the configuration (one at most: locks see to it),
+ * followed, for matchmaking, by tickets that invited the player and wait for them to join.
+ */
+export async function listTicketsOfPlayer(
+  context: UseCaseContext,
+  principal: Principal,
+  request: PlayerTicketsRequest,
+): Promise<string[]> {
+  const playerId = subjectOrFail(principal, request);
+  const held = await heldActiveTicket(context, request, playerId);
+  if (request.kind === 'backfill') return held ? [held.ticketId] : [];
+  const invitedIds = await context.store.invitations(request.configurationName, playerId);
+  const invited = await context.store.getTickets(invitedIds.filter((id) => id !== held?.ticketId));
+  const waiting: string[] = [];
+  for (const ticket of invited) {
+    const current = await settleExpiry(context, ticket);
+    const stillInvited =
+      current.status === 'WAITING_FOR_PLAYERS' &&
+      (current.invited ?? []).some((entity) => entity.id === playerId) &&
+      !isOnTicket(current, playerId);
+    if (stillInvited) waiting.push(current.ticketId);
+  }
+  return [...(held ? [held.ticketId] : []), ...waiting];
+}
+
+/** Cancels the player's active ticket of a kind in the configuration, if any (not a matched one). */
+export async function cancelTicketsOfPlayer(
+  context: UseCaseContext,
+  principal: Principal,
+  request: PlayerTicketsRequest,
+): Promise<void> {
+  const playerId = subjectOrFail(principal, request);
+  await retryOnConflict(async () => {
+    const held = await heldActiveTicket(context, request, playerId);
+    if (held && held.status !== 'COMPLETED') await cancelRead(context, held);
+  });
+}
+
+function subjectOrFail(principal: Principal, request: PlayerTicketsRequest): string {
+  if (request.kind === 'backfill') policy.requireServer(principal, request.action);
+  const playerId = policy.subjectOf(principal, request.playerId, request.action);
+  if (playerId === undefined) {
+    throw failure(
+      'InvalidRequest',
+      'Unsupported',
+      `Entity is required when a game server calls ${request.action}.`,
+    );
+  }
+  return playerId;
+}
+
+async function heldActiveTicket(
+  context: UseCaseContext,
+  request: PlayerTicketsRequest,
+  playerId: string,
+): Promise<TicketRecord | undefined> {
+  const namespace: LockNamespace = request.kind === 'backfill' ? 'BACKFILL' : 'MATCHMAKING';
+  const heldId = await context.store.heldTicket(namespace, request.configurationName, playerId);
+  if (!heldId) return undefined;
+  const [held] = await context.store.getTickets([heldId]);
+  if (!held) return undefined;
+  const current = await settleExpiry(context, held);
+  return isActiveStatus(current.status) ? current : undefined;
+}
+
+/** The ticket at an address, or NotFound; the wrong kind is refused before anything else is told. */
+async function readTicketAt(
+  context: UseCaseContext,
+  principal: Principal,
+  address: TicketAddress,
+): Promise<TicketRecord> {
+  const [ticket] = await context.store.getTickets([address.ticketId]);
+  const elsewhere =
+    !ticket ||
+    (address.configurationName !== undefined && ticket.configurationName !== address.configurationName) ||
+    (address.language !== undefined && languageOf(ticket.configurationName) !== address.language);
+  if (elsewhere) {
+    throw notFound(`Matchmaking ticket '${address.ticketId}' was not found.`, { resource: 'ticket' });
+  }
+  if (address.kind !== undefined && ticket.kind !== address.kind) throw policy.wrongKind(principal, ticket);
+  return settleExpiry(context, ticket);
+}
+
+/** A ticket waiting for invitees past its own timeout: the pass never sees it, so it ends when next touched. */
+function waitedTooLong(context: UseCaseContext, ticket: TicketRecord): boolean {
+  return (
+    ticket.status === 'WAITING_FOR_PLAYERS' &&
+    ticket.timeoutSeconds !== undefined &&
+    context.now() - ticket.startTime >= ticket.timeoutSeconds * 1000
+  );
+}
+
+/** Ends an expired waiting ticket (TIMED_OUT, with its event); returns the ticket as it now is. */
+async function settleExpiry(context: UseCaseContext, ticket: TicketRecord): Promise<TicketRecord> {
+  if (!waitedTooLong(context, ticket)) return ticket;
+  const message = 'Not every invited player joined in time.';
+  try {
+    return await endTicket(context, ticket, 'TIMED_OUT', message, (ended, time) => [
+      ticketEndedEvent(
+        { name: ticket.configurationName },
+        ended,
+        'MatchmakingTimedOut',
+        time,
+        'TIMED_OUT',
+        message,
+      ),
+    ]);
+  } catch (error) {
+    if (!(error instanceof SlotfillError && error.kind === 'Conflict')) throw error;
+    const [current] = await context.store.getTickets([ticket.ticketId]);
+    return current ?? ticket;
+  }
+}
+
+function alreadyEnded(ticket: TicketRecord, action: string): SlotfillError {
+  return failure(
+    'Conflict',
+    'AlreadyCompleted',
+    `Can't ${action} ticket '${ticket.ticketId}': it has already ${ticket.status === 'COMPLETED' ? 'been matched' : 'ended'}.`,
+  );
 }
 
 /**
@@ -121,12 +393,45 @@ export async function endTicket(
   );
 }
 
-function duplicatePlayerIds(players: Player[]): string[] {
+export function checkDistinct(playerIds: readonly string[]): void {
   const seen = new Set<string>();
   const repeated = new Set<string>();
-  for (const { playerId } of players) {
-    if (seen.has(playerId)) repeated.add(playerId);
-    seen.add(playerId);
+  for (const id of playerIds) {
+    if (seen.has(id)) repeated.add(id);
+    seen.add(id);
   }
-  return [...repeated];
+  if (repeated.size > 0) {
+    throw failure(
+      'InvalidRequest',
+      'DuplicatePlayers',
+      `Each player may appear once per ticket; repeated PlayerId(s): ${[...repeated].join(', ')}.`,
+    );
+  }
+}
+
+/**
+ * The most players one ticket may hold: a queue's MaxTicketSize and a match's worth less one
+ * ticket (a match needs two), and what one store transaction can lock. Backfills of a game
+ * session lock nothing per player.
+ */
+export function checkSize(program: QueueProgram, count: number, kind: TicketKind, locksPlayers = true): void {
+  let limit = locksPlayers ? MAX_LOCKED_PLAYERS : Number.POSITIVE_INFINITY;
+  if (isQueueProgram(program)) {
+    const traits = program.playfab;
+    const room = traits.maxMatchSize - 1;
+    const sized =
+      kind === 'backfill' || traits.maxTicketSize === undefined ? room : Math.min(room, traits.maxTicketSize);
+    limit = Math.min(limit, sized);
+  }
+  if (count > limit) {
+    throw failure(
+      'InvalidRequest',
+      'TooLarge',
+      `The ticket has ${count} players; its configuration takes at most ${limit} per ${kind} ticket (a match must leave room for another ticket${
+        limit === MAX_LOCKED_PLAYERS
+          ? `, and slotfill holds at most ${MAX_LOCKED_PLAYERS} players per ticket`
+          : ''
+      }).`,
+    );
+  }
 }

@@ -7,12 +7,10 @@ import {
   type PutEventsResultEntry,
 } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
-import { EventBridgeSink } from '../../lambdas/shared/eventbridge-sink';
+import { EventBridgeSink } from '../../lambdas/handlers/eventbridge-sink';
 import type { MatchmakingEvent, TicketRecord } from '../../lambdas/store/records';
-import { startBackfill } from '../../lambdas/usecases/backfill';
 import type { UseCaseContext } from '../../lambdas/usecases/context';
 import { PLACING_RECOVERY_MS, publishOutbox, runPass } from '../../lambdas/usecases/matchmaker';
-import { startMatchmaking, stopTicket } from '../../lambdas/usecases/tickets';
 import {
   commands,
   createHarness,
@@ -29,6 +27,7 @@ import {
   twoVersusTwo,
 } from '../support/matchmaker-harness';
 import { checkInvariants, eventsOfTicket, type InvariantReport } from '../support/matchmaker-invariants';
+import { startBackfill, startMatchmaking, stopTicket } from '../support/ticket-calls';
 
 /**
  * Faults DynamoDB Local never produces (transaction conflicts, throttling, lost responses,

@@ -1,8 +1,6 @@
 import type { Player } from '../../lambdas/engine/model';
 import { SlotfillError } from '../../lambdas/shared/errors';
-import { startBackfill } from '../../lambdas/usecases/backfill';
 import { type PassReport, publishOutbox, runPass } from '../../lambdas/usecases/matchmaker';
-import { startMatchmaking, stopTicket } from '../../lambdas/usecases/tickets';
 import {
   createHarness,
   type Harness,
@@ -14,6 +12,7 @@ import {
   twoVersusTwo,
 } from '../support/matchmaker-harness';
 import { checkInvariants } from '../support/matchmaker-invariants';
+import { startBackfill, startMatchmaking, stopTicket } from '../support/ticket-calls';
 
 /**
  * Concurrent matchmaker passes over one 2v2 configuration while players cancel and game
@@ -126,6 +125,11 @@ it('concurrent passes with cancellations and backfill replacements never double-
         : rng.pick(matchmakingTickets);
       try {
         const stopped = await stopTicket(h.context, target.ticketId);
+        // A ticket that timed out or failed first stays as it ended; the stop changes nothing.
+        if (stopped.status === 'TIMED_OUT' || stopped.status === 'FAILED') {
+          outcome.alreadyEnded++;
+          continue;
+        }
         if (stopped.status !== 'CANCELLED') errors.push(new Error(`stop returned ${stopped.status}`));
         outcome.cancelled++;
         // Not picked again: a player re-queues once per cancelled ticket, so a player in two
@@ -138,7 +142,7 @@ it('concurrent passes with cancellations and backfill replacements never double-
           outcome.requeued++;
         }
       } catch (error) {
-        if (error instanceof SlotfillError && error.kind === 'InvalidRequest') outcome.alreadyEnded++;
+        if (error instanceof SlotfillError && error.reason === 'AlreadyCompleted') outcome.alreadyEnded++;
         else if (error instanceof SlotfillError && error.kind === 'Conflict') outcome.raced++;
         else errors.push(error);
       }

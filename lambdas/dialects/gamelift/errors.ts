@@ -1,4 +1,4 @@
-import { type FailureKind, SlotfillError } from '../../shared/errors';
+import { type FailureKind, type FailureReason, SlotfillError } from '../../shared/errors';
 
 /** An AWS JSON 1.1 error: the SDK reads `__type` to raise its typed exception class. */
 export interface AwsJsonError {
@@ -20,9 +20,16 @@ export function awsJsonError(type: string, message: string, statusCode = 400): A
   return { statusCode, body: { __type: type, message } };
 }
 
+/** Reasons FlexMatch reports with another exception than their kind's. */
+const errorNamesByReason: Partial<Record<FailureReason, { type: string; statusCode: number }>> = {
+  // FlexMatch refuses a player with an active ticket as a bad request, naming the ticket.
+  MembershipLimit: errorNames.InvalidRequest,
+};
+
 export function toAwsJsonError(error: unknown): AwsJsonError {
   if (error instanceof SlotfillError) {
-    const { type, statusCode } = errorNames[error.kind];
+    const { type, statusCode } =
+      (error.reason === undefined ? undefined : errorNamesByReason[error.reason]) ?? errorNames[error.kind];
     return awsJsonError(type, error.message, statusCode);
   }
   return awsJsonError(

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { invalidRequest } from '../../shared/errors';
 import { acceptMatch } from '../../usecases/acceptance';
-import { startBackfill } from '../../usecases/backfill';
+import { GAME_SERVER } from '../../usecases/access';
+import { openBackfill } from '../../usecases/backfill';
 import * as configurations from '../../usecases/configurations';
 import type { UseCaseContext } from '../../usecases/context';
 import * as ruleSets from '../../usecases/rule-sets';
@@ -104,10 +105,12 @@ export const implementedOperations: {
   },
 
   StartMatchmaking: async (context, input) => {
-    const ticket = await tickets.startMatchmaking(context.useCases, {
+    const players = input.Players.map(toEnginePlayer);
+    const ticket = await tickets.openTicket(context.useCases, GAME_SERVER, {
       configurationName: nameFromNameOrArn(input.ConfigurationName),
+      language: 'ruleSet',
       ticketId: input.TicketId,
-      players: input.Players.map(toEnginePlayer),
+      players: () => players,
     });
     return { MatchmakingTicket: renderTicket(context.arnScope, ticket) };
   },
@@ -118,23 +121,26 @@ export const implementedOperations: {
         'GameSessionArn is required: name the game session whose open slots should be filled.',
       );
     }
-    const ticket = await startBackfill(context.useCases, {
+    const players = input.Players.map(toEnginePlayer);
+    const ticket = await openBackfill(context.useCases, GAME_SERVER, {
       configurationName: nameFromNameOrArn(input.ConfigurationName),
+      language: 'ruleSet',
       gameSessionArn: input.GameSessionArn,
       ticketId: input.TicketId,
-      players: input.Players.map(toEnginePlayer),
+      players: () => players,
     });
     return { MatchmakingTicket: renderTicket(context.arnScope, ticket) };
   },
 
   DescribeMatchmaking: async (context, input) => {
-    const found = await tickets.describeTickets(context.useCases, input.TicketIds);
+    const found = await tickets.readTickets(context.useCases, input.TicketIds, 'ruleSet');
     return { TicketList: found.map((t) => renderTicket(context.arnScope, t)) };
   },
 
   AcceptMatch: async (context, input) => {
     await acceptMatch(context.useCases, {
       ticketId: input.TicketId,
+      language: 'ruleSet',
       playerIds: input.PlayerIds,
       response: input.AcceptanceType,
     });
@@ -142,7 +148,10 @@ export const implementedOperations: {
   },
 
   StopMatchmaking: async (context, input) => {
-    await tickets.stopTicket(context.useCases, input.TicketId);
+    await tickets.cancelTicket(context.useCases, GAME_SERVER, {
+      ticketId: input.TicketId,
+      language: 'ruleSet',
+    });
     return {};
   },
 };

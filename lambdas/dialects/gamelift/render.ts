@@ -1,4 +1,9 @@
-import type { ConfigurationRecord, RuleSetRecord, TicketRecord } from '../../store/records';
+import {
+  type ConfigurationRecord,
+  type RuleSetRecord,
+  ruleSetNameOf,
+  type TicketRecord,
+} from '../../store/records';
 import { type ArnScope, configurationArn, ruleSetArn } from './arns';
 import { toWirePlayer } from './players';
 import type {
@@ -27,8 +32,8 @@ export function renderConfiguration(scope: ArnScope, record: ConfigurationRecord
     RequestTimeoutSeconds: record.requestTimeoutSeconds,
     AcceptanceTimeoutSeconds: record.acceptanceTimeoutSeconds,
     AcceptanceRequired: record.acceptanceRequired,
-    RuleSetName: record.ruleSetName,
-    RuleSetArn: ruleSetArn(scope, record.ruleSetName),
+    RuleSetName: ruleSetNameOf(record),
+    RuleSetArn: ruleSetArn(scope, ruleSetNameOf(record) ?? ''),
     NotificationTarget: record.notificationTarget,
     AdditionalPlayerCount: record.additionalPlayerCount,
     CustomEventData: record.customEventData,

@@ -17,7 +17,7 @@
  * that say what a valid value is, the shape PlayFab's model validation returns.
  */
 import type { z } from 'zod';
-import { type FailureKind, SlotfillError } from '../../shared/errors';
+import { type FailureKind, type FailureReason, SlotfillError } from '../../shared/errors';
 import { type OperationRequest, type PlayFabOperation, requestSchemas } from './schemas';
 
 export interface PlayFabErrorInfo {
@@ -125,32 +125,30 @@ export function playFabError(
 // ---------------------------------------------------------------------------------------------
 // SlotfillError → PlayFab error
 
-/**
- * Detail keys of a SlotfillError that this mapping reads (use cases set them):
- *
- * - `playfabError`: a PlayFabErrorName to use instead of the kind's default, e.g.
- *   `{ playfabError: 'MatchmakingTicketAlreadyCompleted' }` when cancelling a matched ticket.
- *   An unknown name is ignored.
- * - `usersExceedingMembershipLimit`: the entity keys (`{Id, Type?}`) or plain ids of users that
- *   already hold a ticket; becomes `errorDetails.UsersExceedingMembershipLimit` (as the backfill
- *   guide shows) and selects MatchmakingTicketMembershipLimitExceeded when no name is given.
- * - `resource`: `'queue' | 'ticket' | 'match'`, which NotFound error to use when no name is given.
- * - `fieldErrors`: `Record<string, string[]>` becomes `errorDetails` as is (InvalidParams shape).
- */
-export const DETAIL_KEYS = {
-  playfabError: 'playfabError',
-  usersExceedingMembershipLimit: 'usersExceedingMembershipLimit',
-  resource: 'resource',
-  fieldErrors: 'fieldErrors',
-} as const;
+/** The PlayFab error of each neutral reason; an operation may refine it (see BY_OPERATION). */
+const BY_REASON: Readonly<Record<FailureReason, PlayFabErrorName>> = {
+  AlreadyCompleted: 'MatchmakingTicketAlreadyCompleted',
+  AlreadyJoined: 'MatchmakingAlreadyJoinedTicket',
+  DuplicatePlayers: 'MatchmakingBadRequest',
+  TooLarge: 'MatchmakingNumberOfPlayersInTicketTooLarge',
+  WrongTicketKind: 'MatchmakingRequestTypeMismatch',
+  MembershipLimit: 'MatchmakingTicketMembershipLimitExceeded',
+  ServerOnly: 'MatchmakingUnauthorized',
+  NotOwner: 'MatchmakingUnauthorized',
+  InvalidBackfillMember: 'MatchmakingBadRequest',
+  InvalidRuleDefinition: 'MatchmakingQueueConfigInvalid',
+  InvalidPlayerAttributes: 'MatchmakingPlayerAttributesInvalid',
+  Unsupported: 'MatchmakingBadRequest',
+};
 
+/** What was not found (details.resource) → its PlayFab error. */
 const NOT_FOUND_BY_RESOURCE: Readonly<Record<string, PlayFabErrorName>> = {
-  queue: 'MatchmakingQueueNotFound',
+  configuration: 'MatchmakingQueueNotFound',
   ticket: 'MatchmakingTicketNotFound',
   match: 'MatchmakingMatchNotFound',
 };
 
-/** Default per kind, when the details name nothing better. */
+/** Default per kind, when neither reason nor resource names anything better. */
 const DEFAULT_BY_KIND: Readonly<Record<FailureKind, PlayFabErrorName>> = {
   InvalidRequest: 'InvalidParams',
   NotFound: 'MatchmakingTicketNotFound',
@@ -160,49 +158,47 @@ const DEFAULT_BY_KIND: Readonly<Record<FailureKind, PlayFabErrorName>> = {
   Internal: 'InternalServerError',
 };
 
-/** A few operations make some defaults more precise: a Conflict on SetMatchmakingQueue is a bad config. */
-const DEFAULT_BY_OPERATION: Partial<
-  Record<PlayFabOperation, Partial<Record<FailureKind, PlayFabErrorName>>>
-> = {
-  SetMatchmakingQueue: {
-    InvalidRequest: 'MatchmakingQueueConfigInvalid',
-    LimitExceeded: 'MatchmakingQueueLimitExceeded',
-  },
-  GetMatchmakingQueue: { NotFound: 'MatchmakingQueueNotFound' },
-  RemoveMatchmakingQueue: { NotFound: 'MatchmakingQueueNotFound' },
-  GetQueueStatistics: { NotFound: 'MatchmakingQueueNotFound' },
-  GetMatch: { NotFound: 'MatchmakingMatchNotFound' },
-  JoinMatchmakingTicket: { Conflict: 'MatchmakingAlreadyJoinedTicket' },
-};
-
-function membershipDetails(value: unknown): ErrorDetails | undefined {
-  if (!Array.isArray(value)) return undefined;
-  const users = value.map((user: unknown) => (typeof user === 'string' ? { Id: user } : user));
-  return { UsersExceedingMembershipLimit: users };
-}
+/** Queue administration refuses players with NotAuthorized, as PlayFab's title-level APIs do. */
+const QUEUE_ADMINISTRATION = new Set<PlayFabOperation>([
+  'SetMatchmakingQueue',
+  'GetMatchmakingQueue',
+  'ListMatchmakingQueues',
+  'RemoveMatchmakingQueue',
+]);
 
 function chooseName(error: SlotfillError, operation: PlayFabOperation | undefined): PlayFabErrorName {
-  const hinted = error.details[DETAIL_KEYS.playfabError];
-  if (isPlayFabErrorName(hinted)) return hinted;
-  if (
-    error.kind === 'LimitExceeded' &&
-    error.details[DETAIL_KEYS.usersExceedingMembershipLimit] !== undefined
-  ) {
-    return 'MatchmakingTicketMembershipLimitExceeded';
+  if (error.reason === 'ServerOnly' && operation !== undefined && QUEUE_ADMINISTRATION.has(operation)) {
+    return 'NotAuthorized';
   }
+  if (error.reason !== undefined) return BY_REASON[error.reason];
   if (error.kind === 'NotFound') {
-    const resource = error.details[DETAIL_KEYS.resource];
+    const resource = error.details.resource;
     if (typeof resource === 'string' && NOT_FOUND_BY_RESOURCE[resource] !== undefined) {
       return NOT_FOUND_BY_RESOURCE[resource] as PlayFabErrorName;
     }
   }
-  const byOperation = operation === undefined ? undefined : DEFAULT_BY_OPERATION[operation]?.[error.kind];
-  return byOperation ?? DEFAULT_BY_KIND[error.kind];
+  // A queue that can't be stored as given is a bad queue configuration.
+  if (operation === 'SetMatchmakingQueue' && error.kind === 'InvalidRequest')
+    return 'MatchmakingQueueConfigInvalid';
+  return DEFAULT_BY_KIND[error.kind];
+}
+
+/** details.holders of a MembershipLimit (with the entity types the operation added) → PlayFab's entity keys. */
+function membershipDetails(error: SlotfillError): ErrorDetails | undefined {
+  const holders = error.details.holders;
+  if (!Array.isArray(holders)) return undefined;
+  const types = (error.details.entityTypes ?? {}) as Record<string, string>;
+  const users = holders.map((holder: { playerId: string }) => {
+    const type = types[holder.playerId];
+    return type === undefined ? { Id: holder.playerId } : { Id: holder.playerId, Type: type };
+  });
+  return { UsersExceedingMembershipLimit: users };
 }
 
 /**
- * Any thrown value → the PlayFab error body to send. A SlotfillError keeps its message; anything
- * else is our fault, reported without internals.
+ * Any thrown value → the PlayFab error body to send. A SlotfillError keeps its message (a
+ * MembershipLimit is reworded in PlayFab's terms of users and queues); anything else is our
+ * fault, reported without internals.
  */
 export function toPlayFabError(error: unknown, operation?: PlayFabOperation): PlayFabErrorBody {
   if (!(error instanceof SlotfillError)) {
@@ -213,11 +209,21 @@ export function toPlayFabError(error: unknown, operation?: PlayFabOperation): Pl
   }
   const name = chooseName(error, operation);
   let details: ErrorDetails | undefined;
-  const fieldErrors = error.details[DETAIL_KEYS.fieldErrors];
+  const fieldErrors = error.details.fieldErrors;
   if (typeof fieldErrors === 'object' && fieldErrors !== null) details = { ...(fieldErrors as ErrorDetails) };
-  const membership = membershipDetails(error.details[DETAIL_KEYS.usersExceedingMembershipLimit]);
+  const membership = membershipDetails(error);
   if (membership !== undefined) details = { ...details, ...membership };
-  return playFabError(name, error.message, details);
+  return playFabError(name, membership ? membershipMessage(error) : error.message, details);
+}
+
+function membershipMessage(error: SlotfillError): string {
+  const holders = (error.details.holders ?? []) as Array<{ playerId: string }>;
+  const kind = error.details.ticketKind === 'backfill' ? 'backfill ticket' : 'matchmaking ticket';
+  const remedy =
+    error.details.ticketKind === 'backfill'
+      ? 'Cancel it with CancelServerBackfillTicket or CancelAllServerBackfillTicketsForPlayer.'
+      : 'Cancel it (CancelMatchmakingTicket / CancelAllMatchmakingTicketsForPlayer) or wait for it to end.';
+  return `User(s) ${holders.map((h) => h.playerId).join(', ')} already belong to an active ${kind} in this queue; a user may be in one ${kind} per queue. ${remedy}`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -30,65 +30,15 @@
  *   backfill (TeamTicketSizeSimilarityRule).
  */
 import type { AttributeValue, Player } from '../../engine/model';
-import type { AttributeType } from '../../engine/rules/program';
-import { invalidRequest } from '../../shared/errors';
+import { type AttributeBinding, RESERVED_ATTRIBUTE } from '../../engine/queues/attributes';
+import type { PlayFabQueueProgram } from '../../engine/queues/compile';
+import { failure } from '../../shared/errors';
 import type {
-  AttributeSource,
   EntityKey,
   MatchmakingPlayer,
   MatchmakingPlayerAttributes,
   MatchmakingPlayerWithTeamAssignment,
 } from './schemas';
-
-export const RESERVED_ATTRIBUTE = {
-  dataObject: '#DataObject',
-  entityType: '#EntityType',
-  backfill: '#Backfill',
-} as const;
-
-export const PLAYER_ENTITY_KEY_PREFIX = 'PlayerEntity:';
-
-/** One attribute a queue's rules read. */
-export interface AttributeBinding {
-  /** Key in Player.attributes. */
-  key: string;
-  source: AttributeSource;
-  /** Path segments inside the DataObject (User) or the entity objects (PlayerEntity). */
-  segments: readonly string[];
-  type: AttributeType;
-  /** True for the region rule's latency list, which also fills Player.latencyInMs. */
-  latencies: boolean;
-}
-
-export type PathParse = { ok: true; segments: string[] } | { ok: false; message: string };
-
-/**
- * `skill`, `nest.exp`, `$.nest.exp`, `$['odd key'].x`, `list[0]` → segments. Array indexes
- * become their decimal text and are resolved against arrays.
- */
-export function parseAttributePath(path: string): PathParse {
-  let rest = path.trim();
-  if (rest.startsWith('#')) return { ok: false, message: "must not start with '#'" };
-  if (rest.startsWith('$')) rest = rest.slice(1);
-  if (rest.startsWith('.')) rest = rest.slice(1);
-  const segments: string[] = [];
-  const token = /^(?:\.?([^.[\]'"]+)|\[(\d+)\]|\['([^']*)'\]|\["([^"]*)"\])/;
-  while (rest.length > 0) {
-    const match = token.exec(rest);
-    if (match === null) return { ok: false, message: `can't read the path at "${rest}"` };
-    const segment = match[1] ?? match[2] ?? match[3] ?? match[4] ?? '';
-    if (segment === '') return { ok: false, message: 'has an empty segment' };
-    segments.push(segment);
-    rest = rest.slice(match[0].length);
-  }
-  if (segments.length === 0) return { ok: false, message: 'must name an attribute' };
-  return { ok: true, segments };
-}
-
-export function attributeKey(source: AttributeSource, segments: readonly string[]): string {
-  const path = segments.join('.');
-  return source === 'PlayerEntity' ? `${PLAYER_ENTITY_KEY_PREFIX}${path}` : path;
-}
 
 function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -152,9 +102,7 @@ export function memberDataObject(
     parsed = undefined;
   }
   if (!isJsonObject(parsed)) {
-    throw invalidRequest('EscapedDataObject must hold a JSON object.', {
-      playfabError: 'MatchmakingPlayerAttributesInvalid',
-    });
+    throw failure('InvalidRequest', 'InvalidPlayerAttributes', 'EscapedDataObject must hold a JSON object.');
   }
   return parsed;
 }
@@ -198,10 +146,6 @@ export function memberToPlayer(
   return player;
 }
 
-export function isBackfillPlayer(player: Player): boolean {
-  return Object.hasOwn(player.attributes, RESERVED_ATTRIBUTE.backfill);
-}
-
 export interface PlayerToMemberOptions {
   /** GetMatch's ReturnMemberAttributes: include Attributes at all. */
   includeAttributes?: boolean;
@@ -232,4 +176,13 @@ export function playerToMember(
   const team = options.teamId ?? player.team;
   if (team !== undefined) member.TeamId = team;
   return member;
+}
+
+/** A ticket member → engine Player, reading the attributes this queue's rules use. */
+export function toEnginePlayer(
+  member: MatchmakingPlayer | MatchmakingPlayerWithTeamAssignment,
+  queue: PlayFabQueueProgram,
+  options: MemberToPlayerOptions = {},
+): Player {
+  return memberToPlayer(member, queue.playfab.attributes, options);
 }

@@ -12,8 +12,8 @@
  */
 import type { TicketStatus } from '../../engine/model';
 import type { TicketEntity, TicketRecord } from '../../store/records';
-import type { MatchView } from '../../usecases/playfab-matches';
-import { fromEnginePlayer } from './queue-compile';
+import type { MatchView } from '../../usecases/matches';
+import { playerToMember } from './players';
 import type {
   CancellationReason,
   EntityKey,
@@ -67,7 +67,7 @@ export function renderPlayerTicket(
 ): GetMatchmakingTicketResult {
   const members: MatchmakingPlayer[] = ticket.players.map((player) => {
     // MatchmakingPlayer has no TeamId: teams are a match's business (GetMatch).
-    const { TeamId: _team, ...member } = fromEnginePlayer(player, { includeAttributes: true, escapeObject });
+    const { TeamId: _team, ...member } = playerToMember(player, { includeAttributes: true, escapeObject });
     return member;
   });
   const creator = ticket.creator ? entityKey(ticket.creator) : (members[0]?.Entity ?? { Id: '' });
@@ -76,10 +76,10 @@ export function renderPlayerTicket(
     ChangeNumber: ticket.version,
     Created: dateTime(ticket.startTime),
     Creator: creator,
-    GiveUpAfterSeconds: ticket.giveUpAfterSeconds ?? 0,
+    GiveUpAfterSeconds: ticket.timeoutSeconds ?? 0,
     ...(ticket.matchId && ticket.status === 'COMPLETED' ? { MatchId: ticket.matchId } : {}),
     Members: members,
-    ...(ticket.membersToMatchWith ? { MembersToMatchWith: ticket.membersToMatchWith.map(entityKey) } : {}),
+    ...(ticket.invited ? { MembersToMatchWith: ticket.invited.map(entityKey) } : {}),
     QueueName: queueName,
     Status: ticketStatus(ticket.status),
     TicketId: ticket.ticketId,
@@ -95,10 +95,10 @@ export function renderBackfillTicket(
   return {
     ...cancellation(ticket),
     Created: dateTime(ticket.startTime),
-    GiveUpAfterSeconds: ticket.giveUpAfterSeconds ?? 0,
+    GiveUpAfterSeconds: ticket.timeoutSeconds ?? 0,
     ...(ticket.matchId && ticket.status === 'COMPLETED' ? { MatchId: ticket.matchId } : {}),
     Members: ticket.players.map((player) =>
-      fromEnginePlayer(player, { includeAttributes: true, escapeObject }),
+      playerToMember(player, { includeAttributes: true, escapeObject }),
     ),
     QueueName: queueName,
     ServerDetails: ticket.serverDetails ?? {},
@@ -115,7 +115,7 @@ export function renderMatch(
   return {
     MatchId: view.matchId,
     Members: view.members.map(({ player, teamId }) => {
-      const member = fromEnginePlayer(player, {
+      const member = playerToMember(player, {
         includeAttributes: options.returnMemberAttributes,
         escapeObject: options.escapeObject,
         ...(teamId === undefined ? {} : { teamId }),

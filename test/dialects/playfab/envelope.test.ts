@@ -4,8 +4,8 @@ import {
   playFabSuccess,
   toPlayFabError,
 } from '../../../lambdas/dialects/playfab/envelope';
-import { QueueConfigInvalidError } from '../../../lambdas/dialects/playfab/queue-compile';
-import { conflict, invalidRequest, notFound, SlotfillError } from '../../../lambdas/shared/errors';
+import { QueueConfigInvalidError } from '../../../lambdas/engine/queues/compile';
+import { conflict, failure, invalidRequest, notFound, SlotfillError } from '../../../lambdas/shared/errors';
 
 describe('PlayFab envelope', () => {
   it('wraps results as {code:200, status:OK, data}', () => {
@@ -73,8 +73,32 @@ describe('parseRequest', () => {
 describe('toPlayFabError', () => {
   it.each<[string, unknown, Parameters<typeof toPlayFabError>[1], string, number, number]>([
     [
-      'a hinted name',
-      conflict('Already matched.', { playfabError: 'MatchmakingTicketAlreadyCompleted' }),
+      'a reason',
+      failure('Conflict', 'AlreadyJoined', 'Already joined.'),
+      'JoinMatchmakingTicket',
+      'MatchmakingAlreadyJoinedTicket',
+      2028,
+      400,
+    ],
+    [
+      'a server-only refusal of queue administration',
+      failure('Unauthorized', 'ServerOnly', 'Servers only.'),
+      'SetMatchmakingQueue',
+      'NotAuthorized',
+      1089,
+      403,
+    ],
+    [
+      'a server-only refusal of a ticket call',
+      failure('Unauthorized', 'ServerOnly', 'Servers only.'),
+      'CreateServerBackfillTicket',
+      'MatchmakingUnauthorized',
+      2056,
+      403,
+    ],
+    [
+      'a matched ticket',
+      failure('Conflict', 'AlreadyCompleted', 'Already matched.'),
       'CancelMatchmakingTicket',
       'MatchmakingTicketAlreadyCompleted',
       2029,
@@ -82,7 +106,7 @@ describe('toPlayFabError', () => {
     ],
     [
       'a queue not found',
-      notFound('No queue q.', { resource: 'queue' }),
+      notFound('No queue q.', { resource: 'configuration' }),
       'CreateMatchmakingTicket',
       'MatchmakingQueueNotFound',
       2016,
@@ -97,8 +121,8 @@ describe('toPlayFabError', () => {
       404,
     ],
     [
-      'a match not found (by operation)',
-      notFound('No match.'),
+      'a match not found',
+      notFound('No match.', { resource: 'match' }),
       'GetMatch',
       'MatchmakingMatchNotFound',
       2017,
@@ -122,8 +146,8 @@ describe('toPlayFabError', () => {
       403,
     ],
     [
-      'an unknown hint (ignored)',
-      conflict('x', { playfabError: 'NoSuchError' }),
+      'a conflict without a reason',
+      conflict('x'),
       'CancelMatchmakingTicket',
       'MatchmakingTicketAlreadyCompleted',
       2029,
@@ -140,15 +164,25 @@ describe('toPlayFabError', () => {
   });
 
   it('lists the users of a membership-limit error in errorDetails', () => {
-    const error = new SlotfillError('LimitExceeded', 'User is a member of too many backfill tickets.', {
-      usersExceedingMembershipLimit: ['p1', { Id: 'p2', Type: 'title_player_account' }],
-    });
+    const error = failure(
+      'LimitExceeded',
+      'MembershipLimit',
+      'Players already have an active backfill ticket.',
+      {
+        holders: [
+          { playerId: 'p1', ticketId: 't1' },
+          { playerId: 'p2', ticketId: 't1' },
+        ],
+        entityTypes: { p2: 'title_player_account' },
+        ticketKind: 'backfill',
+      },
+    );
     expect(toPlayFabError(error, 'CreateServerBackfillTicket')).toEqual({
       code: 400,
       status: 'BadRequest',
       error: 'MatchmakingTicketMembershipLimitExceeded',
       errorCode: 2055,
-      errorMessage: 'User is a member of too many backfill tickets.',
+      errorMessage: expect.stringMatching(/^User\(s\) p1, p2 already belong to an active backfill ticket/),
       errorDetails: {
         UsersExceedingMembershipLimit: [{ Id: 'p1' }, { Id: 'p2', Type: 'title_player_account' }],
       },

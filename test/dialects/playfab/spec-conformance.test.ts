@@ -1,5 +1,4 @@
 import { PLAYFAB_ERRORS } from '../../../lambdas/dialects/playfab/envelope';
-import { compileQueueConfig } from '../../../lambdas/dialects/playfab/queue-compile';
 import {
   BACKFILL_TICKET_STATUSES,
   CANCELLATION_REASONS,
@@ -12,6 +11,7 @@ import {
   resultDatatypeNames,
   SetMatchmakingQueueRequestSchema,
 } from '../../../lambdas/dialects/playfab/schemas';
+import { compileQueueConfig } from '../../../lambdas/engine/queues/compile';
 import {
   datatype,
   exampleFor,

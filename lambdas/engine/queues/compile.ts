@@ -32,7 +32,7 @@
  *   it, Decision); MatchAny leaves the player out of the rule, so it matches anyone.
  *   MatchTotalRule has no such setting: a missing value adds 0. TeamDifferenceRule uses its
  *   (required) DefaultAttributeValue.
- * - RegionSelectionRule reads Player.latencyInMs (see players.ts for how latencies and a
+ * - RegionSelectionRule reads Player.latencyInMs (see dialects/playfab/players.ts for how latencies and a
  *   backfill ticket's ServerDetails.Region get there): some region must be within MaxLatency of
  *   every player.
  * - TeamTicketSizeSimilarityRule: a ticket is a large party when it fills at least half of its
@@ -40,8 +40,10 @@
  *   candidate holds a backfill ticket (`ignoredForBackfill`, and the rule also stands aside by
  *   itself when it sees a backfill member).
  */
-import type { Player } from '../../engine/model';
-import { childPath } from '../../engine/rules/problems';
+
+import { SlotfillError } from '../../shared/errors';
+import type { Player } from '../model';
+import { childPath } from '../rules/problems';
 import type {
   AlgorithmSettings,
   AttributeLeafValue,
@@ -56,30 +58,18 @@ import type {
   PredicateRule,
   QueueProgram,
   TeamSlot,
-} from '../../engine/rules/program';
-import { fixedValue } from '../../engine/rules/program';
-import { SlotfillError } from '../../shared/errors';
-import {
-  type AttributeBinding,
-  attributeKey,
-  isBackfillPlayer,
-  type MemberToPlayerOptions,
-  memberToPlayer,
-  type PlayerToMemberOptions,
-  parseAttributePath,
-  playerToMember,
-} from './players';
+} from '../rules/program';
+import { fixedValue } from '../rules/program';
+import { type AttributeBinding, attributeKey, isBackfillPlayer, parseAttributePath } from './attributes';
 import {
   MAX_GIVE_UP_AFTER_SECONDS,
   MAX_MATCH_SIZE_WITH_TEAMS,
   MAX_RULES_PER_QUEUE,
-  type MatchmakingPlayer,
-  type MatchmakingPlayerWithTeamAssignment,
   type MatchmakingQueueConfig,
   MatchmakingQueueConfigSchema,
   MIN_TEAMS,
   type QueueRuleAttribute,
-} from './schemas';
+} from './definition';
 
 export const SINGLE_SLOT_NAME = 'players';
 export const TICKET_COUNT_RULE = '(TicketCount)';
@@ -107,7 +97,7 @@ export function formatQueueProblems(problems: readonly QueueProblem[]): string {
   return `Invalid queue configuration, ${problems.length} ${noun}: ${listed}`;
 }
 
-/** Thrown by compileQueueConfig; toPlayFabError turns it into 2031 with errorDetails per path. */
+/** Thrown by compileQueueConfig: every problem, by path (the PlayFab dialect reports 2031). */
 export class QueueConfigInvalidError extends SlotfillError {
   constructor(readonly problems: readonly QueueProblem[]) {
     const fieldErrors: Record<string, string[]> = {};
@@ -116,10 +106,7 @@ export class QueueConfigInvalidError extends SlotfillError {
       messages.push(problem.message);
       fieldErrors[problem.path] = messages;
     }
-    super('InvalidRequest', formatQueueProblems(problems), {
-      playfabError: 'MatchmakingQueueConfigInvalid',
-      fieldErrors,
-    });
+    super('InvalidRequest', formatQueueProblems(problems), { fieldErrors }, 'InvalidRuleDefinition');
   }
 }
 
@@ -1212,24 +1199,4 @@ export function compileQueueConfig(config: MatchmakingQueueConfig): PlayFabQueue
     environment,
     playfab: traits,
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Member translation bound to a queue (see players.ts for the mapping)
-
-/** A ticket member → engine Player, reading the attributes this queue's rules use. */
-export function toEnginePlayer(
-  member: MatchmakingPlayer | MatchmakingPlayerWithTeamAssignment,
-  queue: PlayFabQueueProgram,
-  options: MemberToPlayerOptions = {},
-): Player {
-  return memberToPlayer(member, queue.playfab.attributes, options);
-}
-
-/** Engine Player → member as GetMatch and GetServerBackfillTicket return it. */
-export function fromEnginePlayer(
-  player: Player,
-  options: PlayerToMemberOptions = {},
-): MatchmakingPlayerWithTeamAssignment {
-  return playerToMember(player, options);
 }

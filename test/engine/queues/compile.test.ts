@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { playerToMember, toEnginePlayer } from '../../../lambdas/dialects/playfab/players';
+import type { MatchmakingPlayerWithTeamAssignment } from '../../../lambdas/dialects/playfab/schemas';
 import {
   compileQueueConfig,
-  fromEnginePlayer,
   MATCH_SIZE_RULE,
   type PlayFabQueueProgram,
   parseQueueConfig,
@@ -12,9 +13,7 @@ import {
   scheduleAt,
   scheduleSteps,
   TICKET_COUNT_RULE,
-  toEnginePlayer,
-} from '../../../lambdas/dialects/playfab/queue-compile';
-import type { MatchmakingPlayerWithTeamAssignment } from '../../../lambdas/dialects/playfab/schemas';
+} from '../../../lambdas/engine/queues/compile';
 import { type CandidateTicket, evaluateCandidate, ticketFilterFailures } from '../../../lambdas/engine/rules';
 import { SlotfillError } from '../../../lambdas/shared/errors';
 
@@ -875,8 +874,8 @@ describe('invalid queue configurations', () => {
       'MatchmakingQueue.MinMatchSize',
       'MatchmakingQueue.TeamSizeBalanceRule',
     ]);
+    expect(error.reason).toBe('InvalidRuleDefinition');
     expect(error.details).toMatchObject({
-      playfabError: 'MatchmakingQueueConfigInvalid',
       fieldErrors: { 'MatchmakingQueue.MinMatchSize': ['must not exceed MaxMatchSize (2)'] },
     });
     expect(error.message).toMatch(
@@ -919,7 +918,7 @@ describe('member ↔ engine player', () => {
     expect(queue.attributes.map((spec) => spec.name)).toEqual(['stats.skill', 'PlayerEntity:profile.level']);
   });
 
-  it('reads EscapedDataObject, and rejects one that is not a JSON object with 2002', () => {
+  it('reads EscapedDataObject, and rejects one that is not a JSON object', () => {
     const escaped = { Entity: { Id: 'a' }, Attributes: { EscapedDataObject: '{"stats":{"skill":3}}' } };
     expect(toEnginePlayer(escaped, queue).attributes['stats.skill']).toEqual({ kind: 'number', value: 3 });
     expect(() =>
@@ -927,7 +926,7 @@ describe('member ↔ engine player', () => {
     ).toThrow(
       expect.objectContaining({
         kind: 'InvalidRequest',
-        details: { playfabError: 'MatchmakingPlayerAttributesInvalid' },
+        reason: 'InvalidPlayerAttributes',
       }),
     );
   });
@@ -936,14 +935,14 @@ describe('member ↔ engine player', () => {
     const sent = member('a', { stats: { skill: 7 }, extra: ['x'] }, 'red');
     const player = toEnginePlayer(sent, queue);
     expect(player.team).toBe('red');
-    expect(fromEnginePlayer(player)).toEqual({
+    expect(playerToMember(player)).toEqual({
       Entity: { Id: 'a', Type: 'title_player_account', TypeString: 'title_player_account' },
       TeamId: 'red',
     });
-    expect(fromEnginePlayer(player, { includeAttributes: true }).Attributes).toEqual(sent.Attributes);
-    expect(fromEnginePlayer(player, { includeAttributes: true, escapeObject: true }).Attributes).toEqual({
+    expect(playerToMember(player, { includeAttributes: true }).Attributes).toEqual(sent.Attributes);
+    expect(playerToMember(player, { includeAttributes: true, escapeObject: true }).Attributes).toEqual({
       EscapedDataObject: JSON.stringify(sent.Attributes?.DataObject),
     });
-    expect(fromEnginePlayer(player, { teamId: 'blue' }).TeamId).toBe('blue');
+    expect(playerToMember(player, { teamId: 'blue' }).TeamId).toBe('blue');
   });
 });

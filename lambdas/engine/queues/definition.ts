@@ -1,0 +1,354 @@
+/**
+ * PlayFab's queue language: the MatchmakingQueueConfig a queue is defined by, with the limits
+ * PlayFab documents. A peer of the FlexMatch rule language (engine/rules): compile.ts turns a
+ * definition into the same queue program. The PlayFab dialect validates requests with these
+ * schemas and only translates wire shapes; field names are PlayFab's (PascalCase).
+ */
+import * as z from 'zod';
+
+// ---------------------------------------------------------------------------------------------
+// Limits
+
+/** Queue and team names: 1-64 characters, letters, digits, `_` and `-`, starting with a letter or digit (PlayFab docs, "Configuring matchmaking queues"). */
+export const QUEUE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+/** Rule names: 1-255 characters, same alphabet (same page, "Common rule elements"). */
+export const RULE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/;
+/** Match size: minimum ≥ 2, maximum ≤ 100, or ≤ 32 with teams (same page, "Match size"). */
+export const MIN_MATCH_SIZE = 2;
+export const MAX_MATCH_SIZE = 100;
+export const MAX_MATCH_SIZE_WITH_TEAMS = 32;
+/** At most 20 rules per queue (same page, "Rule configuration"). */
+export const MAX_RULES_PER_QUEUE = 20;
+/** A queue with teams defines at least two (same page, "Teams"). */
+export const MIN_TEAMS = 2;
+/** Rule weight: greater than 0, at most 1000 (PlayFab docs, "Understanding rule weight"). */
+export const MAX_RULE_WEIGHT = 1000;
+/**
+ * GiveUpAfterSeconds: PlayFab documents no range (its guide suggests 120 s). slotfill accepts
+ * 1 s to one hour: a ticket must live long enough to be considered, and an unbounded lifetime
+ * would let abandoned tickets block their players (2055) for ever.
+ */
+export const MIN_GIVE_UP_AFTER_SECONDS = 1;
+export const MAX_GIVE_UP_AFTER_SECONDS = 3600;
+/** A ticket can't hold more players than the largest match allows. */
+export const MAX_TICKET_MEMBERS = MAX_MATCH_SIZE;
+/** The only subscription version the spec allows ("Current supported version must be 1"). */
+export const SUBSCRIPTION_VERSION = 1;
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+const UINT32_MAX = 2 ** 32 - 1;
+
+// ---------------------------------------------------------------------------------------------
+// Field builders. Messages are phrases completed by the field name in envelope.ts
+// ("The field QueueName must be ..."), so each states what a valid value looks like.
+
+/** An optional member: absent, or null (treated as absent). */
+export function optional<Schema extends z.ZodType>(schema: Schema) {
+  // The outer optional marks the key optional (in the type too); the preprocess turns null into absent.
+  return z.preprocess((value) => (value === null ? undefined : value), schema.optional()).optional();
+}
+
+export const text = () => z.string();
+export const nonEmptyText = () => z.string().min(1, { error: 'must not be empty' });
+export const int32 = () =>
+  z
+    .number()
+    .int({ error: 'must be a whole number' })
+    .min(INT32_MIN, { error: `must be at least ${INT32_MIN}` })
+    .max(INT32_MAX, { error: `must be at most ${INT32_MAX}` });
+export const uint32 = () =>
+  z
+    .number()
+    .int({ error: 'must be a whole number' })
+    .min(0, { error: 'must be 0 or more' })
+    .max(UINT32_MAX, { error: `must be at most ${UINT32_MAX}` });
+export const double = () => z.number();
+export const bool = () => z.boolean();
+export const stringMap = () => z.record(z.string(), z.string());
+/** A JSON object of any shape (the spec's `object` type). */
+export const jsonObject = () => z.record(z.string(), z.unknown());
+
+export const queueName = () =>
+  z.string().regex(QUEUE_NAME_PATTERN, {
+    error: "must be 1 to 64 characters of letters, digits, '_' and '-', starting with a letter or digit",
+  });
+const ruleName = () =>
+  z.string().regex(RULE_NAME_PATTERN, {
+    error: "must be 1 to 255 characters of letters, digits, '_' and '-', starting with a letter or digit",
+  });
+const weight = () =>
+  z
+    .number()
+    .gt(0, { error: 'must be greater than 0' })
+    .max(MAX_RULE_WEIGHT, { error: `must be at most ${MAX_RULE_WEIGHT}` });
+/** Expansion interval: at least one second, or the schedule never advances. */
+const secondsBetweenExpansions = () => uint32().min(1, { error: 'must be at least 1' });
+export const giveUpAfterSeconds = () =>
+  int32()
+    .min(MIN_GIVE_UP_AFTER_SECONDS, { error: `must be at least ${MIN_GIVE_UP_AFTER_SECONDS}` })
+    .max(MAX_GIVE_UP_AFTER_SECONDS, { error: `must be at most ${MAX_GIVE_UP_AFTER_SECONDS}` });
+
+// ---------------------------------------------------------------------------------------------
+// Enumerations (the spec's enum datatypes)
+
+export const ATTRIBUTE_SOURCES = ['User', 'PlayerEntity'] as const;
+export const ATTRIBUTE_NOT_SPECIFIED_BEHAVIORS = ['UseDefault', 'MatchAny'] as const;
+export const ATTRIBUTE_MERGE_FUNCTIONS = ['Min', 'Max', 'Average'] as const;
+export const PROTOCOL_TYPES = ['TCP', 'UDP'] as const;
+/** CancellationReason enum of the spec. */
+export const CANCELLATION_REASONS = ['Requested', 'Internal', 'Timeout'] as const;
+/**
+ * CancellationReasonString values PlayFab documents ("Handling common error cases"): finer than
+ * the enum, which maps User/Server → Requested, Timeout → Timeout, the rest → Internal.
+ */
+export const CANCELLATION_REASON_STRINGS = [
+  'User',
+  'Server',
+  'Timeout',
+  'ServerAllocationFailed',
+  'TicketUnmatchable',
+  'RetryRequired',
+  'Internal',
+] as const;
+/** Status strings of player tickets (the spec's GetMatchmakingTicketResult.Status description). */
+export const MATCHMAKING_TICKET_STATUSES = [
+  'WaitingForPlayers',
+  'WaitingForMatch',
+  'WaitingForServer',
+  'Canceled',
+  'Matched',
+] as const;
+/** Status strings of backfill tickets (GetServerBackfillTicketResult.Status description). */
+export const BACKFILL_TICKET_STATUSES = ['WaitingForMatch', 'Canceled', 'Matched'] as const;
+/** Subscription types named by SubscribeToMatchResourceRequest.Type's description. */
+export const SUBSCRIPTION_TYPES = ['MatchInvite', 'MatchTicketStatusChange'] as const;
+
+export type AttributeSource = (typeof ATTRIBUTE_SOURCES)[number];
+export type AttributeNotSpecifiedBehavior = (typeof ATTRIBUTE_NOT_SPECIFIED_BEHAVIORS)[number];
+export type AttributeMergeFunction = (typeof ATTRIBUTE_MERGE_FUNCTIONS)[number];
+export type ProtocolType = (typeof PROTOCOL_TYPES)[number];
+export type CancellationReason = (typeof CANCELLATION_REASONS)[number];
+export type CancellationReasonString = (typeof CANCELLATION_REASON_STRINGS)[number];
+export type MatchmakingTicketStatus = (typeof MATCHMAKING_TICKET_STATUSES)[number];
+export type BackfillTicketStatus = (typeof BACKFILL_TICKET_STATUSES)[number];
+
+export const oneOf = <const Values extends readonly [string, ...string[]]>(values: Values) =>
+  z.enum(values, { error: `must be one of ${values.join(', ')}` });
+
+// ---------------------------------------------------------------------------------------------
+// Queue configuration
+
+/** How joining players reach a running game: a backfill ticket carries it, its Region feeds the region rule. */
+export const PortSchema = z.object({
+  Name: text(),
+  Num: int32()
+    .min(0, { error: 'must be a port number from 0 to 65535' })
+    .max(65535, { error: 'must be a port number from 0 to 65535' }),
+  Protocol: oneOf(PROTOCOL_TYPES),
+});
+
+export const ServerDetailsSchema = z.object({
+  Fqdn: optional(text()),
+  // Not validated: the seed documents IPV4Address as free text that may carry any connect string.
+  IPV4Address: optional(text()),
+  Ports: optional(z.array(PortSchema)),
+  Region: optional(text()),
+  ServerId: optional(text()),
+});
+
+export const QueueRuleAttributeSchema = z.object({
+  Path: nonEmptyText(),
+  Source: oneOf(ATTRIBUTE_SOURCES),
+});
+
+/** An override list entry: a value, or null to switch the rule off for that interval (PlayFab docs, "Expansions"). */
+const overrideList = <Entry extends z.ZodType>(entry: Entry) =>
+  z.array(entry.nullable()).min(1, { error: 'must list at least one interval' });
+
+export const OverrideDoubleSchema = z.object({ Value: double() });
+export const OverrideUnsignedIntSchema = z.object({ Value: uint32() });
+
+export const LinearDifferenceRuleExpansionSchema = z.object({
+  Delta: double(),
+  Limit: optional(double()),
+  SecondsBetweenExpansions: secondsBetweenExpansions(),
+});
+export const CustomDifferenceRuleExpansionSchema = z.object({
+  DifferenceOverrides: overrideList(OverrideDoubleSchema),
+  SecondsBetweenExpansions: secondsBetweenExpansions(),
+});
+export const DifferenceRuleSchema = z.object({
+  Attribute: QueueRuleAttributeSchema,
+  AttributeNotSpecifiedBehavior: oneOf(ATTRIBUTE_NOT_SPECIFIED_BEHAVIORS),
+  CustomExpansion: optional(CustomDifferenceRuleExpansionSchema),
+  DefaultAttributeValue: optional(double()),
+  Difference: double().min(0, { error: 'must be 0 or more' }),
+  LinearExpansion: optional(LinearDifferenceRuleExpansionSchema),
+  MergeFunction: oneOf(ATTRIBUTE_MERGE_FUNCTIONS),
+  Name: ruleName(),
+  SecondsUntilOptional: optional(uint32()),
+  Weight: weight(),
+});
+
+export const MatchTotalRuleExpansionSchema = z.object({
+  MaxOverrides: optional(overrideList(OverrideDoubleSchema)),
+  MinOverrides: optional(overrideList(OverrideDoubleSchema)),
+  SecondsBetweenExpansions: secondsBetweenExpansions(),
+});
+export const MatchTotalRuleSchema = z.object({
+  Attribute: QueueRuleAttributeSchema,
+  Expansion: optional(MatchTotalRuleExpansionSchema),
+  Max: double(),
+  Min: double(),
+  Name: ruleName(),
+  SecondsUntilOptional: optional(uint32()),
+  Weight: weight(),
+});
+
+export const LinearRegionSelectionRuleExpansionSchema = z.object({
+  Delta: uint32(),
+  Limit: uint32(),
+  SecondsBetweenExpansions: secondsBetweenExpansions(),
+});
+export const CustomRegionSelectionRuleExpansionSchema = z.object({
+  MaxLatencyOverrides: overrideList(OverrideUnsignedIntSchema),
+  SecondsBetweenExpansions: secondsBetweenExpansions(),
+});
+export const RegionSelectionRuleSchema = z.object({
+  CustomExpansion: optional(CustomRegionSelectionRuleExpansionSchema),
+  LinearExpansion: optional(LinearRegionSelectionRuleExpansionSchema),
+  MaxLatency: uint32(),
+  Name: ruleName(),
+  Path: nonEmptyText(),
+  SecondsUntilOptional: optional(uint32()),
+  Weight: weight(),
+});
+
+export const LinearSetIntersectionRuleExpansionSchema = z.object({
+  Delta: uint32(),
+  SecondsBetweenExpansions: secondsBetweenExpansions(),
+});
+export const CustomSetIntersectionRuleExpansionSchema = z.object({
+  MinIntersectionSizeOverrides: overrideList(OverrideUnsignedIntSchema),
+  SecondsBetweenExpansions: secondsBetweenExpansions(),
+});
+export const SetIntersectionRuleSchema = z.object({
+  Attribute: QueueRuleAttributeSchema,
+  AttributeNotSpecifiedBehavior: oneOf(ATTRIBUTE_NOT_SPECIFIED_BEHAVIORS),
+  CustomExpansion: optional(CustomSetIntersectionRuleExpansionSchema),
+  DefaultAttributeValue: optional(z.array(text())),
+  LinearExpansion: optional(LinearSetIntersectionRuleExpansionSchema),
+  MinIntersectionSize: uint32(),
+  Name: ruleName(),
+  SecondsUntilOptional: optional(uint32()),
+  Weight: weight(),
+});
+
+export const StringEqualityRuleExpansionSchema = z.object({
+  EnabledOverrides: z.array(bool()).min(1, { error: 'must list at least one interval' }),
+  SecondsBetweenExpansions: secondsBetweenExpansions(),
+});
+export const StringEqualityRuleSchema = z.object({
+  Attribute: QueueRuleAttributeSchema,
+  AttributeNotSpecifiedBehavior: oneOf(ATTRIBUTE_NOT_SPECIFIED_BEHAVIORS),
+  DefaultAttributeValue: optional(text()),
+  Expansion: optional(StringEqualityRuleExpansionSchema),
+  Name: ruleName(),
+  SecondsUntilOptional: optional(uint32()),
+  Weight: weight(),
+});
+
+export const LinearTeamDifferenceRuleExpansionSchema = z.object({
+  Delta: double(),
+  Limit: optional(double()),
+  SecondsBetweenExpansions: secondsBetweenExpansions(),
+});
+export const CustomTeamDifferenceRuleExpansionSchema = z.object({
+  DifferenceOverrides: overrideList(OverrideDoubleSchema),
+  SecondsBetweenExpansions: secondsBetweenExpansions(),
+});
+export const TeamDifferenceRuleSchema = z.object({
+  Attribute: QueueRuleAttributeSchema,
+  CustomExpansion: optional(CustomTeamDifferenceRuleExpansionSchema),
+  DefaultAttributeValue: double(),
+  Difference: double().min(0, { error: 'must be 0 or more' }),
+  LinearExpansion: optional(LinearTeamDifferenceRuleExpansionSchema),
+  Name: ruleName(),
+  SecondsUntilOptional: optional(uint32()),
+});
+
+export const LinearTeamSizeBalanceRuleExpansionSchema = z.object({
+  Delta: uint32(),
+  Limit: optional(uint32()),
+  SecondsBetweenExpansions: secondsBetweenExpansions(),
+});
+export const CustomTeamSizeBalanceRuleExpansionSchema = z.object({
+  DifferenceOverrides: overrideList(OverrideUnsignedIntSchema),
+  SecondsBetweenExpansions: secondsBetweenExpansions(),
+});
+export const TeamSizeBalanceRuleSchema = z.object({
+  CustomExpansion: optional(CustomTeamSizeBalanceRuleExpansionSchema),
+  Difference: uint32(),
+  LinearExpansion: optional(LinearTeamSizeBalanceRuleExpansionSchema),
+  Name: ruleName(),
+  SecondsUntilOptional: optional(uint32()),
+});
+
+export const TeamTicketSizeSimilarityRuleSchema = z.object({
+  Name: ruleName(),
+  SecondsUntilOptional: optional(uint32()),
+});
+
+export const MatchmakingQueueTeamSchema = z.object({
+  MaxTeamSize: uint32().min(1, { error: 'must be at least 1' }),
+  MinTeamSize: uint32(),
+  Name: queueName(),
+});
+
+export const BuildAliasParamsSchema = z.object({ AliasId: nonEmptyText() });
+
+export const StatisticsVisibilityToPlayersSchema = z.object({
+  ShowNumberOfPlayersMatching: bool(),
+  ShowTimeToMatch: bool(),
+});
+
+export const MatchmakingQueueConfigSchema = z.object({
+  BuildAliasParams: optional(BuildAliasParamsSchema),
+  BuildId: optional(text()),
+  DifferenceRules: optional(z.array(DifferenceRuleSchema)),
+  MatchTotalRules: optional(z.array(MatchTotalRuleSchema)),
+  MaxMatchSize: uint32()
+    .min(MIN_MATCH_SIZE, { error: `must be at least ${MIN_MATCH_SIZE}` })
+    .max(MAX_MATCH_SIZE, { error: `must be at most ${MAX_MATCH_SIZE}` }),
+  MaxTicketSize: optional(uint32().min(1, { error: 'must be at least 1' })),
+  MinMatchSize: uint32()
+    .min(MIN_MATCH_SIZE, { error: `must be at least ${MIN_MATCH_SIZE}` })
+    .max(MAX_MATCH_SIZE, { error: `must be at most ${MAX_MATCH_SIZE}` }),
+  Name: queueName(),
+  RegionSelectionRule: optional(RegionSelectionRuleSchema),
+  ServerAllocationEnabled: bool(),
+  SetIntersectionRules: optional(z.array(SetIntersectionRuleSchema)),
+  StatisticsVisibilityToPlayers: optional(StatisticsVisibilityToPlayersSchema),
+  StringEqualityRules: optional(z.array(StringEqualityRuleSchema)),
+  TeamDifferenceRules: optional(z.array(TeamDifferenceRuleSchema)),
+  Teams: optional(z.array(MatchmakingQueueTeamSchema)),
+  TeamSizeBalanceRule: optional(TeamSizeBalanceRuleSchema),
+  TeamTicketSizeSimilarityRule: optional(TeamTicketSizeSimilarityRuleSchema),
+});
+
+export type Port = z.output<typeof PortSchema>;
+export type ServerDetails = z.output<typeof ServerDetailsSchema>;
+export type QueueRuleAttribute = z.output<typeof QueueRuleAttributeSchema>;
+export type DifferenceRule = z.output<typeof DifferenceRuleSchema>;
+export type MatchTotalRule = z.output<typeof MatchTotalRuleSchema>;
+export type RegionSelectionRule = z.output<typeof RegionSelectionRuleSchema>;
+export type SetIntersectionRule = z.output<typeof SetIntersectionRuleSchema>;
+export type StringEqualityRule = z.output<typeof StringEqualityRuleSchema>;
+export type TeamDifferenceRule = z.output<typeof TeamDifferenceRuleSchema>;
+export type TeamSizeBalanceRule = z.output<typeof TeamSizeBalanceRuleSchema>;
+export type TeamTicketSizeSimilarityRule = z.output<typeof TeamTicketSizeSimilarityRuleSchema>;
+export type MatchmakingQueueTeam = z.output<typeof MatchmakingQueueTeamSchema>;
+export type MatchmakingQueueConfig = z.output<typeof MatchmakingQueueConfigSchema>;
+export type OverrideDouble = z.output<typeof OverrideDoubleSchema>;
+export type OverrideUnsignedInt = z.output<typeof OverrideUnsignedIntSchema>;

@@ -1,0 +1,161 @@
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { conflict, notFound } from '../shared/errors';
+import { keys } from './keys';
+import { type ConfigurationRecord, ruleSetNameOf } from './records';
+import type { ConfigurationStore } from './store';
+import { cancellationReasons, type DynamoTable, type Item, stripKeys, type TransactItem } from './table';
+
+/**
+ * Configurations, one partition (`CONFIGURATION`). A configuration whose rules are a rule set
+ * is added to that rule set's `usedBy` in the same transaction, so a rule set in use can't be
+ * deleted; a queue definition is stored in the configuration itself.
+ */
+export function dynamoConfigurations(table: DynamoTable): ConfigurationStore {
+  const configurationPut = (
+    record: ConfigurationRecord,
+    condition: { ConditionExpression: string; ExpressionAttributeValues?: Record<string, unknown> },
+  ): TransactItem => ({
+    Put: {
+      TableName: table.name,
+      Item: { ...keys.configuration(record.name), ...record },
+      ...condition,
+    },
+  });
+  const ruleSetUser = (
+    action: 'ADD' | 'DELETE',
+    ruleSetName: string | undefined,
+    configurationName: string,
+  ): TransactItem[] =>
+    ruleSetName === undefined
+      ? []
+      : [
+          {
+            Update: {
+              TableName: table.name,
+              Key: keys.ruleSet(ruleSetName),
+              UpdateExpression: `${action} usedBy :user`,
+              // Adding a user also proves the rule set exists.
+              ...(action === 'ADD' ? { ConditionExpression: 'attribute_exists(pk)' } : {}),
+              ExpressionAttributeValues: { ':user': new Set([configurationName]) },
+            },
+          },
+        ];
+  const changedConcurrently = (name: string) =>
+    conflict(`Matchmaking configuration '${name}' was changed or deleted concurrently; retry.`);
+
+  return {
+    async createConfiguration(record) {
+      const items: TransactItem[] = [
+        configurationPut(record, { ConditionExpression: 'attribute_not_exists(pk)' }),
+        ...ruleSetUser('ADD', ruleSetNameOf(record), record.name),
+      ];
+      try {
+        await table.client.send(new TransactWriteCommand({ TransactItems: items }));
+      } catch (error) {
+        const reasons = cancellationReasons(error);
+        if (!reasons) throw error;
+        if (reasons[0]?.failed)
+          throw conflict(`A matchmaking configuration named '${record.name}' already exists.`);
+        if (reasons[1]?.failed)
+          throw notFound(`Matchmaking rule set '${ruleSetNameOf(record)}' was not found.`);
+        throw error;
+      }
+    },
+
+    async getConfiguration(name) {
+      const result = await table.client.send(
+        new GetCommand({ TableName: table.name, Key: keys.configuration(name), ConsistentRead: true }),
+      );
+      return result.Item ? (stripKeys(result.Item) as unknown as ConfigurationRecord) : undefined;
+    },
+
+    async getConfigurations(names) {
+      const items = await table.batchGet(names.map(keys.configuration));
+      return items.map((item) => stripKeys(item) as unknown as ConfigurationRecord);
+    },
+
+    async listConfigurations(query) {
+      const page = await table.queryPartition(
+        keys.configurationPartition,
+        query.limit,
+        query.nextToken,
+        query.ruleSetName === undefined
+          ? undefined
+          : {
+              expression: '#rules.ruleSetName = :ruleSetName',
+              names: { '#rules': 'rules' },
+              values: { ':ruleSetName': query.ruleSetName },
+            },
+      );
+      return {
+        items: page.items.map((item) => stripKeys(item) as unknown as ConfigurationRecord),
+        nextToken: page.nextToken,
+      };
+    },
+
+    async updateConfiguration(record, previous) {
+      const items: TransactItem[] = [
+        configurationPut(record, {
+          ConditionExpression: 'version = :expectedVersion',
+          ExpressionAttributeValues: { ':expectedVersion': previous.version },
+        }),
+      ];
+      if (ruleSetNameOf(record) !== ruleSetNameOf(previous)) {
+        items.push(...ruleSetUser('ADD', ruleSetNameOf(record), record.name));
+        items.push(...ruleSetUser('DELETE', ruleSetNameOf(previous), record.name));
+      }
+      try {
+        await table.client.send(new TransactWriteCommand({ TransactItems: items }));
+      } catch (error) {
+        const reasons = cancellationReasons(error);
+        if (!reasons) throw error;
+        if (reasons[0]?.failed) throw changedConcurrently(record.name);
+        if (reasons[1]?.failed)
+          throw notFound(`Matchmaking rule set '${ruleSetNameOf(record)}' was not found.`);
+        throw error;
+      }
+    },
+
+    async deleteConfiguration(record) {
+      try {
+        await table.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Delete: {
+                  TableName: table.name,
+                  Key: keys.configuration(record.name),
+                  ConditionExpression: 'version = :expectedVersion',
+                  ExpressionAttributeValues: { ':expectedVersion': record.version },
+                },
+              },
+              ...ruleSetUser('DELETE', ruleSetNameOf(record), record.name),
+            ],
+          }),
+        );
+      } catch (error) {
+        if (cancellationReasons(error)?.[0]?.failed) throw changedConcurrently(record.name);
+        throw error;
+      }
+    },
+
+    async listAllConfigurationNames() {
+      const names: string[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await table.client.send(
+          new QueryCommand({
+            TableName: table.name,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': keys.configurationPartition },
+            ProjectionExpression: 'sk',
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of (page.Items as Item[] | undefined) ?? []) names.push(String(item.sk));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return names;
+    },
+  };
+}

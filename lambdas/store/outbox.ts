@@ -1,0 +1,42 @@
+import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { outboxKey } from './items';
+import { keys } from './keys';
+import type { MatchmakingEvent } from './records';
+import type { OutboxStore } from './store';
+import { backoff, chunk, type DynamoTable, type Item } from './table';
+
+/** The outbox (`OUTBOX#<configuration>`): events written with their changes, deleted once delivered. */
+export function dynamoOutbox(table: DynamoTable): OutboxStore {
+  return {
+    async readOutbox(configurationName: string, limit: number): Promise<MatchmakingEvent[]> {
+      const page = await table.client.send(
+        new QueryCommand({
+          TableName: table.name,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.outboxPartition(configurationName) },
+          Limit: limit,
+          ConsistentRead: true,
+        }),
+      );
+      return ((page.Items as Item[] | undefined) ?? []).map((item) => item.event as MatchmakingEvent);
+    },
+
+    async deleteOutbox(events: MatchmakingEvent[]): Promise<void> {
+      for (const part of chunk(events, 25)) {
+        let pending: Array<Record<string, unknown>> = part.map((event) => ({
+          DeleteRequest: {
+            Key: outboxKey(event),
+          },
+        }));
+        for (let attempt = 0; pending.length > 0; attempt++) {
+          const result = await table.client.send(
+            new BatchWriteCommand({ RequestItems: { [table.name]: pending } }),
+          );
+          pending =
+            (result.UnprocessedItems?.[table.name] as Array<Record<string, unknown>> | undefined) ?? [];
+          if (pending.length > 0) await backoff(attempt);
+        }
+      }
+    },
+  };
+}

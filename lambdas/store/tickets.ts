@@ -1,0 +1,368 @@
+import { IdempotentParameterMismatchException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ACTIVE_STATUSES } from '../engine/model';
+import { failure, notFound, SlotfillError, type TicketHolder } from '../shared/errors';
+import { outboxPut, reservationRelease, ticketItem, ticketPut, ticketWrites } from './items';
+import { keys, type LockNamespace, poolKeys } from './keys';
+import { type TicketRecord, ticketHolds } from './records';
+import { MAX_BATCH_TICKETS, type TicketChange, type TicketStore } from './store';
+import {
+  type CancellationReason,
+  cancellationReasons,
+  type DynamoTable,
+  type Item,
+  MAX_TRANSACTION_ITEMS,
+  stripKeys,
+  type TransactItem,
+} from './table';
+
+/**
+ * Players a ticket may lock or invite: with the configuration check and the ticket itself they
+ * fill DynamoDB's 100-item transaction.
+ */
+export const MAX_LOCKED_PLAYERS = MAX_TRANSACTION_ITEMS - 2;
+/** Invitations outlive their ticket's own timeout by this much before TTL removes them. */
+const INVITATION_GRACE_SECONDS = 3600;
+/** Invitations of a ticket without its own timeout expire after this long. */
+const DEFAULT_INVITATION_SECONDS = 3600;
+
+/**
+ * Tickets and what keeps them exclusive: per-player locks (`PLAYER#…/LOCK#<kind>#<config>`),
+ * the session slot of a backfill (`SESSION#…`), and invitations (`PLAYER#…/INVITE#…`). Every
+ * ticket write is conditioned on the version read; every new ticket on its configuration.
+ */
+export function dynamoTickets(table: DynamoTable): TicketStore {
+  /** The first two items of every new ticket's transaction: its configuration exists, its id is new. */
+  const newTicketItems = (ticket: TicketRecord): TransactItem[] => [
+    {
+      ConditionCheck: {
+        TableName: table.name,
+        Key: keys.configuration(ticket.configurationName),
+        ConditionExpression: 'attribute_exists(pk)',
+      },
+    },
+    {
+      Put: {
+        TableName: table.name,
+        Item: ticketItem(ticket),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  ];
+
+  const lockPut = (kind: LockNamespace, ticket: TicketRecord, playerId: string): TransactItem => ({
+    Put: {
+      TableName: table.name,
+      Item: {
+        ...keys.playerLock(kind, ticket.configurationName, playerId),
+        ticketId: ticket.ticketId,
+        playerId,
+        configurationName: ticket.configurationName,
+        createdAt: ticket.startTime,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+  });
+
+  const invitationPut = (ticket: TicketRecord, playerId: string): TransactItem => ({
+    Put: {
+      TableName: table.name,
+      // Invitations expire with the ticket's patience; a stale one is filtered out when read.
+      Item: {
+        ...keys.invitation(ticket.configurationName, playerId, ticket.ticketId),
+        ticketId: ticket.ticketId,
+        expiresAt:
+          Math.ceil(ticket.startTime / 1000) +
+          (ticket.timeoutSeconds ?? DEFAULT_INVITATION_SECONDS) +
+          INVITATION_GRACE_SECONDS,
+      },
+    },
+  });
+
+  return {
+    async createTicket(ticket) {
+      const holds = ticketHolds(ticket);
+      if (holds === 'SESSION')
+        throw new Error('a backfill of a game session is created with createBackfillTicket');
+      const invited = ticket.invited ?? [];
+      if (ticket.players.length + invited.length > MAX_LOCKED_PLAYERS)
+        throw new Error(`createTicket takes at most ${MAX_LOCKED_PLAYERS} players and invitations`);
+      const items: TransactItem[] = [
+        ...newTicketItems(ticket),
+        ...ticket.players.map((player) => lockPut(holds, ticket, player.playerId)),
+        ...invited.map((entity) => invitationPut(ticket, entity.id)),
+      ];
+      try {
+        await table.client.send(
+          new TransactWriteCommand({
+            TransactItems: items,
+            // A retry of this exact write (after a lost response) must succeed, not report a clash with itself.
+            ClientRequestToken: table.requestToken('create-ticket', ticket.ticketId, ticket.startTime),
+          }),
+        );
+      } catch (error) {
+        const reasons = newTicketFailure(error, ticket);
+        const holders: TicketHolder[] = ticket.players.flatMap((player, index) => {
+          const reason = reasons[index + 2];
+          return reason?.failed
+            ? [{ playerId: player.playerId, ticketId: String(reason.item?.ticketId ?? 'unknown') }]
+            : [];
+        });
+        if (holders.length > 0) throw membershipLimit(ticket, holders);
+        throw error;
+      }
+    },
+
+    async createBackfillTicket(ticket, slot) {
+      const { heldBy, replaced } = slot;
+      const items: TransactItem[] = [
+        ...newTicketItems(ticket),
+        {
+          // The slot must still be as we read it: empty, or held by the ticket we are replacing.
+          Put: {
+            TableName: table.name,
+            Item: {
+              ...keys.sessionBackfill(ticket.gameSessionArn ?? ''),
+              ticketId: ticket.ticketId,
+              gameSessionArn: ticket.gameSessionArn,
+            },
+            ConditionExpression: heldBy === undefined ? 'attribute_not_exists(pk)' : 'ticketId = :heldBy',
+            ...(heldBy === undefined ? {} : { ExpressionAttributeValues: { ':heldBy': heldBy } }),
+          },
+        },
+      ];
+      if (replaced) {
+        // Only the ticket itself: the slot is taken over above, not released.
+        items.push(ticketPut(table, replaced.change), outboxPut(table, replaced.event));
+        items.push(...reservationRelease(table, replaced.change.before));
+      }
+      try {
+        await table.client.send(
+          new TransactWriteCommand({
+            TransactItems: items,
+            ClientRequestToken: table.requestToken('create-backfill', ticket.ticketId, ticket.startTime),
+          }),
+        );
+      } catch (error) {
+        const reasons = newTicketFailure(error, ticket);
+        if (reasons.slice(2).some((reason) => reason.failed)) {
+          throw new SlotfillError('Conflict', "The game session's backfill changed concurrently.", {
+            raced: true,
+          });
+        }
+        throw error;
+      }
+    },
+
+    async joinTicket(before, after, playerId) {
+      try {
+        await table.client.send(
+          new TransactWriteCommand({
+            TransactItems: [ticketPut(table, { before, after }), lockPut('MATCHMAKING', after, playerId)],
+            ClientRequestToken: table.requestToken('join', before.ticketId, before.version, playerId),
+          }),
+        );
+      } catch (error) {
+        const reasons = cancellationReasons(error);
+        if (reasons?.[1]?.failed) {
+          throw membershipLimit(after, [
+            { playerId, ticketId: String(reasons[1].item?.ticketId ?? 'unknown') },
+          ]);
+        }
+        if (reasons || error instanceof IdempotentParameterMismatchException)
+          throw staleTicket(before.ticketId);
+        throw error;
+      }
+    },
+
+    async getTickets(ticketIds) {
+      const items = await table.batchGet(ticketIds.map(keys.ticket));
+      const byId = new Map(
+        items.map((item) => [String(item.ticketId), stripKeys(item) as unknown as TicketRecord]),
+      );
+      return ticketIds.flatMap((id) => {
+        const ticket = byId.get(id);
+        return ticket ? [ticket] : [];
+      });
+    },
+
+    async transitionTicket(ticket, transition, events = []) {
+      const next: TicketRecord = {
+        ...ticket,
+        status: transition.status,
+        statusReason: transition.statusReason,
+        statusMessage: transition.statusMessage,
+        endTime: transition.endTime ?? ticket.endTime,
+        version: transition.expectedVersion + 1,
+      };
+      const items = [
+        ...ticketWrites(table, { before: { ...ticket, version: transition.expectedVersion }, after: next }),
+        ...reservationRelease(table, ticket),
+        ...events.map((event) => outboxPut(table, event)),
+      ];
+      try {
+        await table.client.send(
+          new TransactWriteCommand({
+            TransactItems: items,
+            ClientRequestToken: table.requestToken('transition', ticket.ticketId, transition.expectedVersion),
+          }),
+        );
+      } catch (error) {
+        if (
+          cancellationReasons(error)?.some((reason) => reason.failed) ||
+          error instanceof IdempotentParameterMismatchException
+        ) {
+          throw staleTicket(ticket.ticketId);
+        }
+        throw error;
+      }
+      return next;
+    },
+
+    async replaceTickets(changes: TicketChange[], event) {
+      if (changes.length === 0) return;
+      if (changes.length > MAX_BATCH_TICKETS)
+        throw new Error(`replaceTickets takes at most ${MAX_BATCH_TICKETS} tickets`);
+      const items = changes.flatMap((change) => ticketWrites(table, change));
+      if (event) items.push(outboxPut(table, event));
+      if (items.length > MAX_TRANSACTION_ITEMS)
+        throw new Error('replaceTickets: too many items for one transaction');
+      try {
+        await table.client.send(
+          new TransactWriteCommand({
+            TransactItems: items,
+            ClientRequestToken: table.requestToken(
+              'replace',
+              ...changes.map((c) => `${c.before.ticketId}@${c.before.version}`),
+            ),
+          }),
+        );
+      } catch (error) {
+        if (cancellationReasons(error) || error instanceof IdempotentParameterMismatchException) {
+          throw new SlotfillError('Conflict', 'One or more tickets changed while they were being updated.', {
+            staleTickets: changes.map((c) => c.before.ticketId),
+          });
+        }
+        throw error;
+      }
+    },
+
+    async getSessionBackfill(gameSessionArn) {
+      const result = await table.client.send(
+        new GetCommand({
+          TableName: table.name,
+          Key: keys.sessionBackfill(gameSessionArn),
+          ConsistentRead: true,
+        }),
+      );
+      return result.Item ? String(result.Item.ticketId) : undefined;
+    },
+
+    async heldTicket(kind, configurationName, playerId) {
+      const result = await table.client.send(
+        new GetCommand({
+          TableName: table.name,
+          Key: keys.playerLock(kind, configurationName, playerId),
+          ConsistentRead: true,
+        }),
+      );
+      return result.Item ? String(result.Item.ticketId) : undefined;
+    },
+
+    async invitations(configurationName, playerId) {
+      const result = await table.client.send(
+        new QueryCommand({
+          TableName: table.name,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: {
+            ':pk': keys.invitation(configurationName, playerId, '').pk,
+            ':prefix': keys.invitationPrefix(configurationName),
+          },
+          ConsistentRead: true,
+        }),
+      );
+      return ((result.Items as Item[] | undefined) ?? []).map((item) => String(item.ticketId));
+    },
+
+    async readPool(configurationName, statuses) {
+      const tickets: TicketRecord[] = [];
+      for (const status of statuses) {
+        let startKey: Record<string, unknown> | undefined;
+        do {
+          const page = await table.client.send(
+            new QueryCommand({
+              TableName: table.name,
+              IndexName: 'pool',
+              KeyConditionExpression: 'poolPk = :poolPk',
+              ExpressionAttributeValues: { ':poolPk': poolKeys.partition(configurationName, status) },
+              ExclusiveStartKey: startKey,
+            }),
+          );
+          for (const item of (page.Items as Item[] | undefined) ?? [])
+            tickets.push(stripKeys(item) as unknown as TicketRecord);
+          startKey = page.LastEvaluatedKey;
+        } while (startKey);
+      }
+      return tickets.sort((a, b) => a.startTime - b.startTime || a.ticketId.localeCompare(b.ticketId));
+    },
+
+    async hasActiveTickets(configurationName) {
+      for (const status of ACTIVE_STATUSES) {
+        const result = await table.client.send(
+          new QueryCommand({
+            TableName: table.name,
+            IndexName: 'pool',
+            KeyConditionExpression: 'poolPk = :poolPk',
+            ExpressionAttributeValues: { ':poolPk': poolKeys.partition(configurationName, status) },
+            Limit: 1,
+            ProjectionExpression: 'pk',
+          }),
+        );
+        if ((result.Items?.length ?? 0) > 0) return true;
+      }
+      return false;
+    },
+  };
+}
+
+/**
+ * Reads why a new ticket's transaction failed: a missing configuration or a reused id become
+ * their errors; otherwise the per-item reasons come back for the caller's own items (index 2+).
+ */
+function newTicketFailure(error: unknown, ticket: TicketRecord): CancellationReason[] {
+  if (error instanceof IdempotentParameterMismatchException) throw ticketIdInUse(ticket.ticketId);
+  const reasons = cancellationReasons(error);
+  if (!reasons) throw error;
+  if (reasons[0]?.failed)
+    throw notFound(`Matchmaking configuration '${ticket.configurationName}' was not found.`, {
+      resource: 'configuration',
+    });
+  if (reasons[1]?.failed) throw ticketIdInUse(ticket.ticketId);
+  return reasons;
+}
+
+function membershipLimit(ticket: TicketRecord, holders: TicketHolder[]): SlotfillError {
+  const kind = ticket.kind === 'backfill' ? 'backfill' : 'matchmaking';
+  return failure(
+    'LimitExceeded',
+    'MembershipLimit',
+    `Player(s) already have an active ${kind} ticket in configuration '${ticket.configurationName}': ${holders
+      .map((h) => `${h.playerId} (ticket ${h.ticketId})`)
+      .join(', ')}. Stop that ticket or wait for it to end.`,
+    { holders, ticketKind: ticket.kind },
+  );
+}
+
+function staleTicket(ticketId: string): SlotfillError {
+  return new SlotfillError('Conflict', `Ticket '${ticketId}' changed while it was being updated.`, {
+    staleTicket: ticketId,
+  });
+}
+
+function ticketIdInUse(ticketId: string): SlotfillError {
+  return new SlotfillError(
+    'InvalidRequest',
+    `TicketId '${ticketId}' is already in use; every request needs a new ticket id.`,
+  );
+}

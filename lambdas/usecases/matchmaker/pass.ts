@@ -1,0 +1,235 @@
+import { estimateWaitSeconds, runMatchmakingPass } from '../../engine/matching';
+import type { PoolTicket, TicketStatus } from '../../engine/model';
+import type { QueueProgram } from '../../engine/rules';
+import { SlotfillError } from '../../shared/errors';
+import type { ConfigurationRecord, MatchmakingEvent, TicketRecord } from '../../store/records';
+import { MAX_BATCH_TICKETS, type TicketChange } from '../../store/store';
+import type { UseCaseContext } from '../context';
+import { eventId, eventTicket, ticketEndedEvent } from '../events';
+import { programOf } from '../programs';
+import { commitProposedMatch } from './commit';
+import { recoverPlacing, settleDueAcceptances } from './recovery';
+
+export interface PassReport {
+  configurationName: string;
+  ticketsInPool: number;
+  movedToSearching: number;
+  timedOut: number;
+  failed: number;
+  matchesCommitted: number;
+  backfillsFilled: number;
+  /** Proposed matches dropped because a ticket changed after the pass read it. */
+  matchesDropped: number;
+  placingRecovered: number;
+  /** Matches awaiting acceptance that this pass decided (timed out) or finished moving. */
+  acceptancesSettled: number;
+}
+
+/** Match commits in flight at once within one pass. */
+export const COMMIT_CONCURRENCY = 8;
+/** Attempts to move one batch of QUEUED tickets, each without the tickets that moved on. */
+const MOVE_ATTEMPTS = 3;
+
+/**
+ * One matchmaking pass over one configuration: recover interrupted commits, time out old
+ * tickets, move new tickets to SEARCHING, run the engine, and commit each proposed match
+ * atomically against the versions the pass read. Every state change carries its events.
+ */
+export async function runPass(context: UseCaseContext, configurationName: string): Promise<PassReport> {
+  const report: PassReport = {
+    configurationName,
+    ticketsInPool: 0,
+    movedToSearching: 0,
+    timedOut: 0,
+    failed: 0,
+    matchesCommitted: 0,
+    backfillsFilled: 0,
+    matchesDropped: 0,
+    placingRecovered: 0,
+    acceptancesSettled: 0,
+  };
+  const configuration = await context.store.getConfiguration(configurationName);
+  if (!configuration) return report;
+  const program = await programOf(context, configuration);
+  const now = context.now();
+  const pool = await context.store.readPool(configurationName, [
+    'QUEUED',
+    'SEARCHING',
+    'PLACING',
+    'REQUIRES_ACCEPTANCE',
+  ]);
+  report.ticketsInPool = pool.length;
+
+  report.placingRecovered = await recoverPlacing(
+    context,
+    pool.filter((t) => t.status === 'PLACING'),
+    now,
+  );
+  report.acceptancesSettled = await settleDueAcceptances(
+    context,
+    configuration,
+    pool.filter((t) => t.status === 'REQUIRES_ACCEPTANCE'),
+    now,
+  );
+
+  // A ticket's own timeout overrides the configuration's.
+  const timeoutMs = (ticket: TicketRecord) =>
+    (ticket.timeoutSeconds ?? configuration.requestTimeoutSeconds) * 1000;
+  const live: TicketRecord[] = [];
+  for (const ticket of pool) {
+    // A proposed match owns these until it is decided.
+    if (ticket.status === 'PLACING' || ticket.status === 'REQUIRES_ACCEPTANCE') continue;
+    if (now - ticket.startTime >= timeoutMs(ticket)) {
+      if (
+        await endQuietly(
+          context,
+          configuration,
+          ticket,
+          'TIMED_OUT',
+          'MatchmakingTimedOut',
+          'Timed out waiting for a match.',
+        )
+      ) {
+        report.timedOut++;
+      }
+    } else {
+      live.push(ticket);
+    }
+  }
+
+  const queued = live.filter((t) => t.status === 'QUEUED');
+  const searching = await moveToSearching(context, configuration, program, queued, live.length, now);
+  // moveToSearching returns exactly the queued tickets it moved, in their new state.
+  report.movedToSearching = searching.length;
+  const current = [...live.filter((t) => t.status !== 'QUEUED'), ...searching];
+  const byId = new Map(current.filter((t) => t.status === 'SEARCHING').map((t) => [t.ticketId, t]));
+
+  const result = runMatchmakingPass(program, [...byId.values()].map(toPoolTicket), now);
+
+  for (const invalid of result.invalidBackfills) {
+    const ticket = byId.get(invalid.ticketId);
+    if (
+      ticket &&
+      (await endQuietly(context, configuration, ticket, 'FAILED', 'MatchmakingFailed', invalid.reason))
+    ) {
+      report.failed++;
+    }
+  }
+  // Proposed matches share no ticket, so their commits can't conflict with each other: a few
+  // run at once, which bounds the pass by DynamoDB's latency rather than by the match count.
+  let next = 0;
+  const commitWorker = async () => {
+    while (next < result.matches.length) {
+      const match = result.matches[next++]!;
+      if (await commitProposedMatch(context, configuration, match, byId, now)) {
+        report.matchesCommitted++;
+        if (match.backfillTicketId) report.backfillsFilled++;
+      } else {
+        report.matchesDropped++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: COMMIT_CONCURRENCY }, commitWorker));
+  return report;
+}
+
+function toPoolTicket(ticket: TicketRecord): PoolTicket {
+  return {
+    ticketId: ticket.ticketId,
+    kind: ticket.kind,
+    players: ticket.players,
+    startTime: ticket.startTime,
+    gameSessionId: ticket.gameSessionArn,
+  };
+}
+
+/** Ends one ticket with its event; false when it changed under us (the next pass sees it again). */
+async function endQuietly(
+  context: UseCaseContext,
+  configuration: ConfigurationRecord,
+  ticket: TicketRecord,
+  status: Extract<TicketStatus, 'TIMED_OUT' | 'FAILED'>,
+  type: 'MatchmakingTimedOut' | 'MatchmakingFailed',
+  message: string,
+): Promise<boolean> {
+  const time = context.now();
+  const after: TicketRecord = {
+    ...ticket,
+    status,
+    statusReason: status,
+    statusMessage: message,
+    endTime: time,
+    version: ticket.version + 1,
+  };
+  try {
+    await context.store.replaceTickets(
+      [{ before: ticket, after }],
+      ticketEndedEvent(configuration, after, type, time, status, message),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof SlotfillError && error.kind === 'Conflict') return false;
+    throw error;
+  }
+}
+
+async function moveToSearching(
+  context: UseCaseContext,
+  configuration: ConfigurationRecord,
+  program: QueueProgram,
+  queued: TicketRecord[],
+  poolSize: number,
+  now: number,
+): Promise<TicketRecord[]> {
+  const moved: TicketRecord[] = [];
+  const waitingPlayers = queued.reduce((total, t) => total + t.players.length, 0);
+  const recent = queued
+    .filter((t) => now - t.startTime <= 60_000)
+    .reduce((total, t) => total + t.players.length, 0);
+  const estimate = estimateWaitSeconds(program, {
+    waitingPlayers: Math.max(0, waitingPlayers + (poolSize - queued.length) - 1),
+    arrivalsPerSecond: recent / 60,
+  });
+  for (let start = 0; start < queued.length; start += MAX_BATCH_TICKETS) {
+    let batch = queued.slice(start, start + MAX_BATCH_TICKETS);
+    // One ticket that moved on since the read (a stop, a racing pass) fails the whole batch. The
+    // batch is read again and the unchanged tickets go without it: otherwise a pool where some
+    // player always cancels during the pass would never move anyone and everyone times out.
+    for (let attempt = 1; batch.length > 0; attempt++) {
+      const changes: TicketChange[] = batch.map((before) => ({
+        before,
+        after: {
+          ...before,
+          status: 'SEARCHING',
+          ...(estimate === undefined ? {} : { estimatedWaitTimeSeconds: Math.ceil(estimate) }),
+          version: before.version + 1,
+        },
+      }));
+      const event: MatchmakingEvent = {
+        eventId: eventId('MatchmakingSearching', ...batch.map((t) => `${t.ticketId}@${t.version}`)),
+        type: 'MatchmakingSearching',
+        configurationName: configuration.name,
+        time: now,
+        tickets: changes.map((c) => eventTicket(c.after)),
+        ...(configuration.customEventData ? { customEventData: configuration.customEventData } : {}),
+        ...(estimate === undefined ? {} : { estimatedWaitMillis: Math.ceil(estimate * 1000) }),
+      };
+      try {
+        await context.store.replaceTickets(changes, event);
+        moved.push(...changes.map((c) => c.after));
+        break;
+      } catch (error) {
+        if (!(error instanceof SlotfillError && error.kind === 'Conflict')) throw error;
+        if (attempt >= MOVE_ATTEMPTS) break; // the rest wait for the next pass
+        const reread = new Map(
+          (await context.store.getTickets(batch.map((t) => t.ticketId))).map((t) => [t.ticketId, t]),
+        );
+        batch = batch.filter((t) => {
+          const current = reread.get(t.ticketId);
+          return current?.status === 'QUEUED' && current.version === t.version;
+        });
+      }
+    }
+  }
+  return moved;
+}

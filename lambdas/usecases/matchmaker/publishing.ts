@@ -1,0 +1,24 @@
+import type { UseCaseContext } from '../context';
+import type { EventSink } from '../event-sink';
+
+/** Events read from the outbox per publish round. */
+const OUTBOX_BATCH = 100;
+
+/** Publishes what the outbox holds for a configuration; undelivered events stay for next time. */
+export async function publishOutbox(
+  context: UseCaseContext,
+  sink: EventSink,
+  configurationName: string,
+): Promise<{ published: number; failed: number }> {
+  let published = 0;
+  for (;;) {
+    const events = await context.store.readOutbox(configurationName, OUTBOX_BATCH);
+    if (events.length === 0) return { published, failed: 0 };
+    const { failed } = await sink.publish(events);
+    const failedIds = new Set(failed.map((e) => e.eventId));
+    const delivered = events.filter((e) => !failedIds.has(e.eventId));
+    await context.store.deleteOutbox(delivered);
+    published += delivered.length;
+    if (failed.length > 0) return { published, failed: failed.length };
+  }
+}
