@@ -54,8 +54,9 @@ export async function openBackfill(
   const players = request.players(program);
   checkDistinct(players.map((p) => p.playerId));
   checkSize(program, players.length, 'backfill', request.gameSessionArn === undefined);
-  if (request.gameSessionArn) checkSessionPlayers(players, request.gameSessionArn);
   if (isQueueProgram(program)) checkQueuePlayers(players, program, request.serverDetails);
+  else checkTeams(players);
+  if (request.gameSessionArn) checkSessionRegion(players, request.gameSessionArn);
   const ticket: TicketRecord = {
     ticketId: request.ticketId || context.newId(),
     kind: 'backfill',
@@ -107,13 +108,20 @@ async function readSlot(
   };
 }
 
-/** A game session's players: each on a team, with latency only for the session's Region. */
-function checkSessionPlayers(players: Player[], gameSessionArn: string): void {
-  const region = regionOfGameSession(gameSessionArn);
+/** A rule set's backfill: every player already in the game is on one of its teams. */
+function checkTeams(players: Player[]): void {
   for (const player of players) {
     if (!player.team)
       throw invalidRequest(`Player ${player.playerId} has no Team; every backfill player needs one.`);
-    const foreign = region === undefined ? [] : Object.keys(player.latencyInMs).filter((r) => r !== region);
+  }
+}
+
+/** A game session's players report latency only for the session's Region. */
+function checkSessionRegion(players: Player[], gameSessionArn: string): void {
+  const region = regionOfGameSession(gameSessionArn);
+  if (region === undefined) return;
+  for (const player of players) {
+    const foreign = Object.keys(player.latencyInMs).filter((r) => r !== region);
     if (foreign.length > 0) {
       throw invalidRequest(
         `Player ${player.playerId} reports latency for ${foreign.join(', ')}; a backfill may only report latency for the game session's Region (${region}).`,

@@ -70,6 +70,35 @@ async function start(configurationName: string, skill = 10): Promise<Matchmaking
   return response.MatchmakingTicket!;
 }
 
+/** One new player (skill 11) starts matchmaking; two ticks later, the backfill and its ticket as they are. */
+async function joinOne(configurationName: string, backfill: MatchmakingTicket) {
+  const joiner = await start(configurationName, 11);
+  await service.runMatchmakerTick();
+  await service.runMatchmakerTick();
+  const [backfillTicket, joinerTicket] = await describe_([backfill.TicketId!, joiner.TicketId!]);
+  return { joiner, backfillTicket, joinerTicket };
+}
+
+/** A player already in the game that asks for backfill: on a team, skill 10. */
+function inGame(playerId: string, team: string, latencyInMs?: Record<string, number>) {
+  return { PlayerId: playerId, Team: team, PlayerAttributes: { skill: { N: 10 } }, LatencyInMs: latencyInMs };
+}
+
+/** Team → sorted player ids, from the matchmaker data of the ticket's MatchmakingSucceeded event. */
+function matchmakerRosterFor(ticketId: string): Record<string, string[]> {
+  const succeeded = eventsFor(ticketId).find(
+    (e) => (e.detail as { type: string }).type === 'MatchmakingSucceeded',
+  );
+  const data = (
+    succeeded?.detail as
+      | { matchmakerData?: { teams: Array<{ name: string; players: Array<{ playerId: string }> }> } }
+      | undefined
+  )?.matchmakerData;
+  return Object.fromEntries(
+    (data?.teams ?? []).map((t) => [t.name, t.players.map((p) => p.playerId).sort()]),
+  );
+}
+
 async function describe_(ids: string[]): Promise<MatchmakingTicket[]> {
   const response = await client.send(new DescribeMatchmakingCommand({ TicketIds: ids }));
   return response.TicketList!;
@@ -129,27 +158,11 @@ describe('the matchmaker through the official SDK', () => {
       new StartMatchBackfillCommand({
         ConfigurationName: name,
         GameSessionArn: gameSessionArn,
-        Players: [
-          {
-            PlayerId: red,
-            Team: 'red',
-            PlayerAttributes: { skill: { N: 10 } },
-            LatencyInMs: { 'us-east-1': 20 },
-          },
-          { PlayerId: blueOne, Team: 'blue', PlayerAttributes: { skill: { N: 10 } } },
-          { PlayerId: blueTwo, Team: 'blue', PlayerAttributes: { skill: { N: 10 } } },
-        ],
+        Players: [inGame(red, 'red', { 'us-east-1': 20 }), inGame(blueOne, 'blue'), inGame(blueTwo, 'blue')],
       }),
     );
     expect(backfill.MatchmakingTicket?.Status).toBe('QUEUED');
-    const joiner = await start(name, 11);
-
-    await service.runMatchmakerTick();
-    await service.runMatchmakerTick();
-    const [backfillTicket, joinerTicket] = await describe_([
-      backfill.MatchmakingTicket!.TicketId!,
-      joiner.TicketId!,
-    ]);
+    const { joiner, backfillTicket, joinerTicket } = await joinOne(name, backfill.MatchmakingTicket!);
     expect(joinerTicket?.Status).toBe('COMPLETED');
     expect(joinerTicket?.Players?.[0]?.Team).toBe('red');
     expect(joinerTicket?.GameSessionConnectionInfo?.GameSessionArn).toBe(gameSessionArn);
@@ -163,22 +176,53 @@ describe('the matchmaker through the official SDK', () => {
       [blueTwo]: 'blue',
     });
 
-    const succeeded = eventsFor(joiner.TicketId!).find(
-      (e) => (e.detail as { type: string }).type === 'MatchmakingSucceeded',
-    );
-    expect(succeeded).toBeDefined();
-    const data = (
-      succeeded!.detail as {
-        matchmakerData: { teams: Array<{ name: string; players: Array<{ playerId: string }> }> };
-      }
-    ).matchmakerData;
-    const roster = Object.fromEntries(
-      data.teams.map((t) => [t.name, t.players.map((p) => p.playerId).sort()]),
-    );
-    expect(roster).toEqual({
+    expect(matchmakerRosterFor(joiner.TicketId!)).toEqual({
       red: [red, joiner.Players![0]!.PlayerId!].sort(),
       blue: [blueOne, blueTwo].sort(),
     });
+  });
+
+  it('fills a game without a GameSessionArn (standalone FlexMatch): same teams and matchmaker data, no session info', async () => {
+    const name = await configuration();
+    const red = uniqueName('red');
+    const blue = [uniqueName('blue'), uniqueName('blue')];
+    const backfill = await client.send(
+      new StartMatchBackfillCommand({
+        ConfigurationName: name,
+        Players: [
+          inGame(red, 'red', { 'eu-west-1': 40 }),
+          ...blue.map((playerId) => inGame(playerId, 'blue')),
+        ],
+      }),
+    );
+    expect(backfill.MatchmakingTicket?.Status).toBe('QUEUED');
+    expect(backfill.MatchmakingTicket?.GameSessionConnectionInfo).toBeUndefined();
+    const { joiner, backfillTicket, joinerTicket } = await joinOne(name, backfill.MatchmakingTicket!);
+    expect([backfillTicket?.Status, joinerTicket?.Status]).toEqual(['COMPLETED', 'COMPLETED']);
+    expect(joinerTicket?.Players?.[0]?.Team).toBe('red');
+    expect(joinerTicket?.GameSessionConnectionInfo?.GameSessionArn).toBeUndefined();
+    expect(matchmakerRosterFor(joiner.TicketId!)).toEqual({
+      red: [red, joiner.Players![0]!.PlayerId!].sort(),
+      blue: [...blue].sort(),
+    });
+  });
+
+  it('refuses a backfill player without a Team, with or without a GameSessionArn', async () => {
+    const name = await configuration();
+    for (const session of [
+      {},
+      { GameSessionArn: `arn:aws:gamelift:us-east-1::gamesession/fleet-1/${uniqueName('gs')}` },
+    ]) {
+      const attempt = client.send(
+        new StartMatchBackfillCommand({
+          ConfigurationName: name,
+          ...session,
+          Players: [{ PlayerId: uniqueName('p') }],
+        }),
+      );
+      await expect(attempt).rejects.toBeInstanceOf(InvalidRequestException);
+      await expect(attempt).rejects.toThrow(/team/i);
+    }
   });
 
   it('keeps one active backfill per game session: a new request cancels the old one', async () => {

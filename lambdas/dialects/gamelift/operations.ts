@@ -115,17 +115,14 @@ export const implementedOperations: {
     return { MatchmakingTicket: renderTicket(context.arnScope, ticket) };
   },
 
+  // GameSessionArn is optional, as in the Smithy model (standalone FlexMatch has no GameLift
+  // sessions): without it there is no per-session replacement and no session Region.
   StartMatchBackfill: async (context, input) => {
-    if (!input.GameSessionArn) {
-      throw invalidRequest(
-        'GameSessionArn is required: name the game session whose open slots should be filled.',
-      );
-    }
     const players = input.Players.map(toEnginePlayer);
     const ticket = await openBackfill(context.useCases, GAME_SERVER, {
       configurationName: nameFromNameOrArn(input.ConfigurationName),
       language: 'ruleSet',
-      gameSessionArn: input.GameSessionArn,
+      ...(input.GameSessionArn ? { gameSessionArn: input.GameSessionArn } : {}),
       ticketId: input.TicketId,
       players: () => players,
     });
