@@ -292,6 +292,10 @@ describe('the matchmaker through the official SDK', () => {
     const [timedOut] = await describe_([ticket.TicketId!]);
     expect(timedOut?.Status).toBe('TIMED_OUT');
     expect(typesFor(ticket.TicketId!)).toEqual(['MatchmakingTimedOut']);
+    // As FlexMatch's events reference spells them.
+    expect(eventsFor(ticket.TicketId!)[0]?.detail).toEqual(
+      expect.objectContaining({ reason: 'TimedOut', message: 'Removed from matchmaking due to timing out.' }),
+    );
     // The player's lock was released: a new ticket is accepted.
     await client.send(
       new StartMatchmakingCommand({
@@ -309,8 +313,16 @@ describe('the matchmaker through the official SDK', () => {
     await service.runMatchmakerTick();
     await service.runMatchmakerTick();
     expect(typesFor(ticket.TicketId!)).toEqual(['MatchmakingSearching', 'MatchmakingCancelled']);
-    const ids = eventsFor(ticket.TicketId!).map((e) => e.id);
-    expect(new Set(ids).size).toBe(ids.length);
+    const [searching, cancelled] = eventsFor(ticket.TicketId!);
+    expect(new Set([searching?.id, cancelled?.id]).size).toBe(2);
+    expect(cancelled?.detail).toEqual(
+      expect.objectContaining({
+        reason: 'Cancelled',
+        message: 'Cancelled by request.',
+        gameSessionInfo: { players: [{ playerId: ticket.Players![0]!.PlayerId }] },
+      }),
+    );
+    expect(searching?.detail).toEqual(expect.objectContaining({ estimatedWaitMillis: expect.anything() }));
   });
 });
 

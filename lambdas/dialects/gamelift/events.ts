@@ -26,6 +26,16 @@ function matchmakerAttribute(value: AttributeValue): { attributeType: string; va
   }
 }
 
+/**
+ * The `reason` FlexMatch's events reference shows for each way a ticket ends; the records keep
+ * the neutral ticket status that caused it.
+ */
+const WIRE_REASONS: Readonly<Record<string, string>> = {
+  TIMED_OUT: 'TimedOut',
+  CANCELLED: 'Cancelled',
+  FAILED: 'UNEXPECTED_ERROR',
+};
+
 export function flexMatchEventDetail(scope: ArnScope, event: MatchmakingEvent): Record<string, unknown> {
   const arn = configurationArn(scope, event.configurationName);
   const players = event.tickets.flatMap((t) => t.players);
@@ -37,25 +47,25 @@ export function flexMatchEventDetail(scope: ArnScope, event: MatchmakingEvent): 
       startTime: new Date(ticket.startTime).toISOString(),
       players: ticket.players,
     })),
-    ...(event.estimatedWaitMillis === undefined ? {} : { estimatedWaitMillis: event.estimatedWaitMillis }),
-    ...(event.matchId ? { matchId: event.matchId } : {}),
-    ...(event.type === 'MatchmakingSucceeded' || event.type === 'PotentialMatchCreated'
-      ? {
-          gameSessionInfo: {
-            ...(event.gameSessionArn ? { gameSessionArn: event.gameSessionArn } : {}),
-            players: players.map((p) => ({
-              playerId: p.playerId,
-              ...(p.team ? { team: p.team } : {}),
-              ...(p.playerSessionId ? { playerSessionId: p.playerSessionId } : {}),
-            })),
-          },
-        }
+    // The reference lists estimatedWaitMillis for MatchmakingSearching, NOT_AVAILABLE when unknown.
+    ...(event.type === 'MatchmakingSearching'
+      ? { estimatedWaitMillis: event.estimatedWaitMillis ?? 'NOT_AVAILABLE' }
       : {}),
+    ...(event.matchId ? { matchId: event.matchId } : {}),
+    // Every event type of the reference carries the players it concerns as gameSessionInfo.
+    gameSessionInfo: {
+      ...(event.gameSessionArn ? { gameSessionArn: event.gameSessionArn } : {}),
+      players: players.map((p) => ({
+        playerId: p.playerId,
+        ...(p.team ? { team: p.team } : {}),
+        ...(p.playerSessionId ? { playerSessionId: p.playerSessionId } : {}),
+      })),
+    },
     ...(event.ruleEvaluationMetrics ? { ruleEvaluationMetrics: event.ruleEvaluationMetrics } : {}),
     ...(event.acceptance ? { acceptance: event.acceptance } : {}),
     ...(event.acceptanceRequired === undefined ? {} : { acceptanceRequired: event.acceptanceRequired }),
     ...(event.acceptanceTimeout === undefined ? {} : { acceptanceTimeout: event.acceptanceTimeout }),
-    ...(event.reason ? { reason: event.reason } : {}),
+    ...(event.reason ? { reason: WIRE_REASONS[event.reason] ?? event.reason } : {}),
     ...(event.message ? { message: event.message } : {}),
     ...(event.customEventData ? { customEventData: event.customEventData } : {}),
     ...(event.matchmakerData

@@ -87,7 +87,7 @@ export async function runPass(context: UseCaseContext, configurationName: string
           ticket,
           'TIMED_OUT',
           'MatchmakingTimedOut',
-          'Timed out waiting for a match.',
+          'Removed from matchmaking due to timing out.',
         )
       ) {
         report.timedOut++;
