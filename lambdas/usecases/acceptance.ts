@@ -10,7 +10,7 @@ import type {
 } from '../store/records';
 import type { StoredMatch } from '../store/store';
 import type { UseCaseContext } from './context';
-import { eventId, eventTicket, succeededEvent, ticketEndedEvent } from './events';
+import { eventId, eventTicket, searchingEvent, succeededEvent, ticketEndedEvent } from './events';
 import { languageOf } from './programs';
 
 export interface AcceptMatchRequest {
@@ -55,17 +55,17 @@ export async function acceptMatch(context: UseCaseContext, request: AcceptMatchR
   }
   const now = context.now();
   const responses = Object.fromEntries(request.playerIds.map((id) => [id, request.response]));
-  const answered: TicketRecord = {
-    ...ticket,
-    players: ticket.players.map((p) => ({ ...p })),
-  };
+  // Every ticket of the proposed match, with each player's answer so far (FlexMatch's AcceptMatch).
+  const answersSoFar = { ...acceptance.responses, ...responses };
   const event: MatchmakingEvent = {
     eventId: eventId('AcceptMatch', ticket.ticketId, ...request.playerIds, request.response, now),
     type: 'AcceptMatch',
     configurationName: ticket.configurationName,
     time: now,
     matchId: match.matchId,
-    tickets: [withAnswers(eventTicket(answered), { ...acceptance.responses, ...responses })],
+    tickets: (await context.store.getTickets(match.ticketIds)).map((t) =>
+      withAnswers(eventTicket(t), answersSoFar),
+    ),
   };
   try {
     await context.store.recordAcceptance(match.matchId, responses, now, event);
@@ -190,12 +190,20 @@ async function moveAfterDecision(
     return;
   }
   // Back to the pool as it was: new players lose their proposed team, a backfill keeps its own.
+  // FlexMatch reports the return to the search with MatchmakingSearching.
   const after: TicketRecord = {
     ...ticket,
     status: 'SEARCHING',
     matchId: undefined,
+    statusMessage:
+      decision === 'Rejected'
+        ? 'The proposed match was rejected by a player of another ticket; searching again.'
+        : 'The proposed match was not accepted in time by a player of another ticket; searching again.',
     players: ticket.players.map((p) => (ticket.kind === 'backfill' ? p : { ...p, team: undefined })),
     version: ticket.version + 1,
   };
-  await context.store.replaceTickets([{ before: ticket, after }]);
+  await context.store.replaceTickets(
+    [{ before: ticket, after }],
+    searchingEvent(configuration, [after], now, [`${ticket.ticketId}@${ticket.version}`, match.matchId]),
+  );
 }

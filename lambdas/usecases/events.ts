@@ -37,6 +37,28 @@ function playerSessionOf(ticket: TicketRecord, playerId: string): string | undef
   return ticket.connectionInfo?.matchedPlayerSessions.find((s) => s.playerId === playerId)?.playerSessionId;
 }
 
+/**
+ * MatchmakingSearching for tickets that (re-)entered the search: new tickets leaving QUEUED, and
+ * tickets whose proposed match failed acceptance. `subject` keeps the id stable per change.
+ */
+export function searchingEvent(
+  configuration: Pick<ConfigurationRecord, 'name' | 'customEventData'>,
+  tickets: TicketRecord[],
+  time: number,
+  subject: string[],
+  estimatedWaitMillis?: number,
+): MatchmakingEvent {
+  return {
+    eventId: eventId('MatchmakingSearching', ...subject),
+    type: 'MatchmakingSearching',
+    configurationName: configuration.name,
+    time,
+    tickets: tickets.map(eventTicket),
+    ...(configuration.customEventData ? { customEventData: configuration.customEventData } : {}),
+    ...(estimatedWaitMillis === undefined ? {} : { estimatedWaitMillis }),
+  };
+}
+
 /** The event reporting that a single ticket reached `ticket.status` (cancel, time-out, failure). */
 export function ticketEndedEvent(
   configuration: Pick<ConfigurationRecord, 'name' | 'customEventData'>,

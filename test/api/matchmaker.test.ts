@@ -358,13 +358,23 @@ describe('acceptance through the official SDK', () => {
     const done = await describe_(tickets.map((t) => t.TicketId!));
     expect(done.map((t) => t.Status)).toEqual(Array(4).fill('COMPLETED'));
     await service.runMatchmakerTick();
+    // Each AcceptMatch lists every ticket of the match, so the last ticket sees all four answers.
     expect(typesFor(tickets[3]!.TicketId!)).toEqual([
       'MatchmakingSearching',
       'PotentialMatchCreated',
       'AcceptMatch',
+      'AcceptMatch',
+      'AcceptMatch',
+      'AcceptMatch',
       'AcceptMatchCompleted',
       'MatchmakingSucceeded',
     ]);
+    const third = eventsFor(tickets[3]!.TicketId!).filter(
+      (e) => (e.detail as { type: string }).type === 'AcceptMatch',
+    )[2]?.detail as { tickets: Array<{ ticketId: string; players: Array<{ accepted?: boolean }> }> };
+    expect(Object.fromEntries(third.tickets.map((t) => [t.ticketId, t.players[0]?.accepted]))).toEqual(
+      Object.fromEntries(tickets.map((t, index) => [t.TicketId, index < 3 ? true : undefined])),
+    );
     const completed = eventsFor(tickets[0]!.TicketId!).find(
       (e) => (e.detail as { type: string }).type === 'AcceptMatchCompleted',
     );
@@ -384,6 +394,9 @@ describe('acceptance through the official SDK', () => {
     );
     expect(rejected.map((d) => d.type)).toContain('MatchmakingCancelled');
     expect(rejected.find((d) => d.type === 'AcceptMatchCompleted')?.acceptance).toBe('Rejected');
+    // The tickets that go back to the search say so, in an event and in their status message.
+    expect(typesFor(tickets[0]!.TicketId!).filter((type) => type === 'MatchmakingSearching')).toHaveLength(2);
+    expect(after[0]?.StatusMessage).toMatch(/rejected by a player of another ticket/);
     // The rejecting player is free to queue again.
     await client.send(
       new StartMatchmakingCommand({

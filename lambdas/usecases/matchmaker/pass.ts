@@ -2,10 +2,10 @@ import { estimateWaitSeconds, runMatchmakingPass } from '../../engine/matching';
 import type { PoolTicket, TicketStatus } from '../../engine/model';
 import type { QueueProgram } from '../../engine/rules';
 import { SlotfillError } from '../../shared/errors';
-import type { ConfigurationRecord, MatchmakingEvent, TicketRecord } from '../../store/records';
+import type { ConfigurationRecord, TicketRecord } from '../../store/records';
 import { MAX_BATCH_TICKETS, type TicketChange } from '../../store/store';
 import type { UseCaseContext } from '../context';
-import { eventId, eventTicket, ticketEndedEvent } from '../events';
+import { searchingEvent, ticketEndedEvent } from '../events';
 import { programOf } from '../programs';
 import { commitProposedMatch } from './commit';
 import { recoverPlacing, settleDueAcceptances } from './recovery';
@@ -205,15 +205,13 @@ async function moveToSearching(
           version: before.version + 1,
         },
       }));
-      const event: MatchmakingEvent = {
-        eventId: eventId('MatchmakingSearching', ...batch.map((t) => `${t.ticketId}@${t.version}`)),
-        type: 'MatchmakingSearching',
-        configurationName: configuration.name,
-        time: now,
-        tickets: changes.map((c) => eventTicket(c.after)),
-        ...(configuration.customEventData ? { customEventData: configuration.customEventData } : {}),
-        ...(estimate === undefined ? {} : { estimatedWaitMillis: Math.ceil(estimate * 1000) }),
-      };
+      const event = searchingEvent(
+        configuration,
+        changes.map((c) => c.after),
+        now,
+        batch.map((t) => `${t.ticketId}@${t.version}`),
+        estimate === undefined ? undefined : Math.ceil(estimate * 1000),
+      );
       try {
         await context.store.replaceTickets(changes, event);
         moved.push(...changes.map((c) => c.after));
