@@ -151,7 +151,7 @@ export interface MatchmakingEvent {
   acceptanceRequired?: boolean;
   acceptanceTimeout?: number;
   ruleEvaluationMetrics?: Array<{ ruleName: string; passedCount: number; failedCount: number }>;
-  /** For backfill successes: every team of the session, old and new players. */
+  /** For successes: every team of the match (for a backfill, the session's players too). */
   matchmakerData?: { teams: MatchmakerDataTeam[]; backfillTicketId?: string };
 }
 

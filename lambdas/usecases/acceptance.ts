@@ -11,7 +11,7 @@ import type {
 import type { StoredMatch } from '../store/store';
 import type { UseCaseContext } from './context';
 import { eventId, eventTicket, searchingEvent, succeededEvent, ticketEndedEvent } from './events';
-import { languageOf } from './programs';
+import { languageOf, programOf } from './programs';
 
 export interface AcceptMatchRequest {
   ticketId: string;
@@ -132,7 +132,16 @@ export async function settleAcceptance(
       },
     ];
     if (decision === 'Accepted') {
-      events.push(succeededEvent(configuration, match, acceptance.completedTickets, completedTime));
+      const program = await programOf(context, configuration);
+      events.push(
+        succeededEvent(
+          configuration,
+          match,
+          acceptance.completedTickets,
+          completedTime,
+          program.attributes.map((a) => a.name),
+        ),
+      );
     }
     await context.store.decideAcceptance(match.matchId, decision, events);
   }

@@ -80,14 +80,26 @@ export function ticketEndedEvent(
   };
 }
 
-/** MatchmakingSucceeded, with the session's updated matchmaker data when the match was a backfill. */
+/**
+ * MatchmakingSucceeded with the match's matchmaker data: every team and its players (for a
+ * backfill the session's players too), each with the attributes the rules declare, the rest
+ * left out as FlexMatch leaves them out of a game session's matchmaker data.
+ */
 export function succeededEvent(
   configuration: ConfigurationRecord,
   match: MatchRecord,
   tickets: TicketRecord[],
   time: number,
+  declaredAttributes: readonly string[],
 ): MatchmakingEvent {
   const players = tickets.flatMap((t) => t.players);
+  const declared = new Set(declaredAttributes);
+  const declaredOf = (playerId: string) =>
+    Object.fromEntries(
+      Object.entries(players.find((p) => p.playerId === playerId)?.attributes ?? {}).filter(([name]) =>
+        declared.has(name),
+      ),
+    );
   return {
     eventId: eventId('MatchmakingSucceeded', match.matchId),
     type: 'MatchmakingSucceeded',
@@ -97,19 +109,15 @@ export function succeededEvent(
     tickets: tickets.map(eventTicket),
     ...(configuration.customEventData ? { customEventData: configuration.customEventData } : {}),
     ...(match.gameSessionArn ? { gameSessionArn: match.gameSessionArn } : {}),
-    ...(match.backfillTicketId
-      ? {
-          matchmakerData: {
-            backfillTicketId: match.backfillTicketId,
-            teams: match.teams.map((team) => ({
-              name: team.name,
-              players: team.players.map((member) => ({
-                playerId: member.playerId,
-                attributes: players.find((p) => p.playerId === member.playerId)?.attributes ?? {},
-              })),
-            })),
-          },
-        }
-      : {}),
+    matchmakerData: {
+      ...(match.backfillTicketId ? { backfillTicketId: match.backfillTicketId } : {}),
+      teams: match.teams.map((team) => ({
+        name: team.name,
+        players: team.players.map((member) => ({
+          playerId: member.playerId,
+          attributes: declaredOf(member.playerId),
+        })),
+      })),
+    },
   };
 }

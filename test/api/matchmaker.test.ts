@@ -61,7 +61,8 @@ async function start(configurationName: string, skill = 10): Promise<Matchmaking
       Players: [
         {
           PlayerId: uniqueName('p'),
-          PlayerAttributes: { skill: { N: skill } },
+          // `mood` is not declared by the rule set: matchmaker data leaves it out.
+          PlayerAttributes: { skill: { N: skill }, mood: { S: 'calm' } },
           LatencyInMs: { 'us-east-1': 30 },
         },
       ],
@@ -89,11 +90,10 @@ function matchmakerRosterFor(ticketId: string): Record<string, string[]> {
   const succeeded = eventsFor(ticketId).find(
     (e) => (e.detail as { type: string }).type === 'MatchmakingSucceeded',
   );
-  const data = (
-    succeeded?.detail as
-      | { matchmakerData?: { teams: Array<{ name: string; players: Array<{ playerId: string }> }> } }
-      | undefined
-  )?.matchmakerData;
+  const text = (succeeded?.detail as { matchmakerData?: string } | undefined)?.matchmakerData;
+  const data = text
+    ? (JSON.parse(text) as { teams: Array<{ name: string; players: Array<{ playerId: string }> }> })
+    : undefined;
   return Object.fromEntries(
     (data?.teams ?? []).map((t) => [t.name, t.players.map((p) => p.playerId).sort()]),
   );
@@ -143,6 +143,20 @@ describe('the matchmaker through the official SDK', () => {
       customEventData: 'ranked-arena',
       matchId: (potential.detail as { matchId: string }).matchId,
     });
+    // Matchmaker data for the game server: a JSON string, as a game session's MatchmakerData is.
+    const data = JSON.parse((succeeded.detail as { matchmakerData: string }).matchmakerData) as {
+      matchId: string;
+      teams: Array<{ name: string; players: Array<{ playerId: string; attributes: object }> }>;
+    };
+    expect(data).toEqual({
+      matchId: (potential.detail as { matchId: string }).matchId,
+      matchmakingConfigurationArn: `arn:aws:gamelift:us-east-1:000000000000:matchmakingconfiguration/${name}`,
+      teams: expect.any(Array),
+      autoBackfillMode: 'MANUAL',
+    });
+    expect(data.teams.flatMap((team) => team.players.map((p) => p.attributes))).toEqual(
+      Array(4).fill({ skill: { attributeType: 'DOUBLE', valueAttribute: 10 } }),
+    );
     // A second tick finds nothing left to do and publishes nothing new for these tickets.
     await service.runMatchmakerTick();
     for (const id of ids) expect(typesFor(id)).toHaveLength(3);

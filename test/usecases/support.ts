@@ -214,9 +214,12 @@ export function neutralEvent(event: MatchmakingEvent) {
     type: event.type,
     reason: event.reason,
     tickets: event.tickets.map((t) => t.players.map((p) => ({ playerId: p.playerId, team: p.team }))),
-    backfillTeams: event.matchmakerData?.teams.map((team) => ({
-      name: team.name,
-      players: team.players.map((p) => p.playerId).sort(),
-    })),
+    // A new match's teams are the engine's free choice per program; a backfill's are not.
+    backfillTeams: (event.matchmakerData?.backfillTicketId ? event.matchmakerData.teams : undefined)?.map(
+      (team) => ({
+        name: team.name,
+        players: team.players.map((p) => p.playerId).sort(),
+      }),
+    ),
   };
 }

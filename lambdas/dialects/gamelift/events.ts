@@ -68,15 +68,14 @@ export function flexMatchEventDetail(scope: ArnScope, event: MatchmakingEvent): 
     ...(event.reason ? { reason: WIRE_REASONS[event.reason] ?? event.reason } : {}),
     ...(event.message ? { message: event.message } : {}),
     ...(event.customEventData ? { customEventData: event.customEventData } : {}),
+    // Not in FlexMatch's event (there it reaches the game session): standalone game servers read
+    // it here, as the JSON string a game session's MatchmakerData holds. slotfill backfills are
+    // MANUAL, so autoBackfillTicketId, which names an automatic backfill, never applies.
     ...(event.matchmakerData
       ? {
-          matchmakerData: {
+          matchmakerData: JSON.stringify({
             matchId: event.matchId,
             matchmakingConfigurationArn: arn,
-            autoBackfillMode: 'MANUAL',
-            ...(event.matchmakerData.backfillTicketId
-              ? { autoBackfillTicketId: event.matchmakerData.backfillTicketId }
-              : {}),
             teams: event.matchmakerData.teams.map((team) => ({
               name: team.name,
               players: team.players.map((p) => ({
@@ -86,7 +85,8 @@ export function flexMatchEventDetail(scope: ArnScope, event: MatchmakingEvent): 
                 ),
               })),
             })),
-          },
+            autoBackfillMode: 'MANUAL',
+          }),
         }
       : {}),
   };

@@ -16,6 +16,8 @@ export async function commitProposedMatch(
   proposal: ProposedMatch,
   byId: Map<string, TicketRecord>,
   now: number,
+  /** The rules' player attributes: the matchmaker data carries these only. */
+  declaredAttributes: readonly string[],
 ): Promise<boolean> {
   const matchId = context.newId();
   const teamOf = new Map<string, string>();
@@ -127,6 +129,7 @@ export async function commitProposedMatch(
         match,
         completed.map((c) => c.after),
         now,
+        declaredAttributes,
       ),
     );
   try {

@@ -117,11 +117,12 @@ export async function runPass(context: UseCaseContext, configurationName: string
   }
   // Proposed matches share no ticket, so their commits can't conflict with each other: a few
   // run at once, which bounds the pass by DynamoDB's latency rather than by the match count.
+  const declaredAttributes = program.attributes.map((attribute) => attribute.name);
   let next = 0;
   const commitWorker = async () => {
     while (next < result.matches.length) {
       const match = result.matches[next++]!;
-      if (await commitProposedMatch(context, configuration, match, byId, now)) {
+      if (await commitProposedMatch(context, configuration, match, byId, now, declaredAttributes)) {
         report.matchesCommitted++;
         if (match.backfillTicketId) report.backfillsFilled++;
       } else {
