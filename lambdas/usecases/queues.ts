@@ -1,10 +1,13 @@
+import type { TicketStatus } from '../engine/model';
 import { compileQueueConfig } from '../engine/queues/compile';
 import type { MatchmakingQueueConfig } from '../engine/queues/definition';
 import { notFound, SlotfillError } from '../shared/errors';
 import type { ConfigurationRecord } from '../store/records';
 import { type Principal, policy } from './access';
 import type { UseCaseContext } from './context';
+import { ticketEndedEvent } from './events';
 import { queueConfigurationName } from './programs';
+import { endTicket } from './tickets';
 
 /**
  * Queues: configurations whose rules are a queue definition (PlayFab's queue language). They
@@ -86,10 +89,15 @@ export async function listQueues(
   return definitions;
 }
 
+/** Tickets a removed queue ends: those not yet claimed by a proposed match. */
+const ENDED_WITH_QUEUE: readonly TicketStatus[] = ['WAITING_FOR_PLAYERS', 'QUEUED', 'SEARCHING'];
+const QUEUE_REMOVED_MESSAGE = 'The matchmaking queue was removed.';
+
 /**
- * Removes a queue. Its active tickets are not matched any more (the pass skips a missing
- * configuration) and end at their own timeout only if the queue comes back; callers cancel
- * them first if they care (PlayFab documents no cascade either).
+ * Removes a queue. Its waiting tickets end first (FAILED: PlayFab shows Canceled with reason
+ * Internal), each with its event and its players' locks released, so nobody is left holding a
+ * ticket that can never match; a crash part-way leaves the queue in place and a repeated call
+ * finishes the job. Tickets already claimed by a proposed match finish with that match.
  */
 export async function removeQueue(
   context: UseCaseContext,
@@ -97,7 +105,16 @@ export async function removeQueue(
   queueName: string,
 ): Promise<void> {
   policy.requireServer(principal, 'RemoveMatchmakingQueue');
-  await context.store.deleteConfiguration(await queueConfiguration(context, queueName));
+  const configuration = await queueConfiguration(context, queueName);
+  for (const ticket of await context.store.readPool(configuration.name, ENDED_WITH_QUEUE)) {
+    await endTicket(context, ticket, 'FAILED', QUEUE_REMOVED_MESSAGE, (ended, time) => [
+      ticketEndedEvent(configuration, ended, 'MatchmakingFailed', time, 'FAILED', QUEUE_REMOVED_MESSAGE),
+    ]).catch((error: unknown) => {
+      // Moved on since the read (matched, cancelled): nothing to end.
+      if (!(error instanceof SlotfillError && error.kind === 'Conflict')) throw error;
+    });
+  }
+  await context.store.deleteConfiguration(configuration);
 }
 
 export function queueDefinition(configuration: ConfigurationRecord): MatchmakingQueueConfig {

@@ -111,6 +111,19 @@ describe('queues', () => {
     await fails(service, 'RemoveMatchmakingQueue', { QueueName: name }, 'MatchmakingQueueNotFound');
   });
 
+  it('ends the waiting tickets of a removed queue (Canceled, Internal) and frees their players', async () => {
+    const name = uniqueQueue('removed');
+    await createQueue(duelQueue(name));
+    const carol = uniquePlayer('carol');
+    const ticketId = await createTicket(name, carol);
+    await ok(service, 'RemoveMatchmakingQueue', { QueueName: name });
+    // The same queue again: the old ticket reads as ended, and its player may queue anew.
+    await createQueue(duelQueue(name));
+    const ended = await ticketOf(name, ticketId);
+    expect(ended).toMatchObject({ Status: 'Canceled', CancellationReasonString: 'Internal' });
+    await createTicket(name, carol);
+  });
+
   it('refuses invalid configurations with MatchmakingQueueConfigInvalid and a path per problem', async () => {
     const name = uniqueQueue('bad');
     const schemaProblem = await fails(
