@@ -4,6 +4,7 @@ import { dynamoLease } from './lease';
 import { dynamoMatches } from './matches';
 import { dynamoOutbox } from './outbox';
 import { dynamoRuleSets } from './rule-sets';
+import { dynamoStatistics } from './statistics';
 import type { MatchmakingStore } from './store';
 import { type DynamoStoreOptions, DynamoTable } from './table';
 import { dynamoTickets } from './tickets';
@@ -14,7 +15,7 @@ export type { DynamoStoreOptions };
 
 /**
  * The DynamoDB store: one table, one part per aggregate (rule-sets.ts, configurations.ts,
- * tickets.ts, matches.ts, acceptance.ts, outbox.ts, lease.ts), combined behind the one
+ * tickets.ts, matches.ts, acceptance.ts, outbox.ts, lease.ts, statistics.ts), combined behind the one
  * MatchmakingStore interface. Build one per runtime; it holds no state beyond the client.
  */
 export function createDynamoStore(options: DynamoStoreOptions): MatchmakingStore {
@@ -27,6 +28,7 @@ export function createDynamoStore(options: DynamoStoreOptions): MatchmakingStore
     ...dynamoAcceptance(table),
     ...dynamoOutbox(table),
     ...dynamoLease(table),
+    ...dynamoStatistics(table),
   };
 }
 

@@ -14,6 +14,7 @@ import type { TicketStatus } from '../engine/model';
  *   MATCH#<matchId>             MATCH                       a committed match (teams, tickets)
  *   OUTBOX#<configuration>      <time>#<stage>#<eventId>    an event waiting to be published
  *   LEASE                       <configuration>             which matchmaker invocation runs passes for it
+ *   WAITS#<configuration>       <time>#<passId>             time-to-match of the tickets one pass matched (TTL)
  */
 export interface ItemKey {
   pk: string;
@@ -47,6 +48,13 @@ export const keys = {
     sk: `${paddedTime(time)}#${stage}#${eventId}`,
   }),
   lease: (configurationName: string): ItemKey => ({ pk: 'LEASE', sk: configurationName }),
+  matchWaits: (configurationName: string, time: number, passId: string): ItemKey => ({
+    pk: `WAITS#${configurationName}`,
+    sk: `${paddedTime(time)}#${passId}`,
+  }),
+  matchWaitsPartition: (configurationName: string): string => `WAITS#${configurationName}`,
+  /** The sort key from which samples at or after `time` follow. */
+  matchWaitsSince: (time: number): string => paddedTime(time),
 };
 
 /** Wide enough for any epoch-millisecond time until the year 5138, so string order is time order. */

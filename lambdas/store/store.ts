@@ -175,6 +175,19 @@ export interface LeaseStore {
   acquireLease(configurationName: string, owner: string, nowMs: number, durationMs: number): Promise<boolean>;
 }
 
+/** Time-to-match samples, for the queues' time-to-match statistics. */
+export interface StatisticsStore {
+  /** Keeps the seconds each ticket a pass matched had waited (one item per pass). */
+  recordMatchWaits(
+    configurationName: string,
+    time: number,
+    passId: string,
+    waitSeconds: number[],
+  ): Promise<void>;
+  /** Every sample recorded at or after `sinceMs`. */
+  readMatchWaits(configurationName: string, sinceMs: number): Promise<number[]>;
+}
+
 /**
  * Everything slotfill keeps, behind one interface made of one part per aggregate. The DynamoDB
  * implementation owns every key, condition and transaction; use cases only speak in records.
@@ -185,4 +198,5 @@ export type MatchmakingStore = RuleSetStore &
   MatchStore &
   AcceptanceStore &
   OutboxStore &
-  LeaseStore;
+  LeaseStore &
+  StatisticsStore;

@@ -64,13 +64,26 @@ export async function readMatch(
   return view;
 }
 
-export interface PoolStatistics {
-  playersMatching?: number;
+export interface WaitStatistics {
+  average: number;
+  p50: number;
+  p90: number;
+  p99: number;
 }
 
+export interface PoolStatistics {
+  playersMatching?: number;
+  /** Seconds matched tickets waited, over the last TIME_TO_MATCH_WINDOW_MS; absent without matches. */
+  timeToMatch?: WaitStatistics;
+}
+
+/** The window time-to-match statistics cover: matches of the last ten minutes. */
+export const TIME_TO_MATCH_WINDOW_MS = 10 * 60 * 1000;
+
 /**
- * Players waiting in regular tickets (backfill tickets stand for games already running). A
- * queue shows it to players only when its StatisticsVisibilityToPlayers says so.
+ * Players waiting in regular tickets (backfill tickets stand for games already running), and
+ * how long recently matched tickets waited. A queue shows each to players only when its
+ * StatisticsVisibilityToPlayers says so; game servers see both.
  */
 export async function poolStatistics(
   context: UseCaseContext,
@@ -78,13 +91,36 @@ export async function poolStatistics(
   request: { configurationName: string },
 ): Promise<PoolStatistics> {
   const configuration = await configurationFor(context, request.configurationName, undefined);
-  const visibleToPlayers =
-    configuration.rules.language === 'queue' &&
-    configuration.rules.queue.StatisticsVisibilityToPlayers?.ShowNumberOfPlayersMatching === true;
-  if (principal.kind === 'player' && !visibleToPlayers) return {};
-  const pool = await context.store.readPool(configuration.name, ['QUEUED', 'SEARCHING']);
-  const waiting = pool
-    .filter((ticket) => ticket.kind === 'matchmaking')
-    .reduce((total, ticket) => total + ticket.players.length, 0);
-  return { playersMatching: waiting };
+  const visibility =
+    configuration.rules.language === 'queue'
+      ? configuration.rules.queue.StatisticsVisibilityToPlayers
+      : undefined;
+  const server = principal.kind !== 'player';
+  const statistics: PoolStatistics = {};
+  if (server || visibility?.ShowNumberOfPlayersMatching === true) {
+    const pool = await context.store.readPool(configuration.name, ['QUEUED', 'SEARCHING']);
+    statistics.playersMatching = pool
+      .filter((ticket) => ticket.kind === 'matchmaking')
+      .reduce((total, ticket) => total + ticket.players.length, 0);
+  }
+  if (server || visibility?.ShowTimeToMatch === true) {
+    const waits = await context.store.readMatchWaits(
+      configuration.name,
+      context.now() - TIME_TO_MATCH_WINDOW_MS,
+    );
+    if (waits.length > 0) statistics.timeToMatch = waitStatistics(waits);
+  }
+  return statistics;
+}
+
+/** Mean and nearest-rank percentiles. */
+export function waitStatistics(waits: readonly number[]): WaitStatistics {
+  const sorted = [...waits].sort((a, b) => a - b);
+  const percentile = (share: number) => sorted[Math.max(0, Math.ceil(share * sorted.length) - 1)]!;
+  return {
+    average: sorted.reduce((total, wait) => total + wait, 0) / sorted.length,
+    p50: percentile(0.5),
+    p90: percentile(0.9),
+    p99: percentile(0.99),
+  };
 }

@@ -184,10 +184,29 @@ describe('player tickets', () => {
     });
     expect(stats.NumberOfPlayersMatching).toBe(2);
 
+    // No match yet: no time-to-match statistics.
+    expect(stats).not.toHaveProperty('TimeToMatchStatisticsInSeconds');
+
     await service.runMatchmakerTick();
     const matched = await ticketOf(queue, aliceTicket, asPlayer(alice));
     expect(matched.Status).toBe('Matched');
     expect((await ticketOf(queue, bobTicket)).MatchId).toBe(matched.MatchId);
+
+    // The two matched tickets' waits, in seconds; players don't see them (ShowTimeToMatch unset).
+    const after = await ok<{
+      TimeToMatchStatisticsInSeconds?: Record<
+        'Average' | 'Percentile50' | 'Percentile90' | 'Percentile99',
+        number
+      >;
+    }>(service, 'GetQueueStatistics', { QueueName: queue });
+    const waits = after.TimeToMatchStatisticsInSeconds!;
+    expect(waits.Average).toBeGreaterThanOrEqual(0);
+    expect(waits.Percentile50).toBeLessThanOrEqual(waits.Percentile90);
+    expect(waits.Percentile90).toBeLessThanOrEqual(waits.Percentile99);
+    expect(waits.Percentile99).toBeLessThan(60);
+    expect(await ok(service, 'GetQueueStatistics', { QueueName: queue }, asPlayer(alice))).not.toHaveProperty(
+      'TimeToMatchStatisticsInSeconds',
+    );
 
     const match = await ok<{
       MatchId: string;

@@ -230,9 +230,20 @@ export const playFabOperations: { [Operation in PlayFabOperation]: OperationImpl
     const statistics = await matches.poolStatistics(context, principal, {
       configurationName: queueConfigurationName(request.QueueName),
     });
-    return statistics.playersMatching === undefined
-      ? {}
-      : { NumberOfPlayersMatching: statistics.playersMatching };
+    const { playersMatching, timeToMatch } = statistics;
+    return {
+      ...(playersMatching === undefined ? {} : { NumberOfPlayersMatching: playersMatching }),
+      ...(timeToMatch
+        ? {
+            TimeToMatchStatisticsInSeconds: {
+              Average: timeToMatch.average,
+              Percentile50: timeToMatch.p50,
+              Percentile90: timeToMatch.p90,
+              Percentile99: timeToMatch.p99,
+            },
+          }
+        : {}),
+    };
   },
 
   SubscribeToMatchmakingResource: async () => notSupported('SubscribeToMatchmakingResource'),

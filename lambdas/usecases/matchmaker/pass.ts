@@ -118,6 +118,7 @@ export async function runPass(context: UseCaseContext, configurationName: string
   // Proposed matches share no ticket, so their commits can't conflict with each other: a few
   // run at once, which bounds the pass by DynamoDB's latency rather than by the match count.
   const declaredAttributes = program.attributes.map((attribute) => attribute.name);
+  const waitSeconds: number[] = [];
   let next = 0;
   const commitWorker = async () => {
     while (next < result.matches.length) {
@@ -125,13 +126,35 @@ export async function runPass(context: UseCaseContext, configurationName: string
       if (await commitProposedMatch(context, configuration, match, byId, now, declaredAttributes)) {
         report.matchesCommitted++;
         if (match.backfillTicketId) report.backfillsFilled++;
+        for (const ticketId of match.ticketIds) {
+          const ticket = byId.get(ticketId);
+          if (ticket && ticket.kind === 'matchmaking') waitSeconds.push((now - ticket.startTime) / 1000);
+        }
       } else {
         report.matchesDropped++;
       }
     }
   };
   await Promise.all(Array.from({ length: COMMIT_CONCURRENCY }, commitWorker));
+  await recordWaits(context, configuration.name, now, waitSeconds);
   return report;
+}
+
+/** At most this many time-to-match samples per pass (evenly spread), to keep the item small. */
+const MAX_WAIT_SAMPLES = 1000;
+
+/**
+ * Keeps how long the matched tickets waited, for time-to-match statistics. Best effort: the
+ * matches are committed already, and a lost sample only thins the statistics.
+ */
+async function recordWaits(context: UseCaseContext, configurationName: string, now: number, waits: number[]) {
+  if (waits.length === 0) return;
+  const step = Math.max(1, waits.length / MAX_WAIT_SAMPLES);
+  const samples: number[] = [];
+  for (let index = 0; index < waits.length; index += step) samples.push(waits[Math.floor(index)]!);
+  await context.store
+    .recordMatchWaits(configurationName, now, context.newId(), samples)
+    .catch(() => undefined);
 }
 
 function toPoolTicket(ticket: TicketRecord): PoolTicket {
