@@ -1,9 +1,9 @@
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict, notFound } from '../shared/errors';
 import { keys } from './keys';
 import { type ConfigurationRecord, ruleSetNameOf } from './records';
 import type { ConfigurationStore } from './store';
-import { cancellationReasons, type DynamoTable, type Item, stripKeys, type TransactItem } from './table';
+import { cancellationReasons, type DynamoTable, stripKeys, type TransactItem } from './table';
 
 /**
  * Configurations, one partition (`CONFIGURATION`). A configuration whose rules are a rule set
@@ -140,22 +140,12 @@ export function dynamoConfigurations(table: DynamoTable): ConfigurationStore {
     },
 
     async listAllConfigurationNames() {
-      const names: string[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await table.client.send(
-          new QueryCommand({
-            TableName: table.name,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': keys.configurationPartition },
-            ProjectionExpression: 'sk',
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of (page.Items as Item[] | undefined) ?? []) names.push(String(item.sk));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return names;
+      const items = await table.queryAll({
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.configurationPartition },
+        ProjectionExpression: 'sk',
+      });
+      return items.map((item) => String(item.sk));
     },
   };
 }

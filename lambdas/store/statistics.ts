@@ -1,4 +1,4 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from './keys';
 import type { StatisticsStore } from './store';
 import type { DynamoTable } from './table';
@@ -27,25 +27,14 @@ export function dynamoStatistics(table: DynamoTable): StatisticsStore {
     },
 
     async readMatchWaits(configurationName, sinceMs): Promise<number[]> {
-      const waits: number[] = [];
-      let exclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await table.client.send(
-          new QueryCommand({
-            TableName: table.name,
-            KeyConditionExpression: 'pk = :pk AND sk >= :since',
-            ExpressionAttributeValues: {
-              ':pk': keys.matchWaitsPartition(configurationName),
-              ':since': keys.matchWaitsSince(sinceMs),
-            },
-            ExclusiveStartKey: exclusiveStartKey,
-          }),
-        );
-        for (const item of page.Items ?? [])
-          waits.push(...((item.waitSeconds as number[] | undefined) ?? []));
-        exclusiveStartKey = page.LastEvaluatedKey;
-      } while (exclusiveStartKey);
-      return waits;
+      const items = await table.queryAll({
+        KeyConditionExpression: 'pk = :pk AND sk >= :since',
+        ExpressionAttributeValues: {
+          ':pk': keys.matchWaitsPartition(configurationName),
+          ':since': keys.matchWaitsSince(sinceMs),
+        },
+      });
+      return items.flatMap((item) => (item.waitSeconds as number[] | undefined) ?? []);
     },
   };
 }

@@ -7,6 +7,7 @@ import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
   QueryCommand,
+  type QueryCommandInput,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -71,6 +72,20 @@ export class DynamoTable {
       }
     }
     return found;
+  }
+
+  /** Every item a query matches, page after page. */
+  async queryAll(query: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({ ...query, TableName: this.name, ExclusiveStartKey: startKey }),
+      );
+      items.push(...((page.Items as Item[] | undefined) ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
   }
 
   async queryPartition(

@@ -288,21 +288,12 @@ export function dynamoTickets(table: DynamoTable): TicketStore {
     async readPool(configurationName, statuses) {
       const tickets: TicketRecord[] = [];
       for (const status of statuses) {
-        let startKey: Record<string, unknown> | undefined;
-        do {
-          const page = await table.client.send(
-            new QueryCommand({
-              TableName: table.name,
-              IndexName: 'pool',
-              KeyConditionExpression: 'poolPk = :poolPk',
-              ExpressionAttributeValues: { ':poolPk': poolKeys.partition(configurationName, status) },
-              ExclusiveStartKey: startKey,
-            }),
-          );
-          for (const item of (page.Items as Item[] | undefined) ?? [])
-            tickets.push(stripKeys(item) as unknown as TicketRecord);
-          startKey = page.LastEvaluatedKey;
-        } while (startKey);
+        const items = await table.queryAll({
+          IndexName: 'pool',
+          KeyConditionExpression: 'poolPk = :poolPk',
+          ExpressionAttributeValues: { ':poolPk': poolKeys.partition(configurationName, status) },
+        });
+        for (const item of items) tickets.push(stripKeys(item) as unknown as TicketRecord);
       }
       return tickets.sort((a, b) => a.startTime - b.startTime || a.ticketId.localeCompare(b.ticketId));
     },
