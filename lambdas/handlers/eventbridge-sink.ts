@@ -1,6 +1,6 @@
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { eventEntries } from '../dialects/event-entries';
 import type { ArnScope } from '../dialects/gamelift/arns';
-import { toFlexMatchEventEntry } from '../dialects/gamelift/events';
 import type { MatchmakingEvent } from '../store/records';
 import type { EventSink } from '../usecases/event-sink';
 
@@ -16,27 +16,26 @@ export interface EventBridgeSinkOptions {
   arnScope: ArnScope;
 }
 
-/** Publishes FlexMatch-shaped events to an EventBridge bus, reporting entries that still failed. */
+/**
+ * Publishes events to an EventBridge bus in their configuration's dialect (see eventEntries),
+ * reporting the events an entry of which still failed: they stay in the outbox and are sent
+ * again (entries carry stable ids for de-duplication).
+ */
 export class EventBridgeSink implements EventSink {
   constructor(private readonly options: EventBridgeSinkOptions) {}
 
   async publish(events: MatchmakingEvent[]): Promise<{ failed: MatchmakingEvent[] }> {
-    const failed: MatchmakingEvent[] = [];
-    for (let start = 0; start < events.length; start += PUT_EVENTS_BATCH) {
-      let pending = events.slice(start, start + PUT_EVENTS_BATCH);
+    const { arnScope, source, eventBusName } = this.options;
+    const entries = events.flatMap((event) =>
+      eventEntries(arnScope, event, source, eventBusName).map((entry) => ({ event, entry })),
+    );
+    const failed = new Set<MatchmakingEvent>();
+    for (let start = 0; start < entries.length; start += PUT_EVENTS_BATCH) {
+      let pending = entries.slice(start, start + PUT_EVENTS_BATCH);
       for (let attempt = 0; pending.length > 0 && attempt <= ENTRY_RETRIES; attempt++) {
         try {
           const result = await this.options.client.send(
-            new PutEventsCommand({
-              Entries: pending.map((event) =>
-                toFlexMatchEventEntry(
-                  this.options.arnScope,
-                  event,
-                  this.options.source,
-                  this.options.eventBusName,
-                ),
-              ),
-            }),
+            new PutEventsCommand({ Entries: pending.map(({ entry }) => entry) }),
           );
           // Entries come back in request order; an entry with an ErrorCode was not delivered.
           pending = pending.filter((_, index) => result.Entries?.[index]?.ErrorCode !== undefined);
@@ -44,8 +43,8 @@ export class EventBridgeSink implements EventSink {
           if (attempt === ENTRY_RETRIES) break;
         }
       }
-      failed.push(...pending);
+      for (const { event } of pending) failed.add(event);
     }
-    return { failed };
+    return { failed: events.filter((event) => failed.has(event)) };
   }
 }

@@ -1,5 +1,5 @@
+import { eventEntries } from '../dialects/event-entries';
 import type { ArnScope } from '../dialects/gamelift/arns';
-import { toFlexMatchEventEntry } from '../dialects/gamelift/events';
 import type { MatchmakingEvent } from '../store/records';
 import type { EventSink } from '../usecases/event-sink';
 
@@ -48,10 +48,12 @@ export class LocalEventSink implements EventSink {
 
   async publish(events: MatchmakingEvent[]): Promise<{ failed: MatchmakingEvent[] }> {
     this.deliverEntries(
-      events.map((event) => {
-        const entry = toFlexMatchEventEntry(this.scope, event, this.source);
-        return { ...entry, Time: entry.Time.toISOString() };
-      }),
+      events.flatMap((event) =>
+        eventEntries(this.scope, event, this.source).map((entry) => ({
+          ...entry,
+          Time: entry.Time.toISOString(),
+        })),
+      ),
     );
     return { failed: [] };
   }
@@ -63,6 +65,9 @@ export class LocalEventSink implements EventSink {
         eventId?: string;
         type?: string;
         tickets?: { ticketId: string }[];
+        QueueName?: string;
+        TicketId?: string;
+        Status?: string;
       };
       const time =
         typeof entry.Time === 'number' ? new Date(entry.Time * 1000) : new Date(entry.Time ?? Date.now());
@@ -79,9 +84,10 @@ export class LocalEventSink implements EventSink {
       };
       this.recent.push(envelope);
       if (this.recent.length > HISTORY) this.recent.shift();
-      const configuration = envelope.resources[0]?.split('/').pop() ?? '';
       this.print(
-        `event ${detail.type} ${configuration} tickets=${(detail.tickets ?? []).map((t) => t.ticketId).join(',')}`,
+        detail.Status
+          ? `event PlayFab ${detail.Status} queue=${detail.QueueName} ticket=${detail.TicketId}`
+          : `event ${detail.type} ${envelope.resources[0]?.split('/').pop() ?? ''} tickets=${(detail.tickets ?? []).map((t) => t.ticketId).join(',')}`,
       );
       for (const listener of this.listeners) listener(envelope);
       return envelope.id;

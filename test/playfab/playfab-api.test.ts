@@ -187,10 +187,25 @@ describe('player tickets', () => {
     // No match yet: no time-to-match statistics.
     expect(stats).not.toHaveProperty('TimeToMatchStatisticsInSeconds');
 
+    const published: Array<{ 'detail-type': string; detail: unknown }> = [];
+    const stopWatching = service.events.watch((envelope) => published.push(envelope));
     await service.runMatchmakerTick();
+    stopWatching();
     const matched = await ticketOf(queue, aliceTicket, asPlayer(alice));
     expect(matched.Status).toBe('Matched');
     expect((await ticketOf(queue, bobTicket)).MatchId).toBe(matched.MatchId);
+    // The queue's events are PlayFab ticket status changes, one per ticket.
+    const ofQueue = published
+      .filter((envelope) => (envelope.detail as { QueueName?: string }).QueueName === queue)
+      .map((envelope) => [envelope['detail-type'], envelope.detail]);
+    expect(ofQueue).toEqual(
+      expect.arrayContaining(
+        [aliceTicket, bobTicket].map((TicketId) => [
+          'PlayFab Matchmaking Ticket Status Changed',
+          expect.objectContaining({ TicketId, Status: 'Matched', MatchId: matched.MatchId }),
+        ]),
+      ),
+    );
 
     // The two matched tickets' waits, in seconds; players don't see them (ShowTimeToMatch unset).
     const after = await ok<{
