@@ -9,6 +9,7 @@ import {
   parsePropertyExpression,
   partyNumber,
   readOwnAttribute,
+  selectedSlots,
 } from './expressions';
 import {
   type AttributeSpec,
@@ -383,7 +384,7 @@ class RuleCompiler {
       if (node.kind !== 'path' || node.selection.kind !== 'attribute') continue;
       const spec = this.environment.attributes.get(node.selection.attribute);
       if (spec === undefined || (spec.type !== 'number' && spec.type !== 'string')) continue;
-      const slots = node.wildcard ? 'all' : (this.environment.teamSlots.get(node.team) ?? []);
+      const slots = node.wildcard ? 'all' : selectedSlots(node, this.environment);
       const operation = rule.operation;
       const how = rule.partyAggregation;
       filters.push({
@@ -438,10 +439,10 @@ class RuleCompiler {
           : undefined;
       }
       if (operation === 'contains') {
+        // The number of collections holding a reference value: a value a player lists twice
+        // still makes one collection.
         let count = 0;
-        for (const collection of collections) {
-          for (const value of collection) if (referenceSet.has(value)) count++;
-        }
+        for (const collection of collections) if (collection.some((value) => referenceSet.has(value))) count++;
         return outOfBounds(count)
           ? `${what} contains ${[...referenceSet].join(', ')} ${count} time(s); the count must be ${boundsDetail(minimum, maximum)}`
           : undefined;

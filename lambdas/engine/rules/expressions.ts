@@ -15,7 +15,9 @@ import type {
  *
  * Grammar:
  *   expression := FUNCTION '(' expression ')' | path
- *   path       := 'teams' '[' ( '*' | NAME ) ']' [ '.' 'players' [ '.' 'attributes' '[' NAME ']' | '[' 'playerId' ']' ] ]
+ *   path       := 'teams' '[' ( '*' | NAME { ',' NAME } ) ']' [ '.' 'players' [ '.' 'attributes' '[' NAME ']' | '[' 'playerId' ']' ] ]
+ * `teams[red, blue]` selects a set of specific teams (a list, even when it names one team
+ * with several slots); `teams[red]` alone is one team.
  * NAME is anything up to the closing bracket, because team and attribute names may contain
  * characters such as '-' (`monster-kills` in the published examples).
  */
@@ -116,7 +118,12 @@ class ExpressionParser {
       team = '*';
       wildcard = true;
     } else {
-      team = this.readName('a team name or *');
+      const names = [this.readName('a team name or *')];
+      while (this.peek() === ',') {
+        this.position++;
+        names.push(this.readName('a team name'));
+      }
+      team = names.join(',');
     }
     this.expect(']');
     let selection: PathSelection = { kind: 'teams' };
@@ -258,15 +265,32 @@ const NUMERIC_FUNCTIONS: ReadonlySet<FunctionName> = new Set([
   'stddev',
 ]);
 
+/** The team names a path selects (`teams[red, blue]` → red, blue); empty for `*`. */
+export function teamNames(node: { wildcard: boolean; team: string }): string[] {
+  return node.wildcard ? [] : node.team.split(',').map((name) => name.trim());
+}
+
+/** The slots a path selects, in team order. */
+export function selectedSlots(
+  node: { wildcard: boolean; team: string },
+  environment: ExpressionEnvironment,
+): readonly number[] {
+  return node.wildcard
+    ? Array.from({ length: environment.slotCount }, (_, index) => index)
+    : teamNames(node).flatMap((name) => environment.teamSlots.get(name) ?? []);
+}
+
 function teamIsList(node: { wildcard: boolean; team: string }, environment: ExpressionEnvironment): boolean {
-  return node.wildcard || (environment.teamSlots.get(node.team)?.length ?? 0) !== 1;
+  const names = teamNames(node);
+  return node.wildcard || names.length !== 1 || (environment.teamSlots.get(names[0]!)?.length ?? 0) !== 1;
 }
 
 /** Checks names and types: unknown teams and attributes, numeric functions on non-numbers. */
 export function typeOfExpression(node: ExpressionNode, environment: ExpressionEnvironment): TypeResult {
   if (node.kind === 'path') {
-    if (!node.wildcard && !environment.teamSlots.has(node.team)) {
-      return { ok: false, message: `at column ${node.teamColumn}: unknown team '${node.team}'` };
+    const unknown = teamNames(node).find((name) => name === '' || !environment.teamSlots.has(name));
+    if (unknown !== undefined) {
+      return { ok: false, message: `at column ${node.teamColumn}: unknown team '${unknown}'` };
     }
     const teamDepth = teamIsList(node, environment) ? 1 : 0;
     switch (node.selection.kind) {
@@ -478,9 +502,7 @@ function compilePath(
   environment: ExpressionEnvironment,
   party: PartyAggregation,
 ): (context: MatchContext) => ExpressionValue {
-  const slots: readonly number[] = node.wildcard
-    ? Array.from({ length: environment.slotCount }, (_, index) => index)
-    : (environment.teamSlots.get(node.team) ?? []);
+  const slots = selectedSlots(node, environment);
   const asList = teamIsList(node, environment);
   const firstSlot = slots[0] ?? 0;
   const selection = node.selection;

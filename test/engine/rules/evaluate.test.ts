@@ -198,6 +198,43 @@ describe('strings, collections and literal filters: preferences', () => {
     expect(rule(evaluate(program, match([hero2])), 'HeroesHaveHealer').passed).toBe(false);
   });
 
+  it('counts the collections that contain the value, not repeated entries in one', () => {
+    const twoHealers = loadProgram('preferences.jsonc', (body) =>
+      body.replace(
+        '"referenceValue": "healer",\n      "minCount": 1',
+        '"referenceValue": "healer",\n      "minCount": 2',
+      ),
+    );
+    const healerTwice = player('h10', { level: 12, maps: ['desert'], roles: ['healer', 'healer'] });
+    expect(rule(evaluate(twoHealers, match([healerTwice])), 'HeroesHaveHealer').passed).toBe(false);
+    expect(rule(evaluate(twoHealers, match([healerTwice, hero1])), 'HeroesHaveHealer').passed).toBe(true);
+  });
+
+  it('measures a set of specific teams with teams[a, b]', () => {
+    const acrossTeams = loadProgram('preferences.jsonc', (body) =>
+      body
+        .replace(
+          '"teams[heroes].players.attributes[roles]"',
+          '"teams[heroes, boss].players.attributes[roles]"',
+        )
+        .replace(
+          '"referenceValue": "healer",\n      "minCount": 1',
+          '"referenceValue": "healer",\n      "minCount": 2',
+        ),
+    );
+    const healingBoss = player('b2', { level: 30, isBoss: 1, maps: ['desert'], roles: ['healer'] });
+    expect(rule(evaluate(acrossTeams, match([hero1], healingBoss)), 'HeroesHaveHealer').passed).toBe(true);
+    expect(rule(evaluate(acrossTeams, match([hero1], boss)), 'HeroesHaveHealer').passed).toBe(false);
+    expect(() =>
+      loadProgram('preferences.jsonc', (body) =>
+        body.replace(
+          '"teams[heroes].players.attributes[roles]"',
+          '"teams[heroes, villains].players.attributes[roles]"',
+        ),
+      ),
+    ).toThrow(/unknown team 'villains'/);
+  });
+
   it('rejects a match holding a player someone blocked (reference_intersection_count)', () => {
     const blocker = player('h8', {
       level: 12,
