@@ -442,7 +442,8 @@ class RuleCompiler {
         // The number of collections holding a reference value: a value a player lists twice
         // still makes one collection.
         let count = 0;
-        for (const collection of collections) if (collection.some((value) => referenceSet.has(value))) count++;
+        for (const collection of collections)
+          if (collection.some((value) => referenceSet.has(value))) count++;
         return outOfBounds(count)
           ? `${what} contains ${[...referenceSet].join(', ')} ${count} time(s); the count must be ${boundsDetail(minimum, maximum)}`
           : undefined;
