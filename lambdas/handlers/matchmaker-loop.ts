@@ -26,7 +26,9 @@ export async function runMatchmakerInvocation(
   while (reports.length < maxTicks && remainingMs() > reserveMs) {
     const started = Date.now();
     try {
-      reports.push(await runMatchmakerTick(context, sink, owner, leaseMs));
+      // Workers stop starting writes by then, so none outlives this invocation.
+      const deadline = context.now() + remainingMs() - settings.safetyMarginMs;
+      reports.push(await runMatchmakerTick(context, sink, owner, leaseMs, deadline));
     } catch (error) {
       // One failed tick must not end the invocation: the next tick retries from stored state.
       logger.error('matchmaker tick failed', { error: error as Error });

@@ -10,12 +10,13 @@ import { routes as defaultRoutes, matchmakerFunctionSpec, type Route, routeFunct
 import { createDynamoClient } from '../shared/clients';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, matchmakerSettingsFromEnv } from '../shared/config';
 import { DEFAULT_TABLE_NAME, ensureTable } from '../store/table-bootstrap';
-import { runMatchmakerTick } from '../usecases/matchmaker';
+import { runConfigurationWorker, runMatchmakerTick } from '../usecases/matchmaker';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
 import { LOCAL_EVENTBRIDGE_PATH, servePutEvents } from './eventbridge-endpoint';
 import { createGateway, type HttpLambda } from './gateway';
 import { LambdaProcess } from './lambda-process';
 import { LocalEventSink } from './local-event-sink';
+import { LocalMatchmakerScheduler } from './matchmaker-scheduler';
 import { scheduledEvent } from './scheduled-event';
 import type { LocalCredentials } from './sigv4';
 
@@ -163,9 +164,14 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     // A bundled matchmaker publishes through the EventBridge client; this endpoint takes its calls.
     process.env.EVENTBRIDGE_ENDPOINT = `${url}${LOCAL_EVENTBRIDGE_PATH}`;
     const tick = running.matchmakerTick;
-    // The matchmaker runs the same tick the scheduled Lambda runs, on a timer.
+    // The timer is the scheduled safety net; from sources, new tickets also wake the matchmaker.
     if (options.matchmakerIntervalMs > 0) {
+      running.startTriggers?.();
       timer = setInterval(() => {
+        if (running.sweep) {
+          void running.sweep();
+          return;
+        }
         if (inFlight) return;
         inFlight = tick()
           .catch((error: unknown) => process.stderr.write(`matchmaker tick failed: ${String(error)}\n`))
@@ -183,8 +189,9 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       runMatchmakerTick: tick,
       stop: async () => {
         if (timer) clearInterval(timer);
-        // Let a running tick finish before DynamoDB Local goes away under it.
+        // Let running passes finish before DynamoDB Local goes away under them.
         await inFlight;
+        await running.stopTriggers?.();
         await new Promise<void>((done) => server.close(() => done()));
         server.closeAllConnections();
         await running.stop();
@@ -213,6 +220,11 @@ function streamEvents(events: LocalEventSink, request: IncomingMessage, response
 interface LocalCode {
   functions: Record<string, HttpLambda>;
   matchmakerTick: () => Promise<void>;
+  /** From sources: turns on wake-ups on ticket arrival (the stream's job in AWS). */
+  startTriggers?: () => void;
+  /** From sources: the timer's sweep, a worker per configuration, each at its own pace. */
+  sweep?: () => Promise<void>;
+  stopTriggers?: () => Promise<void>;
   /** Ends what the code runs besides this process (bundles' processes). */
   stop: () => Promise<void>;
   /** For the start-up banner. */
@@ -236,10 +248,26 @@ function sourceCode(options: LocalServiceOptions, events: LocalEventSink): Local
   const matchmakerContext = runtimeDependencies().useCases;
   const owner = `local-${randomUUID()}`;
   const leaseMs = Math.max(options.matchmakerIntervalMs, 1000) * 3;
+  const scheduler = new LocalMatchmakerScheduler(
+    async (name) => {
+      await runConfigurationWorker(matchmakerContext, events, name, { owner, leaseMs });
+    },
+    () => matchmakerContext.store.listAllConfigurationNames(),
+    (error) => process.stderr.write(`matchmaker worker failed: ${String(error)}\n`),
+  );
   return {
     functions,
     matchmakerTick: async () => {
       await runMatchmakerTick(matchmakerContext, events, owner, leaseMs);
+    },
+    startTriggers: () => {
+      // The handlers of this process share this context: their new tickets wake the scheduler.
+      matchmakerContext.arrivals = scheduler;
+    },
+    sweep: () => scheduler.sweep(),
+    stopTriggers: async () => {
+      matchmakerContext.arrivals = undefined;
+      await scheduler.stop();
     },
     stop: async () => undefined,
     description: 'TypeScript sources (lambdas/handlers)',

@@ -1,9 +1,13 @@
 import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { mapConcurrent } from '../shared/concurrency';
 import { outboxKey } from './items';
 import { keys } from './keys';
 import type { MatchmakingEvent } from './records';
 import type { OutboxStore } from './store';
 import { backoff, chunk, type DynamoTable, type Item } from './table';
+
+/** BatchWriteItem calls in flight at once when deleting delivered events. */
+const DELETE_CONCURRENCY = 8;
 
 /** The outbox (`OUTBOX#<configuration>`): events written with their changes, deleted once delivered. */
 export function dynamoOutbox(table: DynamoTable): OutboxStore {
@@ -22,7 +26,8 @@ export function dynamoOutbox(table: DynamoTable): OutboxStore {
     },
 
     async deleteOutbox(events: MatchmakingEvent[]): Promise<void> {
-      for (const part of chunk(events, 25)) {
+      // BatchWriteItem takes 25 deletes; the chunks go a few at a time.
+      await mapConcurrent(chunk(events, 25), DELETE_CONCURRENCY, async (part) => {
         let pending: Array<Record<string, unknown>> = part.map((event) => ({
           DeleteRequest: {
             Key: outboxKey(event),
@@ -36,7 +41,7 @@ export function dynamoOutbox(table: DynamoTable): OutboxStore {
             (result.UnprocessedItems?.[table.name] as Array<Record<string, unknown>> | undefined) ?? [];
           if (pending.length > 0) await backoff(attempt);
         }
-      }
+      });
     },
   };
 }

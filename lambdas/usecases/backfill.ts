@@ -10,7 +10,14 @@ import type { UseCaseContext } from './context';
 import { ticketEndedEvent } from './events';
 import { isQueueProgram, programOf } from './programs';
 import { retryOnConflict } from './retry';
-import { checkDistinct, checkSize, configurationFor, createWithLocks, type PlayersOf } from './tickets';
+import {
+  announceQueued,
+  checkDistinct,
+  checkSize,
+  configurationFor,
+  createWithLocks,
+  type PlayersOf,
+} from './tickets';
 
 export interface OpenBackfillRequest {
   configurationName: string;
@@ -76,6 +83,7 @@ export async function openBackfill(
   }
   return retryOnConflict(async () => {
     await context.store.createBackfillTicket(ticket, await readSlot(context, gameSessionArn, configuration));
+    announceQueued(context, ticket);
     return ticket;
   });
 }

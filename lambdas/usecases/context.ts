@@ -7,6 +7,16 @@ export interface UseCaseContext {
   /** Epoch milliseconds. */
   now(): number;
   newId(): string;
+  /**
+   * Told when a ticket becomes QUEUED (created, or its last invitee joined), so a pass can
+   * consider it at once instead of at the next scheduled one. Locally the service wakes its
+   * matchmaker; in AWS nothing is injected: the table's stream invokes the matchmaker.
+   */
+  arrivals?: TicketArrivals;
+}
+
+export interface TicketArrivals {
+  ticketQueued(configurationName: string): void;
 }
 
 export function systemContext(store: MatchmakingStore): UseCaseContext {

@@ -109,6 +109,7 @@ export async function openTicket(
 export async function createWithLocks(context: UseCaseContext, ticket: TicketRecord): Promise<void> {
   try {
     await context.store.createTicket(ticket);
+    announceQueued(context, ticket);
   } catch (error) {
     if (!(error instanceof SlotfillError && error.reason === 'MembershipLimit')) throw error;
     const holders = (error.details.holders ?? []) as Array<{ ticketId?: string }>;
@@ -122,7 +123,16 @@ export async function createWithLocks(context: UseCaseContext, ticket: TicketRec
     }
     if (!freed) throw error;
     await context.store.createTicket(ticket);
+    announceQueued(context, ticket);
   }
+}
+
+/** Tells the matchmaker (when one listens) that a ticket waits for a pass. */
+export function announceQueued(
+  context: UseCaseContext,
+  ticket: Pick<TicketRecord, 'status' | 'configurationName'>,
+) {
+  if (ticket.status === 'QUEUED') context.arrivals?.ticketQueued(ticket.configurationName);
 }
 
 /** Joins an invited player to a ticket; the last one to join releases the ticket to the matchmaker. */
@@ -163,6 +173,7 @@ export async function joinTicket(
       version: ticket.version + 1,
     };
     await context.store.joinTicket(ticket, after, playerId);
+    announceQueued(context, after);
   });
 }
 

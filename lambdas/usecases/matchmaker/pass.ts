@@ -1,6 +1,7 @@
 import { estimateWaitSeconds, runMatchmakingPass } from '../../engine/matching';
 import type { PoolTicket, TicketStatus } from '../../engine/model';
 import type { QueueProgram } from '../../engine/rules';
+import { mapConcurrent } from '../../shared/concurrency';
 import { SlotfillError } from '../../shared/errors';
 import type { ConfigurationRecord, TicketRecord } from '../../store/records';
 import { MAX_BATCH_TICKETS, type TicketChange } from '../../store/store';
@@ -23,10 +24,26 @@ export interface PassReport {
   placingRecovered: number;
   /** Matches awaiting acceptance that this pass decided (timed out) or finished moving. */
   acceptancesSettled: number;
+  /** The pass reached its deadline: what it had not started yet is left for the next pass. */
+  cutShort: boolean;
+}
+
+export interface PassOptions {
+  /**
+   * Epoch ms (context's clock) after which the pass starts no more writes: a worker passes
+   * its lease's end (less a margin), so a pass never outlives the lease or the Lambda timeout.
+   */
+  deadline?: number;
 }
 
 /** Match commits in flight at once within one pass. */
 export const COMMIT_CONCURRENCY = 8;
+/**
+ * Other writes of a pass in flight at once: timeouts (one transaction per ticket), batches of
+ * QUEUED→SEARCHING moves. Each is independent of the others, so running them together bounds
+ * the pass by DynamoDB's latency instead of the number of tickets.
+ */
+export const WRITE_CONCURRENCY = 16;
 /** Attempts to move one batch of QUEUED tickets, each without the tickets that moved on. */
 const MOVE_ATTEMPTS = 3;
 
@@ -35,7 +52,12 @@ const MOVE_ATTEMPTS = 3;
  * tickets, move new tickets to SEARCHING, run the engine, and commit each proposed match
  * atomically against the versions the pass read. Every state change carries its events.
  */
-export async function runPass(context: UseCaseContext, configurationName: string): Promise<PassReport> {
+export async function runPass(
+  context: UseCaseContext,
+  configurationName: string,
+  options: PassOptions = {},
+): Promise<PassReport> {
+  const deadline = options.deadline ?? Number.POSITIVE_INFINITY;
   const report: PassReport = {
     configurationName,
     ticketsInPool: 0,
@@ -47,6 +69,12 @@ export async function runPass(context: UseCaseContext, configurationName: string
     matchesDropped: 0,
     placingRecovered: 0,
     acceptancesSettled: 0,
+    cutShort: false,
+  };
+  const timeLeft = () => {
+    if (context.now() < deadline) return true;
+    report.cutShort = true;
+    return false;
   };
   const configuration = await context.store.getConfiguration(configurationName);
   if (!configuration) return report;
@@ -76,12 +104,16 @@ export async function runPass(context: UseCaseContext, configurationName: string
   const timeoutMs = (ticket: TicketRecord) =>
     (ticket.timeoutSeconds ?? configuration.requestTimeoutSeconds) * 1000;
   const live: TicketRecord[] = [];
+  const expired: TicketRecord[] = [];
   for (const ticket of pool) {
     // A proposed match owns these until it is decided.
     if (ticket.status === 'PLACING' || ticket.status === 'REQUIRES_ACCEPTANCE') continue;
-    if (now - ticket.startTime >= timeoutMs(ticket)) {
-      if (
-        await endQuietly(
+    if (now - ticket.startTime >= timeoutMs(ticket)) expired.push(ticket);
+    else live.push(ticket);
+  }
+  const ended = await mapConcurrent(expired, WRITE_CONCURRENCY, async (ticket) =>
+    timeLeft()
+      ? endQuietly(
           context,
           configuration,
           ticket,
@@ -89,16 +121,20 @@ export async function runPass(context: UseCaseContext, configurationName: string
           'MatchmakingTimedOut',
           'Removed from matchmaking due to timing out.',
         )
-      ) {
-        report.timedOut++;
-      }
-    } else {
-      live.push(ticket);
-    }
-  }
+      : false,
+  );
+  report.timedOut = ended.filter(Boolean).length;
 
   const queued = live.filter((t) => t.status === 'QUEUED');
-  const searching = await moveToSearching(context, configuration, program, queued, live.length, now);
+  const searching = await moveToSearching(
+    context,
+    configuration,
+    program,
+    queued,
+    live.length,
+    now,
+    timeLeft,
+  );
   // moveToSearching returns exactly the queued tickets it moved, in their new state.
   report.movedToSearching = searching.length;
   const current = [...live.filter((t) => t.status !== 'QUEUED'), ...searching];
@@ -106,36 +142,32 @@ export async function runPass(context: UseCaseContext, configurationName: string
 
   const result = runMatchmakingPass(program, [...byId.values()].map(toPoolTicket), now);
 
-  for (const invalid of result.invalidBackfills) {
+  const failedBackfills = await mapConcurrent(result.invalidBackfills, WRITE_CONCURRENCY, async (invalid) => {
     const ticket = byId.get(invalid.ticketId);
-    if (
-      ticket &&
-      (await endQuietly(context, configuration, ticket, 'FAILED', 'MatchmakingFailed', invalid.reason))
-    ) {
-      report.failed++;
-    }
-  }
+    return (
+      ticket !== undefined &&
+      timeLeft() &&
+      endQuietly(context, configuration, ticket, 'FAILED', 'MatchmakingFailed', invalid.reason)
+    );
+  });
+  report.failed = failedBackfills.filter(Boolean).length;
   // Proposed matches share no ticket, so their commits can't conflict with each other: a few
   // run at once, which bounds the pass by DynamoDB's latency rather than by the match count.
   const declaredAttributes = program.attributes.map((attribute) => attribute.name);
   const waitSeconds: number[] = [];
-  let next = 0;
-  const commitWorker = async () => {
-    while (next < result.matches.length) {
-      const match = result.matches[next++]!;
-      if (await commitProposedMatch(context, configuration, match, byId, now, declaredAttributes)) {
-        report.matchesCommitted++;
-        if (match.backfillTicketId) report.backfillsFilled++;
-        for (const ticketId of match.ticketIds) {
-          const ticket = byId.get(ticketId);
-          if (ticket && ticket.kind === 'matchmaking') waitSeconds.push((now - ticket.startTime) / 1000);
-        }
-      } else {
-        report.matchesDropped++;
+  await mapConcurrent(result.matches, COMMIT_CONCURRENCY, async (match) => {
+    if (!timeLeft()) return;
+    if (await commitProposedMatch(context, configuration, match, byId, now, declaredAttributes)) {
+      report.matchesCommitted++;
+      if (match.backfillTicketId) report.backfillsFilled++;
+      for (const ticketId of match.ticketIds) {
+        const ticket = byId.get(ticketId);
+        if (ticket && ticket.kind === 'matchmaking') waitSeconds.push((now - ticket.startTime) / 1000);
       }
+    } else {
+      report.matchesDropped++;
     }
-  };
-  await Promise.all(Array.from({ length: COMMIT_CONCURRENCY }, commitWorker));
+  });
   await recordWaits(context, configuration.name, now, waitSeconds);
   return report;
 }
@@ -204,8 +236,9 @@ async function moveToSearching(
   queued: TicketRecord[],
   poolSize: number,
   now: number,
+  timeLeft: () => boolean,
 ): Promise<TicketRecord[]> {
-  const moved: TicketRecord[] = [];
+  const moved = new Map<string, TicketRecord>();
   const waitingPlayers = queued.reduce((total, t) => total + t.players.length, 0);
   const recent = queued
     .filter((t) => now - t.startTime <= 60_000)
@@ -214,12 +247,16 @@ async function moveToSearching(
     waitingPlayers: Math.max(0, waitingPlayers + (poolSize - queued.length) - 1),
     arrivalsPerSecond: recent / 60,
   });
-  for (let start = 0; start < queued.length; start += MAX_BATCH_TICKETS) {
-    let batch = queued.slice(start, start + MAX_BATCH_TICKETS);
+  const batches: TicketRecord[][] = [];
+  for (let start = 0; start < queued.length; start += MAX_BATCH_TICKETS)
+    batches.push(queued.slice(start, start + MAX_BATCH_TICKETS));
+  // Batches share no ticket: they go together, each its own transaction with its own event.
+  await mapConcurrent(batches, WRITE_CONCURRENCY, async (first) => {
+    let batch = first;
     // One ticket that moved on since the read (a stop, a racing pass) fails the whole batch. The
     // batch is read again and the unchanged tickets go without it: otherwise a pool where some
     // player always cancels during the pass would never move anyone and everyone times out.
-    for (let attempt = 1; batch.length > 0; attempt++) {
+    for (let attempt = 1; batch.length > 0 && timeLeft(); attempt++) {
       const changes: TicketChange[] = batch.map((before) => ({
         before,
         after: {
@@ -238,11 +275,11 @@ async function moveToSearching(
       );
       try {
         await context.store.replaceTickets(changes, event);
-        moved.push(...changes.map((c) => c.after));
-        break;
+        for (const change of changes) moved.set(change.after.ticketId, change.after);
+        return;
       } catch (error) {
         if (!(error instanceof SlotfillError && error.kind === 'Conflict')) throw error;
-        if (attempt >= MOVE_ATTEMPTS) break; // the rest wait for the next pass
+        if (attempt >= MOVE_ATTEMPTS) return; // the rest wait for the next pass
         const reread = new Map(
           (await context.store.getTickets(batch.map((t) => t.ticketId))).map((t) => [t.ticketId, t]),
         );
@@ -252,6 +289,7 @@ async function moveToSearching(
         });
       }
     }
-  }
-  return moved;
+  });
+  // In the pool's order whatever order the batches finished in: the engine's input stays deterministic.
+  return queued.flatMap((ticket) => moved.get(ticket.ticketId) ?? []);
 }

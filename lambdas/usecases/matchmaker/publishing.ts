@@ -9,9 +9,12 @@ export async function publishOutbox(
   context: UseCaseContext,
   sink: EventSink,
   configurationName: string,
+  /** Epoch ms (context's clock) after which no further round starts; the rest waits in the outbox. */
+  deadline = Number.POSITIVE_INFINITY,
 ): Promise<{ published: number; failed: number }> {
   let published = 0;
   for (;;) {
+    if (context.now() >= deadline) return { published, failed: 0 };
     const events = await context.store.readOutbox(configurationName, OUTBOX_BATCH);
     if (events.length === 0) return { published, failed: 0 };
     const { failed } = await sink.publish(events);

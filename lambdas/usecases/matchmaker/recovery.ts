@@ -1,9 +1,12 @@
+import { mapConcurrent } from '../../shared/concurrency';
 import type { ConfigurationRecord, TicketRecord } from '../../store/records';
 import { settleAcceptance } from '../acceptance';
 import type { UseCaseContext } from '../context';
 
 /** Reserved (PLACING) tickets older than this without a committed match go back to the pool. */
 export const PLACING_RECOVERY_MS = 30_000;
+/** Matches recovered or settled at once within one pass. */
+const RECOVERY_CONCURRENCY = 8;
 
 /**
  * Finishes or undoes multi-step match commits that a crash interrupted: a COMMITTED match's
@@ -22,20 +25,21 @@ export async function recoverPlacing(
     list.push(ticket);
     byMatch.set(ticket.matchId ?? '', list);
   }
-  for (const [matchId, tickets] of byMatch) {
+  // Matches share no ticket: each is recovered on its own, a few at once.
+  await mapConcurrent([...byMatch], RECOVERY_CONCURRENCY, async ([matchId, tickets]) => {
     const match = matchId ? await context.store.getMatch(matchId) : undefined;
     if (match?.state === 'COMMITTED' && match.finalTickets) {
       await context.store.finishPlacing(tickets, match.finalTickets);
       recovered += tickets.length;
-      continue;
+      return;
     }
     if (match?.state === 'RESERVING') {
-      if (now - match.createdAt < PLACING_RECOVERY_MS) continue;
-      if (!(await context.store.abandonMatch(matchId))) continue;
+      if (now - match.createdAt < PLACING_RECOVERY_MS) return;
+      if (!(await context.store.abandonMatch(matchId))) return;
     }
     await context.store.releasePlacing(tickets);
     recovered += tickets.length;
-  }
+  });
   return recovered;
 }
 
@@ -48,9 +52,9 @@ export async function settleDueAcceptances(
 ): Promise<number> {
   let settled = 0;
   const matchIds = [...new Set(waiting.flatMap((t) => (t.matchId ? [t.matchId] : [])))];
-  for (const matchId of matchIds) {
+  await mapConcurrent(matchIds, RECOVERY_CONCURRENCY, async (matchId) => {
     const match = await context.store.getMatch(matchId);
     if (match && (await settleAcceptance(context, configuration, match, now))) settled++;
-  }
+  });
   return settled;
 }

@@ -1,7 +1,8 @@
+import { mapConcurrent } from '../../shared/concurrency';
 import type { UseCaseContext } from '../context';
 import type { EventSink } from '../event-sink';
-import { type PassReport, runPass } from './pass';
-import { publishOutbox } from './publishing';
+import type { PassReport } from './pass';
+import { runConfigurationWorker } from './worker';
 
 export interface TickReport {
   passes: PassReport[];
@@ -12,26 +13,36 @@ export interface TickReport {
 }
 
 /**
- * One round over every configuration: take (or renew) its lease, run a pass, publish its
- * events. The lease only keeps invocations from duplicating work; every commit is conditioned
- * on ticket versions, so two passes over one configuration would still never double-match.
+ * Configurations worked on at once by one tick. Each is an independent worker under its own
+ * lease, so a tick takes as long as its slowest configuration, not the sum of them all.
+ */
+export const CONFIGURATION_CONCURRENCY = 16;
+
+/**
+ * One round over every configuration, each by its own worker (worker.ts) in parallel: the
+ * local service's safety-net sweep and its tests' explicit ticks. In AWS the same workers run
+ * in separate invocations (one SQS message per configuration, or a stream's new tickets).
  */
 export async function runMatchmakerTick(
   context: UseCaseContext,
   sink: EventSink,
   owner: string,
   leaseMs: number,
+  deadline?: number,
 ): Promise<TickReport> {
   const tick: TickReport = { passes: [], skipped: [], published: 0, publishFailures: 0 };
-  for (const name of await context.store.listAllConfigurationNames()) {
-    if (!(await context.store.acquireLease(name, owner, context.now(), leaseMs))) {
-      tick.skipped.push(name);
-      continue;
+  const names = await context.store.listAllConfigurationNames();
+  const outcomes = await mapConcurrent(names, CONFIGURATION_CONCURRENCY, (name) =>
+    runConfigurationWorker(context, sink, name, { owner, leaseMs, deadline }),
+  );
+  outcomes.forEach((outcome, index) => {
+    if (!outcome.ran) {
+      tick.skipped.push(names[index]!);
+      return;
     }
-    tick.passes.push(await runPass(context, name));
-    const outcome = await publishOutbox(context, sink, name);
+    tick.passes.push(outcome.pass);
     tick.published += outcome.published;
-    tick.publishFailures += outcome.failed;
-  }
+    tick.publishFailures += outcome.publishFailures;
+  });
   return tick;
 }

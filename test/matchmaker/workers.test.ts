@@ -1,0 +1,194 @@
+import { LocalMatchmakerScheduler } from '../../lambdas/local/matchmaker-scheduler';
+import {
+  publishOutbox,
+  runConfigurationWorker,
+  runMatchmakerTick,
+  runPass,
+} from '../../lambdas/usecases/matchmaker';
+import {
+  createHarness,
+  type Harness,
+  player,
+  RecordingSink,
+  scanTable,
+  setUpConfiguration,
+  twoVersusTwo,
+} from '../support/matchmaker-harness';
+import { checkInvariants } from '../support/matchmaker-invariants';
+import { startBackfill, startMatchmaking } from '../support/ticket-calls';
+
+/**
+ * The matchmaker's triggers and workers: new tickets announce themselves, a worker per
+ * configuration runs under that configuration's own lease, and concurrent workers on one
+ * configuration still tell one consistent story.
+ */
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness();
+});
+afterAll(() => h?.destroy());
+
+describe('arrivals', () => {
+  it('a QUEUED ticket (matchmaking or backfill) announces its configuration', async () => {
+    const name = await setUpConfiguration(h.context, twoVersusTwo);
+    const announced: string[] = [];
+    const context = { ...h.context, arrivals: { ticketQueued: (c: string) => announced.push(c) } };
+    await startMatchmaking(context, { configurationName: name, players: [player('a1')] });
+    await startBackfill(context, {
+      configurationName: name,
+      gameSessionArn: 'arn:aws:gamelift:us-east-1::gamesession/fleet-1/gs-arrivals',
+      players: [player('s1', 10, 'red')],
+    });
+    expect(announced).toEqual([name, name]);
+  });
+
+  it('a refused ticket announces nothing', async () => {
+    const name = await setUpConfiguration(h.context, twoVersusTwo);
+    const announced: string[] = [];
+    const context = { ...h.context, arrivals: { ticketQueued: (c: string) => announced.push(c) } };
+    await startMatchmaking(context, { configurationName: name, players: [player('dup')] });
+    await expect(
+      startMatchmaking(context, { configurationName: name, players: [player('dup')] }),
+    ).rejects.toMatchObject({ reason: 'MembershipLimit' });
+    expect(announced).toEqual([name]);
+  });
+});
+
+describe('local scheduler', () => {
+  it('runs a worker per woken configuration, in parallel, and coalesces wake-ups during a run into one more run', async () => {
+    const runs: string[] = [];
+    const releases: Array<() => void> = [];
+    const scheduler = new LocalMatchmakerScheduler(
+      async (name) => {
+        runs.push(name);
+        await new Promise<void>((release) => releases.push(release));
+      },
+      async () => ['a', 'b'],
+      (error) => {
+        throw error;
+      },
+    );
+    scheduler.ticketQueued('a');
+    scheduler.ticketQueued('b');
+    // Both configurations run at once: neither waits for the other.
+    expect(runs).toEqual(['a', 'b']);
+    scheduler.ticketQueued('a');
+    scheduler.ticketQueued('a');
+    await scheduler.sweep();
+    expect(runs).toEqual(['a', 'b']);
+    releases.shift()?.();
+    await new Promise((resolve) => setImmediate(resolve));
+    // Three wake-ups of 'a' during its run: one more run, not three.
+    expect(runs).toEqual(['a', 'b', 'a']);
+    const stopping = scheduler.stop();
+    for (const release of releases.splice(0)) release();
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const release of releases.splice(0)) release();
+    await stopping;
+    scheduler.ticketQueued('a');
+    expect(runs.filter((name) => name === 'a').length).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('workers under their own lease', () => {
+  it('a worker skips a configuration whose lease another owner holds, and takes it once that lease lapsed', async () => {
+    const name = await setUpConfiguration(h.context, twoVersusTwo);
+    for (let i = 0; i < 4; i++)
+      await startMatchmaking(h.context, { configurationName: name, players: [player(`l${i}`)] });
+    const sink = new RecordingSink();
+    const first = await runConfigurationWorker(h.context, sink, name, { owner: 'other', leaseMs: 3000 });
+    expect(first.ran).toBe(true);
+    expect(await runConfigurationWorker(h.context, sink, name, { owner: 'me', leaseMs: 3000 })).toEqual({
+      ran: false,
+    });
+    h.clock.advance(3001);
+    const later = await runConfigurationWorker(h.context, sink, name, { owner: 'me', leaseMs: 3000 });
+    expect(later.ran).toBe(true);
+  });
+
+  it('a pass past its deadline starts no write: its tickets wait, untouched, for the next pass', async () => {
+    const name = await setUpConfiguration(h.context, twoVersusTwo);
+    const started = [];
+    for (let i = 0; i < 8; i++)
+      started.push(
+        await startMatchmaking(h.context, { configurationName: name, players: [player(`d${i}`)] }),
+      );
+    const sink = new RecordingSink();
+    // A lease of 0 ms: the pass's deadline is its start, so it reads but writes nothing.
+    const cut = await runConfigurationWorker(h.context, sink, name, { owner: 'deadline', leaseMs: 0 });
+    expect(cut.ran && cut.pass.cutShort).toBe(true);
+    expect(cut.ran && cut.pass.movedToSearching).toBe(0);
+    const tickets = await h.store.getTickets(started.map((t) => t.ticketId));
+    expect(tickets.every((t) => t.status === 'QUEUED' && t.version === 1)).toBe(true);
+    h.clock.advance(1);
+    const next = await runConfigurationWorker(h.context, sink, name, { owner: 'deadline', leaseMs: 10_000 });
+    expect(next.ran && next.pass.matchesCommitted).toBe(2);
+  });
+
+  it('a tick runs every configuration, each under its own lease', async () => {
+    const names = [
+      await setUpConfiguration(h.context, twoVersusTwo),
+      await setUpConfiguration(h.context, twoVersusTwo),
+    ];
+    for (const name of names)
+      for (let i = 0; i < 4; i++)
+        await startMatchmaking(h.context, { configurationName: name, players: [player(`${name}-${i}`)] });
+    // Another owner holds the first configuration: only the second is worked on.
+    await h.store.acquireLease(names[0]!, 'someone-else', h.clock.now(), 60_000);
+    const tick = await runMatchmakerTick(h.context, new RecordingSink(), 'tick-owner', 3000);
+    expect(tick.skipped).toContain(names[0]);
+    const mine = tick.passes.find((p) => p.configurationName === names[1]);
+    expect(mine?.matchesCommitted).toBe(1);
+    expect(tick.passes.some((p) => p.configurationName === names[0])).toBe(false);
+  });
+});
+
+it('concurrent workers on one configuration (leases overlapping, as after a lapse) never double-match or lose an event', async () => {
+  const own = await createHarness();
+  try {
+    const name = await setUpConfiguration(own.context, twoVersusTwo);
+    const started: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const ticket = await startMatchmaking(own.context, {
+        configurationName: name,
+        players: [player(`c${i}`, 5 + (i % 7))],
+      });
+      started.push(ticket.ticketId);
+    }
+    const sink = new RecordingSink();
+    // Fresh stores and clients: separate invocations. Each round's lease lapses before the next
+    // round (the clock moves past it), and within a round the workers race for it.
+    const contexts = [own.context, own.freshContext(), own.freshContext(), own.freshContext()];
+    let ran = 0;
+    for (let round = 0; round < 6; round++) {
+      const outcomes = await Promise.all(
+        contexts.map((context, index) =>
+          runConfigurationWorker(context, sink, name, { owner: `w${round}-${index}`, leaseMs: 60_000 }),
+        ),
+      );
+      // The lease admits one worker per round however they interleave.
+      expect(outcomes.filter((o) => o.ran)).toHaveLength(1);
+      ran++;
+      // Then every worker runs a pass at once, as workers whose leases overlapped would.
+      await Promise.all(
+        contexts.map(async (context) => {
+          await runPass(context, name);
+          await publishOutbox(context, sink, name);
+        }),
+      );
+      own.clock.advance(60_001);
+    }
+    expect(ran).toBe(6);
+    const report = checkInvariants(await scanTable(own.documents, own.tableName), sink.delivered, {
+      startedTicketIds: started,
+      outboxEmpty: true,
+      settled: true,
+    });
+    expect(report.violations).toEqual([]);
+    expect(report.statuses).toEqual({ COMPLETED: 60 });
+    expect(report.committedMatches).toBe(15);
+  } finally {
+    own.destroy();
+  }
+});
