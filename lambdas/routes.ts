@@ -66,6 +66,22 @@ export const matchmakerFunctionSpec: HttpFunctionSpec = {
   timeoutSeconds: 60,
 };
 
+/**
+ * The matchmaker's workers: an SQS message of the scheduled fan-out (one per configuration)
+ * runs passes on that configuration until close to the timeout; a batch of the table's stream
+ * (new QUEUED tickets) runs one pass at once for each configuration in it. Same memory as the
+ * scheduled function: the pass is the CPU-bound part.
+ */
+export const matchmakerWorkerFunctionSpec: HttpFunctionSpec = {
+  name: 'MatchmakerWorker',
+  entry: 'lambdas/handlers/matchmaker-worker.ts',
+  exportName: 'handler',
+  description:
+    'Matchmaker worker: passes for one configuration (fan-out message) or for new tickets (table stream)',
+  memorySize: 1024,
+  timeoutSeconds: 60,
+};
+
 export const routes: readonly Route[] = [
   // AWS JSON 1.1: every operation is POST / and the X-Amz-Target header names it.
   { method: 'POST', path: '/', function: gameLiftFunction, auth: 'iam' },

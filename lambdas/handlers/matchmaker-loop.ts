@@ -4,12 +4,54 @@ import type { MatchmakerSettings } from '../shared/config';
 import { logger } from '../shared/observability';
 import type { UseCaseContext } from '../usecases/context';
 import type { EventSink } from '../usecases/event-sink';
-import { runMatchmakerTick, type TickReport } from '../usecases/matchmaker';
+import {
+  runConfigurationWorker,
+  runMatchmakerTick,
+  type TickReport,
+  type WorkerOutcome,
+} from '../usecases/matchmaker';
+
+/** Long enough to cover a slow pass, short enough that a crashed invocation's lease lapses soon. */
+export function leaseMsOf(settings: MatchmakerSettings): number {
+  return settings.intervalMs * 3 + settings.safetyMarginMs;
+}
 
 /**
- * The scheduled invocation: EventBridge's schedule can't fire more than once a minute, so one
- * invocation runs a tick every intervalMs until it is close to its own timeout, or until it
- * has run `maxTicks` (the local service runs one tick per invocation on its own timer).
+ * Runs `turn` every intervalMs until the invocation is close to its own timeout, or until it
+ * has run `maxTurns`. Each turn gets the deadline (context's clock) it must start no write
+ * after, so no turn outlives the invocation.
+ */
+export async function runTurns<Report>(
+  context: UseCaseContext,
+  settings: MatchmakerSettings,
+  remainingMs: () => number,
+  turn: (deadline: number) => Promise<Report>,
+  maxTurns = Number.POSITIVE_INFINITY,
+): Promise<Report[]> {
+  const reports: Report[] = [];
+  const reserveMs = settings.safetyMarginMs + settings.intervalMs;
+  let turns = 0;
+  while (turns < maxTurns && remainingMs() > reserveMs) {
+    const started = Date.now();
+    turns++;
+    try {
+      reports.push(await turn(context.now() + remainingMs() - settings.safetyMarginMs));
+    } catch (error) {
+      // One failed turn must not end the invocation: the next one retries from stored state.
+      logger.error('matchmaker turn failed', { error: error as Error });
+    }
+    const waitMs = Math.max(0, settings.intervalMs - (Date.now() - started));
+    // No wait at the end: an invocation with no time for another turn returns at once.
+    if (turns >= maxTurns || remainingMs() - waitMs <= reserveMs) break;
+    await sleep(waitMs);
+  }
+  return reports;
+}
+
+/**
+ * A run of the matchmaker over every configuration in this invocation (each by its own worker,
+ * in parallel), a tick every intervalMs: what the scheduled function does when it has no work
+ * queue to fan out to (the local service's bundles), `maxTicks` at most.
  */
 export async function runMatchmakerInvocation(
   context: UseCaseContext,
@@ -19,24 +61,31 @@ export async function runMatchmakerInvocation(
   maxTicks = Number.POSITIVE_INFINITY,
   owner: string = randomUUID(),
 ): Promise<{ ticks: number; reports: TickReport[] }> {
-  // Long enough to cover a slow tick, short enough that a crashed invocation's lease lapses soon.
-  const leaseMs = settings.intervalMs * 3 + settings.safetyMarginMs;
-  const reports: TickReport[] = [];
-  const reserveMs = settings.safetyMarginMs + settings.intervalMs;
-  while (reports.length < maxTicks && remainingMs() > reserveMs) {
-    const started = Date.now();
-    try {
-      // Workers stop starting writes by then, so none outlives this invocation.
-      const deadline = context.now() + remainingMs() - settings.safetyMarginMs;
-      reports.push(await runMatchmakerTick(context, sink, owner, leaseMs, deadline));
-    } catch (error) {
-      // One failed tick must not end the invocation: the next tick retries from stored state.
-      logger.error('matchmaker tick failed', { error: error as Error });
-    }
-    const waitMs = Math.max(0, settings.intervalMs - (Date.now() - started));
-    // No wait at the end: an invocation with no time for another tick returns at once.
-    if (reports.length >= maxTicks || remainingMs() - waitMs <= reserveMs) break;
-    await sleep(waitMs);
-  }
+  const leaseMs = leaseMsOf(settings);
+  const reports = await runTurns(
+    context,
+    settings,
+    remainingMs,
+    (deadline) => runMatchmakerTick(context, sink, owner, leaseMs, deadline),
+    maxTicks,
+  );
   return { ticks: reports.length, reports };
+}
+
+/**
+ * One configuration's worker invocation (one SQS message of the scheduled fan-out): a pass
+ * every intervalMs under the configuration's own lease until close to the timeout.
+ */
+export async function runConfigurationInvocation(
+  context: UseCaseContext,
+  sink: EventSink,
+  settings: MatchmakerSettings,
+  configurationName: string,
+  remainingMs: () => number,
+  owner: string,
+): Promise<WorkerOutcome[]> {
+  const leaseMs = leaseMsOf(settings);
+  return runTurns(context, settings, remainingMs, (deadline) =>
+    runConfigurationWorker(context, sink, configurationName, { owner, leaseMs, deadline }),
+  );
 }

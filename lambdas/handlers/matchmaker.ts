@@ -3,14 +3,21 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { createEventBridgeClient } from '../shared/clients';
+import { createEventBridgeClient, createSqsClient } from '../shared/clients';
 import { matchmakerSettingsFromEnv } from '../shared/config';
 import { logger, metrics, tracer } from '../shared/observability';
+import { dispatchConfigurations } from '../usecases/matchmaker';
 import { EventBridgeSink } from './eventbridge-sink';
 import { runMatchmakerInvocation } from './matchmaker-loop';
 import { runtimeDependencies } from './runtime';
+import { SqsWorkQueue } from './sqs-work-queue';
 
-/** Lambda entry for the scheduled matchmaker (EventBridge schedule, once a minute). */
+/**
+ * Lambda entry for the scheduled matchmaker (EventBridge schedule, once a minute). With a work
+ * queue (WORK_QUEUE_URL, as the stack deploys it) it is the dispatcher: one message per
+ * configuration, each worked on by its own worker invocation (matchmaker-worker.ts). Without
+ * one (the local service's bundles) it runs the workers itself, in parallel, a tick at a time.
+ */
 const { config, useCases } = runtimeDependencies();
 const settings = matchmakerSettingsFromEnv();
 const eventBusName = process.env.EVENT_BUS_NAME ?? 'default';
@@ -21,6 +28,10 @@ const source = process.env.EVENT_SOURCE ?? 'slotfill.matchmaking';
  * with the lease this one holds instead of waiting for it to lapse.
  */
 const leaseOwner = `matchmaker-${randomUUID()}`;
+const workQueueUrl = process.env.WORK_QUEUE_URL;
+const workQueue = workQueueUrl
+  ? new SqsWorkQueue(tracer.captureAWSv3Client(createSqsClient(config)), workQueueUrl)
+  : undefined;
 const sink = new EventBridgeSink({
   client: tracer.captureAWSv3Client(createEventBridgeClient(config)),
   eventBusName,
@@ -43,6 +54,12 @@ export const handler = middy<MatchmakerEvent, { ticks: number; matches: number }
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
   .handler(async (event, context) => {
+    if (workQueue) {
+      const { dispatched, failed } = await dispatchConfigurations(useCases, workQueue);
+      logger.info('matchmaker dispatch finished', { dispatched, failed: failed.length });
+      if (failed.length > 0) throw new Error(`${failed.length} configurations could not be dispatched`);
+      return { ticks: 0, matches: 0 };
+    }
     const { ticks, reports } = await runMatchmakerInvocation(
       useCases,
       sink,

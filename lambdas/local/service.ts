@@ -5,10 +5,16 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { lambdaAssets, synthesizeCloudAssembly } from '../../lib/cloud-assembly';
+import { leaseMsOf } from '../handlers/matchmaker-loop';
 import type { runtimeDependencies as RuntimeDependenciesFactory } from '../handlers/runtime';
 import { routes as defaultRoutes, matchmakerFunctionSpec, type Route, routeFunctions } from '../routes';
 import { createDynamoClient } from '../shared/clients';
-import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, matchmakerSettingsFromEnv } from '../shared/config';
+import {
+  DEFAULT_ACCOUNT_ID,
+  DEFAULT_REGION,
+  DEFAULT_SAFETY_MARGIN_MS,
+  matchmakerSettingsFromEnv,
+} from '../shared/config';
 import { DEFAULT_TABLE_NAME, ensureTable } from '../store/table-bootstrap';
 import { runConfigurationWorker, runMatchmakerTick } from '../usecases/matchmaker';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
@@ -247,7 +253,11 @@ function sourceCode(options: LocalServiceOptions, events: LocalEventSink): Local
   };
   const matchmakerContext = runtimeDependencies().useCases;
   const owner = `local-${randomUUID()}`;
-  const leaseMs = Math.max(options.matchmakerIntervalMs, 1000) * 3;
+  // As the Lambda workers take it (interval × 3 + safety margin): a pass may use half of it.
+  const leaseMs = leaseMsOf({
+    intervalMs: Math.max(options.matchmakerIntervalMs, 1000),
+    safetyMarginMs: DEFAULT_SAFETY_MARGIN_MS,
+  });
   const scheduler = new LocalMatchmakerScheduler(
     async (name) => {
       await runConfigurationWorker(matchmakerContext, events, name, { owner, leaseMs });

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RuntimeConfig } from './config';
 
@@ -21,6 +22,11 @@ export function createEventBridgeClient(
   config: Pick<RuntimeConfig, 'eventBridgeEndpoint' | 'region'>,
 ): EventBridgeClient {
   return new EventBridgeClient(clientConfig(config.region, config.eventBridgeEndpoint));
+}
+
+/** The matchmaker's work queue: only in AWS (locally the service fans out in-process). */
+export function createSqsClient(config: Pick<RuntimeConfig, 'region'>): SQSClient {
+  return new SQSClient({ region: config.region });
 }
 
 export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {

@@ -29,7 +29,7 @@ export function ticketItem(ticket: TicketRecord): Item {
     ...ticket,
     ...(active
       ? {
-          poolPk: poolKeys.partition(ticket.configurationName, ticket.status),
+          poolPk: poolKeys.partition(ticket.configurationName, ticket.ticketId),
           poolSk: poolKeys.sort(ticket.startTime, ticket.ticketId),
         }
       : {

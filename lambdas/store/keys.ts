@@ -1,5 +1,3 @@
-import type { TicketStatus } from '../engine/model';
-
 /**
  * Every key format of the single table, in one place. See docs in README "Data model".
  *
@@ -12,8 +10,8 @@ import type { TicketStatus } from '../engine/model';
  *   PLAYER#<playerId>           INVITE#<config>#<ticketId>  an invitation to join a ticket
  *   SESSION#<gameSessionArn>    BACKFILL                    one active backfill ticket per game session
  *   MATCH#<matchId>             MATCH                       a committed match (teams, tickets)
- *   OUTBOX#<configuration>      <time>#<stage>#<eventId>    an event waiting to be published
- *   LEASE                       <configuration>             which matchmaker invocation runs passes for it
+ *   OUTBOX#<configuration>#<shard>  <time>#<stage>#<eventId>  an event waiting to be published (shard of its id)
+ *   LEASE#<configuration>       LEASE                       which matchmaker worker runs passes for it
  *   WAITS#<configuration>       <time>#<passId>             time-to-match of the tickets one pass matched (TTL)
  */
 export interface ItemKey {
@@ -41,13 +39,20 @@ export const keys = {
   }),
   invitationPrefix: (configurationName: string): string => `INVITE#${configurationName}#`,
   match: (matchId: string): ItemKey => ({ pk: `MATCH#${matchId}`, sk: 'MATCH' }),
-  outboxPartition: (configurationName: string): string => `OUTBOX#${configurationName}`,
-  /** `stage` orders events of one millisecond by lifecycle (searching before succeeded). */
+  /** Every outbox partition of a configuration; publishing reads them all, in parallel. */
+  outboxPartitions: (configurationName: string): string[] =>
+    Array.from({ length: OUTBOX_SHARDS }, (_, shard) => `OUTBOX#${configurationName}#${shard}`),
+  /**
+   * `stage` orders events of one millisecond by lifecycle (searching before succeeded). The
+   * event id picks the shard: a busy configuration's events spread over OUTBOX_SHARDS
+   * partitions instead of all writing (and being deleted from) one.
+   */
   outbox: (configurationName: string, time: number, stage: number, eventId: string): ItemKey => ({
-    pk: `OUTBOX#${configurationName}`,
+    pk: `OUTBOX#${configurationName}#${shardOf(eventId, OUTBOX_SHARDS)}`,
     sk: `${paddedTime(time)}#${stage}#${eventId}`,
   }),
-  lease: (configurationName: string): ItemKey => ({ pk: 'LEASE', sk: configurationName }),
+  /** One partition per configuration: every pass of every configuration renews one lease. */
+  lease: (configurationName: string): ItemKey => ({ pk: `LEASE#${configurationName}`, sk: 'LEASE' }),
   matchWaits: (configurationName: string, time: number, passId: string): ItemKey => ({
     pk: `WAITS#${configurationName}`,
     sk: `${paddedTime(time)}#${passId}`,
@@ -64,8 +69,32 @@ function paddedTime(epochMs: number): string {
   return String(Math.max(0, Math.floor(epochMs))).padStart(TIME_DIGITS, '0');
 }
 
+/**
+ * Partitions of a configuration's pool in the `pool` index. DynamoDB gives a partition about
+ * 1,000 write and 3,000 read units a second; one partition per configuration would cap it at a
+ * few hundred tickets a second. Tickets spread by a hash of their id; the status stays out of
+ * the key so that a ticket's moves (QUEUED → SEARCHING → …) update its index entry in place
+ * (one index write) instead of deleting and re-inserting it (two). See docs/scaling.md.
+ */
+export const POOL_SHARDS = 8;
+/** Partitions of a configuration's outbox: events spread by a hash of their id. */
+export const OUTBOX_SHARDS = 8;
+
 export const poolKeys = {
-  partition: (configurationName: string, status: TicketStatus): string =>
-    `POOL#${configurationName}#${status}`,
+  partition: (configurationName: string, ticketId: string): string =>
+    `POOL#${configurationName}#${shardOf(ticketId, POOL_SHARDS)}`,
+  /** Every pool partition of a configuration; a pass reads them all, in parallel. */
+  partitions: (configurationName: string): string[] =>
+    Array.from({ length: POOL_SHARDS }, (_, shard) => `POOL#${configurationName}#${shard}`),
   sort: (startTime: number, ticketId: string): string => `${paddedTime(startTime)}#${ticketId}`,
 };
+
+/** A stable shard in [0, shards) for an id (FNV-1a): the same id always lands in the same partition. */
+export function shardOf(id: string, shards: number): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < id.length; index++) {
+    hash ^= id.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % shards;
+}

@@ -3,7 +3,7 @@ import { keys } from './keys';
 import type { LeaseStore } from './store';
 import { type DynamoTable, isConditionFailure } from './table';
 
-/** Matchmaker leases (`LEASE/<configuration>`): which invocation runs passes for a configuration. */
+/** Matchmaker leases (`LEASE#<configuration>`): which worker runs passes for a configuration. */
 export function dynamoLease(table: DynamoTable): LeaseStore {
   return {
     async acquireLease(

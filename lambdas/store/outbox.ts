@@ -13,16 +13,25 @@ const DELETE_CONCURRENCY = 8;
 export function dynamoOutbox(table: DynamoTable): OutboxStore {
   return {
     async readOutbox(configurationName: string, limit: number): Promise<MatchmakingEvent[]> {
-      const page = await table.client.send(
-        new QueryCommand({
-          TableName: table.name,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.outboxPartition(configurationName) },
-          Limit: limit,
-          ConsistentRead: true,
+      // Up to `limit` events from every shard, read at once, merged into one time order.
+      const shards = await Promise.all(
+        keys.outboxPartitions(configurationName).map(async (partition) => {
+          const page = await table.client.send(
+            new QueryCommand({
+              TableName: table.name,
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: { ':pk': partition },
+              Limit: limit,
+              ConsistentRead: true,
+            }),
+          );
+          return (page.Items as Item[] | undefined) ?? [];
         }),
       );
-      return ((page.Items as Item[] | undefined) ?? []).map((item) => item.event as MatchmakingEvent);
+      return shards
+        .flat()
+        .sort((a, b) => String(a.sk).localeCompare(String(b.sk)))
+        .map((item) => item.event as MatchmakingEvent);
     },
 
     async deleteOutbox(events: MatchmakingEvent[]): Promise<void> {

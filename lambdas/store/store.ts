@@ -164,7 +164,7 @@ export interface AcceptanceStore {
 
 /** Events written with the changes they report, until they are published. */
 export interface OutboxStore {
-  /** Events not yet published, oldest first. */
+  /** Events not yet published, oldest first: up to `limit` from each of the configuration's outbox shards. */
   readOutbox(configurationName: string, limit: number): Promise<MatchmakingEvent[]>;
   deleteOutbox(events: MatchmakingEvent[]): Promise<void>;
 }

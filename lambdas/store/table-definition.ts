@@ -8,6 +8,11 @@ export const tableDefinition = {
   sortKey: 'sk',
   /** Epoch seconds; DynamoDB deletes finished items some time after this moment. */
   timeToLiveAttribute: 'expiresAt',
+  /**
+   * The stream carries new images: new QUEUED tickets trigger a matchmaker pass in AWS (the
+   * event source mapping filters on them), so a ticket need not wait for the next interval.
+   */
+  streamViewType: 'NEW_IMAGE',
   globalSecondaryIndexes: [
     {
       /**

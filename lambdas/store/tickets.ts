@@ -1,6 +1,5 @@
 import { IdempotentParameterMismatchException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { ACTIVE_STATUSES } from '../engine/model';
 import { failure, notFound, SlotfillError, type TicketHolder } from '../shared/errors';
 import { outboxPut, reservationRelease, ticketItem, ticketPut, ticketWrites } from './items';
 import { keys, type LockNamespace, poolKeys } from './keys';
@@ -286,33 +285,46 @@ export function dynamoTickets(table: DynamoTable): TicketStore {
     },
 
     async readPool(configurationName, statuses) {
-      const tickets: TicketRecord[] = [];
-      for (const status of statuses) {
-        const items = await table.queryAll({
-          IndexName: 'pool',
-          KeyConditionExpression: 'poolPk = :poolPk',
-          ExpressionAttributeValues: { ':poolPk': poolKeys.partition(configurationName, status) },
-        });
-        for (const item of items) tickets.push(stripKeys(item) as unknown as TicketRecord);
-      }
-      return tickets.sort((a, b) => a.startTime - b.startTime || a.ticketId.localeCompare(b.ticketId));
+      if (statuses.length === 0) return [];
+      // The shards are read at once: a pass waits for the slowest partition, not for all in turn.
+      const shards = await Promise.all(
+        poolKeys.partitions(configurationName).map((partition) =>
+          table.queryAll({
+            IndexName: 'pool',
+            KeyConditionExpression: 'poolPk = :poolPk',
+            FilterExpression: `#status IN (${statuses.map((_, index) => `:status${index}`).join(', ')})`,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':poolPk': partition,
+              ...Object.fromEntries(statuses.map((status, index) => [`:status${index}`, status])),
+            },
+          }),
+        ),
+      );
+      return shards
+        .flat()
+        .map((item) => stripKeys(item) as unknown as TicketRecord)
+        .sort((a, b) => a.startTime - b.startTime || a.ticketId.localeCompare(b.ticketId));
     },
 
     async hasActiveTickets(configurationName) {
-      for (const status of ACTIVE_STATUSES) {
-        const result = await table.client.send(
-          new QueryCommand({
-            TableName: table.name,
-            IndexName: 'pool',
-            KeyConditionExpression: 'poolPk = :poolPk',
-            ExpressionAttributeValues: { ':poolPk': poolKeys.partition(configurationName, status) },
-            Limit: 1,
-            ProjectionExpression: 'pk',
-          }),
-        );
-        if ((result.Items?.length ?? 0) > 0) return true;
-      }
-      return false;
+      // Only active tickets carry pool keys: any item in any shard is an active ticket.
+      const found = await Promise.all(
+        poolKeys.partitions(configurationName).map(async (partition) => {
+          const result = await table.client.send(
+            new QueryCommand({
+              TableName: table.name,
+              IndexName: 'pool',
+              KeyConditionExpression: 'poolPk = :poolPk',
+              ExpressionAttributeValues: { ':poolPk': partition },
+              Limit: 1,
+              ProjectionExpression: 'pk',
+            }),
+          );
+          return (result.Items?.length ?? 0) > 0;
+        }),
+      );
+      return found.some(Boolean);
     },
   };
 }

@@ -1,5 +1,12 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { type TableDefinition, tableDefinition } from '../../lambdas/store/table-definition';
 
@@ -35,6 +42,7 @@ export class DataTable extends Construct {
       // throttling at a burst and paying for idle provisioned capacity.
       billingMode: BillingMode.PAY_PER_REQUEST,
       timeToLiveAttribute: definition.timeToLiveAttribute,
+      stream: StreamViewType[definition.streamViewType],
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       // KMS with the AWS-managed key (aws/dynamodb): key usage shows up in CloudTrail, and
       // no customer key has to be administered.

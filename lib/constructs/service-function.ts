@@ -30,6 +30,11 @@ export interface ServiceFunctionProps {
    * @default RETAIN (logs outlive the stack for post-mortems)
    */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * Another action of this role that supports no resource-level permissions (and so uses
+   * "*"), named in the acknowledgment's reason beside X-Ray's.
+   */
+  readonly otherWildcardAction?: { action: string; why: string };
 }
 
 /**
@@ -85,10 +90,12 @@ export class ServiceFunction extends Construct {
     });
 
     // Acknowledged on the role, so it covers this role's policy and nothing else.
+    const other = props.otherWildcardAction;
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Active X-Ray tracing adds xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions: AWS requires Resource "*" for them. No other statement of this role uses "*".',
+      reason: other
+        ? `Active X-Ray tracing adds xray:PutTraceSegments and xray:PutTelemetryRecords, and ${other.why} adds ${other.action}; none of them supports resource-level permissions: AWS requires Resource "*" for them. No other statement of this role uses "*".`
+        : 'Active X-Ray tracing adds xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions: AWS requires Resource "*" for them. No other statement of this role uses "*".',
     });
   }
 

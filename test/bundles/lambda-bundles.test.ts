@@ -10,6 +10,7 @@ import { scheduledEvent } from '../../lambdas/local/scheduled-event';
 import {
   gameLiftFunction,
   matchmakerFunctionSpec,
+  matchmakerWorkerFunctionSpec,
   playFabFunction,
   type Route,
   routes,
@@ -171,7 +172,12 @@ const startTicket = (configurationName: string, ticketId: string, skill: number)
 describe('the bundles cdk deploy uploads', () => {
   it('holds one bundle per function, each under 1 MB of code', () => {
     expect(assembly.assets.map((asset) => asset.name).sort()).toEqual(
-      [gameLiftFunction.name, matchmakerFunctionSpec.name, playFabFunction.name].sort(),
+      [
+        gameLiftFunction.name,
+        matchmakerFunctionSpec.name,
+        matchmakerWorkerFunctionSpec.name,
+        playFabFunction.name,
+      ].sort(),
     );
     for (const asset of assembly.assets) {
       expect({

@@ -15,7 +15,10 @@ import {
   DEFAULT_MATCHMAKER_INTERVAL_MS,
   MATCHMAKER_SAFETY_MARGIN_MS,
   matchmakerFunctionSpec,
+  matchmakerWorkerFunctionSpec,
   validateMatchmakerInterval,
+  WORK_MAX_RECEIVES,
+  WORK_VISIBILITY_FACTOR,
 } from '../../lib/constructs/matchmaker';
 import { projectRoot } from '../../lib/project-root';
 import { SlotfillStack, type SlotfillStackProps } from '../../lib/slotfill-stack';
@@ -40,6 +43,8 @@ interface Ids {
   table: string;
   matchmaker: string;
   matchmakerRole: string;
+  worker: string;
+  workerRole: string;
   schedule: string;
 }
 
@@ -48,6 +53,10 @@ function idsOf(template: Template): Ids {
     ([, candidate]) => candidate.Properties.Description === matchmakerFunctionSpec.description,
   ) ?? [undefined, undefined];
   if (!matchmaker || !fn) throw new Error('No matchmaker function in the template');
+  const [worker, workerFn] = resourcesOf(template, 'AWS::Lambda::Function').find(
+    ([, candidate]) => candidate.Properties.Description === matchmakerWorkerFunctionSpec.description,
+  ) ?? [undefined, undefined];
+  if (!worker || !workerFn) throw new Error('No matchmaker worker function in the template');
   const [schedule] = resourcesOf(template, 'AWS::Events::Rule').find(
     ([, rule]) => rule.Properties.ScheduleExpression !== undefined,
   ) ?? [''];
@@ -56,6 +65,8 @@ function idsOf(template: Template): Ids {
     table: onlyResourceOf(template, 'AWS::DynamoDB::Table')[0],
     matchmaker,
     matchmakerRole: referencedId(fn.Properties.Role) ?? '',
+    worker,
+    workerRole: referencedId(workerFn.Properties.Role) ?? '',
     schedule,
   };
 }
@@ -183,8 +194,10 @@ describe('matchmaker and event bus (default props, bundled with esbuild)', () =>
     });
 
     it('has an alarm on 3 or more errors in 5 minutes', () => {
-      const [, alarm] = onlyResourceOf(template, 'AWS::CloudWatch::Alarm');
-      expect(alarm.Properties).toMatchObject({
+      const alarm = resourcesOf(template, 'AWS::CloudWatch::Alarm')
+        .map(([, resource]) => resource)
+        .find((resource) => JSON.stringify(resource.Properties.Dimensions).includes(ids.matchmaker));
+      expect(alarm?.Properties).toMatchObject({
         Namespace: 'AWS/Lambda',
         MetricName: 'Errors',
         Dimensions: [{ Name: 'FunctionName', Value: { Ref: ids.matchmaker } }],
@@ -199,13 +212,13 @@ describe('matchmaker and event bus (default props, bundled with esbuild)', () =>
   });
 
   describe('least privilege', () => {
-    it('allows events:PutEvents on the slotfill bus only, and only to the matchmaker', () => {
+    it('allows events:PutEvents on the slotfill bus only, and only to the matchmaker workers', () => {
       const eventStatements = policyStatements(template).filter(({ statement }) =>
         asArray(statement.Action as string | string[]).some((action) => action.startsWith('events:')),
       );
       expect(eventStatements).toEqual([
         {
-          roles: [ids.matchmakerRole],
+          roles: [ids.workerRole],
           statement: { Effect: 'Allow', Action: 'events:PutEvents', Resource: getAttArn(ids.bus) },
         },
       ]);
@@ -231,7 +244,7 @@ describe('matchmaker and event bus (default props, bundled with esbuild)', () =>
       }
     });
 
-    it('gives the matchmaker role nothing else but its log group and X-Ray', () => {
+    it('gives the dispatcher role nothing else but its log group, X-Ray and sending to the work queue', () => {
       const fn = template.findResources('AWS::Lambda::Function')[ids.matchmaker] as Resource;
       const logGroupId = referencedId((fn.Properties.LoggingConfig as { LogGroup: unknown }).LogGroup);
       const others = policyStatements(template)
@@ -243,13 +256,21 @@ describe('matchmaker and event bus (default props, bundled with esbuild)', () =>
         .filter(({ Action }) =>
           Action.every((action) => !action.startsWith('dynamodb:') && !action.startsWith('events:')),
         );
-      expect(others).toHaveLength(2);
+      const [queueId] = resourcesOf(template, 'AWS::SQS::Queue').find(
+        ([, queue]) => queue.Properties.RedrivePolicy,
+      ) ?? [''];
+      expect(others).toHaveLength(3);
       expect(others).toEqual(
         expect.arrayContaining([
           {
             Effect: 'Allow',
             Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
             Resource: getAttArn(logGroupId!),
+          },
+          {
+            Effect: 'Allow',
+            Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+            Resource: getAttArn(queueId),
           },
           // X-Ray supports no resource-level permissions (the ServiceFunction acknowledgment).
           { Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' },
@@ -279,7 +300,77 @@ describe('matchmaker and event bus (default props, bundled with esbuild)', () =>
         path: 'Slotfill/Matchmaker/Matchmaker/Role',
         id: `AwsSolutions-IAM5[Resource::<${ids.table}.Arn>/index/*]`,
       },
+      { path: 'Slotfill/Matchmaker/MatchmakerWorker/Role', id: 'AwsSolutions-IAM5[Resource::*]' },
+      {
+        path: 'Slotfill/Matchmaker/MatchmakerWorker/Role',
+        id: `AwsSolutions-IAM5[Resource::<${ids.table}.Arn>/index/*]`,
+      },
     ]);
+    // The worker's "*" covers X-Ray and the stream's ListStreams, and says so.
+    expect(
+      acks.find(({ path, id }) => path.includes('MatchmakerWorker') && id.endsWith('::*]'))?.reason,
+    ).toContain('dynamodb:ListStreams');
+  });
+
+  describe('scale-out: fan-out queue and stream trigger', () => {
+    it('sends the dispatcher one message per configuration to an encrypted, TLS-only queue with a dead-letter queue', () => {
+      const queues = resourcesOf(template, 'AWS::SQS::Queue');
+      expect(queues).toHaveLength(2);
+      const [, work] = queues.find(([, queue]) => queue.Properties.RedrivePolicy)!;
+      expect(work.Properties).toMatchObject({
+        SqsManagedSseEnabled: true,
+        VisibilityTimeout: matchmakerWorkerFunctionSpec.timeoutSeconds * WORK_VISIBILITY_FACTOR,
+        RedrivePolicy: { maxReceiveCount: WORK_MAX_RECEIVES },
+      });
+      expect(environmentOf(template, ids.matchmaker).WORK_QUEUE_URL).toBeDefined();
+      // Each queue denies plain HTTP.
+      const policies = resourcesOf(template, 'AWS::SQS::QueuePolicy');
+      expect(policies).toHaveLength(2);
+      for (const [, policy] of policies)
+        expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('aws:SecureTransport');
+    });
+
+    it('runs one configuration per worker invocation, reporting failed messages one by one', () => {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: ids.worker },
+        BatchSize: 1,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+    });
+
+    it('starts a worker on new QUEUED tickets from the table stream, filtered, without retries that would hold the shard', () => {
+      const [, table] = onlyResourceOf(template, 'AWS::DynamoDB::Table');
+      expect(table.Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_IMAGE' });
+      const [, mapping] = resourcesOf(template, 'AWS::Lambda::EventSourceMapping').find(
+        ([, candidate]) =>
+          candidate.Properties.EventSourceArn !== undefined &&
+          JSON.stringify(candidate.Properties.EventSourceArn).includes('StreamArn'),
+      )!;
+      expect(mapping.Properties).toMatchObject({
+        FunctionName: { Ref: ids.worker },
+        StartingPosition: 'LATEST',
+        MaximumRetryAttempts: 0,
+        ParallelizationFactor: 10,
+      });
+      const pattern = JSON.parse(
+        (mapping.Properties.FilterCriteria as { Filters: Array<{ Pattern: string }> }).Filters[0]!.Pattern,
+      );
+      expect(pattern).toEqual({
+        dynamodb: { NewImage: { sk: { S: ['TICKET'] }, status: { S: ['QUEUED'] } } },
+      });
+    });
+
+    it('gives the worker its own errors alarm, and the same pass settings as the dispatcher', () => {
+      const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm').filter(([, alarm]) =>
+        JSON.stringify(alarm.Properties.Dimensions).includes(ids.worker),
+      );
+      expect(alarms).toHaveLength(1);
+      const worker = environmentOf(template, ids.worker);
+      const dispatcher = environmentOf(template, ids.matchmaker);
+      expect(worker.MATCHMAKER_INTERVAL_MS).toEqual(dispatcher.MATCHMAKER_INTERVAL_MS);
+      expect(worker.MATCHMAKER_SAFETY_MARGIN_MS).toEqual(dispatcher.MATCHMAKER_SAFETY_MARGIN_MS);
+      expect(worker.WORK_QUEUE_URL).toBeUndefined();
+    });
   });
 });
 
@@ -343,7 +434,7 @@ describe('matchmaker and event bus (custom props, bundling skipped)', () => {
   it('stays cdk-nag clean with the debug rule (no custom resource, no new acknowledgment)', () => {
     expect(synthesized.nagFindings).toEqual([]);
     // One per route-table function, plus the matchmaker: the debug rule adds no custom-resource function.
-    template.resourceCountIs('AWS::Lambda::Function', routeFunctions().length + 1);
+    template.resourceCountIs('AWS::Lambda::Function', routeFunctions().length + 2);
     const acks = acknowledgments(synthesized.stack).filter(({ path }) => path.startsWith('Slotfill/Events'));
     expect(acks).toEqual([]);
   });

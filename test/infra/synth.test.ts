@@ -30,6 +30,7 @@ describe('cdk synth (CLI, offline, no credentials)', () => {
     expect(assembly.assets.map((asset) => asset.name).sort()).toEqual([
       'GameLiftApi',
       'Matchmaker',
+      'MatchmakerWorker',
       'PlayFabApi',
     ]);
     for (const asset of assembly.assets) {

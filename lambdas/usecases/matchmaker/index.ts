@@ -6,6 +6,7 @@
  * in parallel.
  */
 export { commitProposedMatch } from './commit';
+export { dispatchConfigurations, type WorkQueue } from './dispatch';
 export { COMMIT_CONCURRENCY, type PassOptions, type PassReport, runPass, WRITE_CONCURRENCY } from './pass';
 export { publishOutbox } from './publishing';
 export { PLACING_RECOVERY_MS, recoverPlacing, settleDueAcceptances } from './recovery';
