@@ -55,6 +55,8 @@ export interface LocalServiceOptions {
   routes: readonly Route[];
   /** Milliseconds between matchmaker ticks; 0 turns the timer off (tests drive ticks themselves). */
   matchmakerIntervalMs: number;
+  /** With the timer on: a new ticket wakes its configuration's worker at once. @default true */
+  wakeOnArrival?: boolean;
   eventSource: string;
   /** Print each published event on stdout. */
   printEvents: boolean;
@@ -172,7 +174,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     const tick = running.matchmakerTick;
     // The timer is the scheduled safety net; from sources, new tickets also wake the matchmaker.
     if (options.matchmakerIntervalMs > 0) {
-      running.startTriggers?.();
+      if (options.wakeOnArrival !== false) running.startTriggers?.();
       timer = setInterval(() => {
         if (running.sweep) {
           void running.sweep();

@@ -76,9 +76,9 @@ function paddedTime(epochMs: number): string {
  * the key so that a ticket's moves (QUEUED → SEARCHING → …) update its index entry in place
  * (one index write) instead of deleting and re-inserting it (two). See docs/scaling.md.
  */
-export const POOL_SHARDS = 8;
+export const POOL_SHARDS = 16;
 /** Partitions of a configuration's outbox: events spread by a hash of their id. */
-export const OUTBOX_SHARDS = 8;
+export const OUTBOX_SHARDS = 16;
 
 export const poolKeys = {
   partition: (configurationName: string, ticketId: string): string =>

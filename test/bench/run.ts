@@ -19,6 +19,14 @@ const benches: Array<{ title: string; file: string }> = [
     file: 'start-matchmaking.bench.ts',
   },
   {
+    title: 'Time to match through the official SDK on the local service: wake on arrival vs the timer alone',
+    file: 'time-to-match.bench.ts',
+  },
+  {
+    title: 'Capacity model: the matchmaker on a simulated DynamoDB with per-partition limits',
+    file: 'capacity-model.bench.ts',
+  },
+  {
     title: 'Lambda bundles: size and cold-start init against a DynamoDB-client-only bundle',
     file: 'bundles.bench.ts',
   },

@@ -37,13 +37,20 @@ export interface PassOptions {
 }
 
 /** Match commits in flight at once within one pass. */
-export const COMMIT_CONCURRENCY = 8;
+export const COMMIT_CONCURRENCY = 16;
 /**
  * Other writes of a pass in flight at once: timeouts (one transaction per ticket), batches of
  * QUEUED→SEARCHING moves. Each is independent of the others, so running them together bounds
  * the pass by DynamoDB's latency instead of the number of tickets.
  */
 export const WRITE_CONCURRENCY = 16;
+/**
+ * QUEUED tickets moved to SEARCHING by one pass at most, oldest first; the rest wait for the
+ * next pass. Each move is one write to the ticket's `pool` index partition: moving a 100k
+ * backlog at once would put thousands of writes a second on each partition, past DynamoDB's
+ * 1,000 per partition (docs/scaling.md). Far above what steady arrivals bring per pass.
+ */
+export const MAX_MOVES_PER_PASS = 8000;
 /** Attempts to move one batch of QUEUED tickets, each without the tickets that moved on. */
 const MOVE_ATTEMPTS = 3;
 
@@ -125,7 +132,7 @@ export async function runPass(
   );
   report.timedOut = ended.filter(Boolean).length;
 
-  const queued = live.filter((t) => t.status === 'QUEUED');
+  const queued = live.filter((t) => t.status === 'QUEUED').slice(0, MAX_MOVES_PER_PASS);
   const searching = await moveToSearching(
     context,
     configuration,

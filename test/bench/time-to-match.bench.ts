@@ -1,0 +1,183 @@
+/**
+ * Time to match end to end: the official SDK sends StartMatchmaking to `npm start`'s service
+ * (matchmaker interval 1 s) at a steady rate, and each ticket's time runs from just before its
+ * request to the MatchmakingSucceeded event naming it (published after the COMPLETED commit).
+ * Two loads: 50 tickets/s into one 2v2 configuration, and 10 configurations × 10 tickets/s.
+ * The baseline, measured in the same run on the same DynamoDB Local, is the timer alone (no
+ * wake-up on arrival): what a ticket waited before the matchmaker was triggered by arrivals.
+ * Run: npx tsx test/bench/time-to-match.bench.ts
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  CreateMatchmakingConfigurationCommand,
+  CreateMatchmakingRuleSetCommand,
+  GameLiftClient,
+  StartMatchmakingCommand,
+} from '@aws-sdk/client-gamelift';
+import { startDynamoDbLocal } from '../../lambdas/local/dynamodb-local';
+import { localServiceOptionsFromEnv, startLocalService } from '../../lambdas/local/service';
+
+// The service's handlers would print their metrics on stdout, among the table.
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+
+const SECONDS = Number(process.env.BENCH_TTM_SECONDS ?? 8);
+const INTERVAL_MS = 1000;
+/** After the last request, how long unmatched tickets may still complete. */
+const DRAIN_MS = 10_000;
+
+const twoVersusTwo = {
+  ruleLanguageVersion: '1.0',
+  playerAttributes: [{ name: 'skill', type: 'number', default: 10 }],
+  teams: [
+    { name: 'red', minPlayers: 2, maxPlayers: 2 },
+    { name: 'blue', minPlayers: 2, maxPlayers: 2 },
+  ],
+};
+
+interface Load {
+  name: string;
+  configurations: number;
+  ticketsPerSecondEach: number;
+}
+
+interface Row {
+  load: string;
+  trigger: string;
+  tickets: number;
+  failed: number;
+  matched: number;
+  p50: number;
+  p95: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function measure(dynamoDbEndpoint: string, load: Load, wakeOnArrival: boolean): Promise<Row> {
+  const service = await startLocalService({
+    ...localServiceOptionsFromEnv({}),
+    port: 0,
+    dynamoDbEndpoint,
+    tableName: `bench-ttm-${randomUUID()}`,
+    matchmakerIntervalMs: INTERVAL_MS,
+    wakeOnArrival,
+    printEvents: false,
+  });
+  const sdk = new GameLiftClient({
+    endpoint: service.url,
+    region: 'us-east-1',
+    credentials: service.options.credentials,
+    maxAttempts: 1,
+  });
+  const sentAt = new Map<string, number>();
+  const matchedAt = new Map<string, number>();
+  const stopWatching = service.events.watch((envelope) => {
+    const detail = envelope.detail as { type?: string; tickets?: Array<{ ticketId: string }> };
+    if (detail.type !== 'MatchmakingSucceeded') return;
+    const now = performance.now();
+    for (const ticket of detail.tickets ?? [])
+      if (!matchedAt.has(ticket.ticketId)) matchedAt.set(ticket.ticketId, now);
+  });
+  try {
+    await sdk.send(
+      new CreateMatchmakingRuleSetCommand({ Name: 'ttm', RuleSetBody: JSON.stringify(twoVersusTwo) }),
+    );
+    const names = Array.from({ length: load.configurations }, (_, index) => `ttm-${index}`);
+    for (const name of names)
+      await sdk.send(
+        new CreateMatchmakingConfigurationCommand({
+          Name: name,
+          RuleSetName: 'ttm',
+          RequestTimeoutSeconds: 120,
+          AcceptanceRequired: false,
+        }),
+      );
+    // Let the service's first sweep pass over the empty configurations.
+    await new Promise((resolve) => setTimeout(resolve, INTERVAL_MS));
+    const requests: Array<Promise<unknown>> = [];
+    const gapMs = 1000 / load.ticketsPerSecondEach;
+    const total = Math.round(SECONDS * load.ticketsPerSecondEach);
+    const start = performance.now();
+    for (let index = 0; index < total; index++) {
+      const due = start + index * gapMs;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      for (const name of names) {
+        const ticketId = randomUUID();
+        sentAt.set(ticketId, performance.now());
+        requests.push(
+          sdk.send(
+            new StartMatchmakingCommand({
+              ConfigurationName: name,
+              TicketId: ticketId,
+              Players: [{ PlayerId: `p-${ticketId}`, PlayerAttributes: { skill: { N: 10 } } }],
+            }),
+          ),
+        );
+      }
+    }
+    // A refused or timed-out request is counted, not fatal: an overloaded machine shows as failures.
+    const failed = (await Promise.allSettled(requests)).filter((r) => r.status === 'rejected').length;
+    const deadline = performance.now() + DRAIN_MS;
+    // Tickets of an unfinished match (fewer than 4 left over) never match: stop at the drain limit.
+    while (matchedAt.size < sentAt.size - failed - 3 * load.configurations && performance.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    const times = [...matchedAt].flatMap(([id, at]) => {
+      const sent = sentAt.get(id);
+      return sent === undefined ? [] : [at - sent];
+    });
+    times.sort((a, b) => a - b);
+    return {
+      load: load.name,
+      trigger: wakeOnArrival ? 'wake on arrival + 1 s timer' : 'baseline: 1 s timer only',
+      tickets: sentAt.size,
+      failed,
+      matched: times.length,
+      p50: percentile(times, 50),
+      p95: percentile(times, 95),
+    };
+  } finally {
+    stopWatching();
+    sdk.destroy();
+    await service.stop();
+  }
+}
+
+async function main() {
+  const dynamo = await startDynamoDbLocal();
+  const loads: Load[] = [
+    { name: '1 configuration × 50 tickets/s', configurations: 1, ticketsPerSecondEach: 50 },
+    { name: '10 configurations × 10 tickets/s', configurations: 10, ticketsPerSecondEach: 10 },
+  ];
+  const rows: Row[] = [];
+  try {
+    for (const load of loads)
+      for (const wake of [false, true]) {
+        const row = await measure(dynamo.endpoint, load, wake);
+        rows.push(row);
+        process.stderr.write(`${JSON.stringify(row)}\n`);
+      }
+  } finally {
+    await dynamo.stop();
+  }
+  process.stdout.write(
+    `StartMatchmaking → MatchmakingSucceeded through the official SDK, ${SECONDS} s of arrivals, matchmaker interval ${INTERVAL_MS} ms\n\n`,
+  );
+  process.stdout.write(
+    '| load | trigger | tickets | failed requests | matched | p50 ms | p95 ms | p95 vs baseline |\n|---|---|---|---|---|---|---|---|\n',
+  );
+  for (const row of rows) {
+    const baseline = rows.find((r) => r.load === row.load && r.trigger.startsWith('baseline'));
+    const ratio = baseline ? (row.p95 / baseline.p95).toFixed(2) : '';
+    process.stdout.write(
+      `| ${row.load} | ${row.trigger} | ${row.tickets} | ${row.failed} | ${row.matched} | ${row.p50.toFixed(0)} | ${row.p95.toFixed(0)} | ${ratio} |\n`,
+    );
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${String(error)}\n`);
+  process.exit(1);
+});
