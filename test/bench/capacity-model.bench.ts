@@ -48,6 +48,18 @@ class VirtualClock {
   private timers: Array<{ at: number; seq: number; resolve: () => void }> = [];
   private seq = 0;
   cpuMs = 0;
+  /** Time spent simulating DynamoDB (sizes, accounting): not the matchmaker's CPU. */
+  private excludedMs = 0;
+
+  /** Runs simulator work whose CPU time must not count as the matchmaker's. */
+  untimed<T>(work: () => T): T {
+    const started = performance.now();
+    try {
+      return work();
+    } finally {
+      this.excludedMs += performance.now() - started;
+    }
+  }
 
   sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
@@ -59,8 +71,9 @@ class VirtualClock {
   async run(done: () => boolean): Promise<void> {
     for (;;) {
       const started = performance.now();
+      this.excludedMs = 0;
       await new Promise((resolve) => setImmediate(resolve));
-      const cpu = (performance.now() - started) * CPU_FACTOR;
+      const cpu = Math.max(0, performance.now() - started - this.excludedMs) * CPU_FACTOR;
       this.cpuMs += cpu;
       this.now += cpu;
       if (done() || this.timers.length === 0) return;
@@ -92,9 +105,15 @@ class Capacity {
     table.set(second, row);
   }
   write(partition: string, bytes: number, transactional: boolean) {
+    this.clock.untimed(() => this.addWrite(partition, bytes, transactional));
+  }
+  private addWrite(partition: string, bytes: number, transactional: boolean) {
     this.add(this.writes, partition, Math.ceil(Math.max(1, bytes) / 1024) * (transactional ? 2 : 1));
   }
   read(partition: string, bytes: number, consistent: boolean) {
+    this.clock.untimed(() => this.addRead(partition, bytes, consistent));
+  }
+  private addRead(partition: string, bytes: number, consistent: boolean) {
     this.add(this.reads, partition, Math.ceil(Math.max(1, bytes) / 4096) * (consistent ? 1 : 0.5));
   }
   /** The busiest partition-second, and the same traffic with every pool/outbox shard of a configuration in one partition. */
@@ -129,7 +148,9 @@ function simulatedStore(
   const matchedAt = new Map<string, number>();
 
   /** A ticket write and its `pool` index entry (an update in place when the index key stays). */
-  const chargeTicket = (before: TicketRecord | undefined, after: TicketRecord, transactional: boolean) => {
+  const chargeTicket = (before: TicketRecord | undefined, after: TicketRecord, transactional: boolean) =>
+    clock.untimed(() => chargeTicketNow(before, after, transactional));
+  const chargeTicketNow = (before: TicketRecord | undefined, after: TicketRecord, transactional: boolean) => {
     const item = ticketItem(after);
     const bytes = size(item);
     capacity.write(String(item.pk), bytes, transactional);
@@ -145,7 +166,8 @@ function simulatedStore(
           transactional,
         );
   };
-  const chargeEvent = (event: MatchmakingEvent) => {
+  const chargeEvent = (event: MatchmakingEvent) => clock.untimed(() => chargeEventNow(event));
+  const chargeEventNow = (event: MatchmakingEvent) => {
     const key = outboxKey(event);
     capacity.write(key.pk, size(event), true);
     outbox.set(`${key.pk}\u0000${key.sk}`, { key, event });
@@ -180,19 +202,26 @@ function simulatedStore(
       return [ruleSet];
     },
     async readPool(_configurationName, statuses) {
-      const byShard = new Map<string, TicketRecord[]>();
-      for (const ticket of tickets.values()) {
-        const pool = ticketItem(ticket).poolPk as string | undefined;
-        if (!pool) continue;
-        byShard.set(pool, [...(byShard.get(pool) ?? []), ticket]);
-      }
+      const byShard = clock.untimed(() => {
+        const found = new Map<string, TicketRecord[]>();
+        for (const ticket of tickets.values()) {
+          const pool = ticketItem(ticket).poolPk as string | undefined;
+          if (!pool) continue;
+          const list = found.get(pool) ?? [];
+          list.push(ticket);
+          found.set(pool, list);
+        }
+        return found;
+      });
       const shards = await Promise.all(
         [...byShard].map(async ([pool, shardTickets]) => {
-          const bytes = shardTickets.reduce((total, t) => total + size(ticketItem(t)), 0);
+          const bytes = clock.untimed(() =>
+            shardTickets.reduce((total, t) => total + size(ticketItem(t)), 0),
+          );
           for (let page = 0; page < Math.max(1, Math.ceil(bytes / PAGE_BYTES)); page++)
             await clock.sleep(LATENCY.queryPage);
           capacity.read(`index:${pool}`, bytes, false);
-          return shardTickets.filter((t) => statuses.includes(t.status));
+          return clock.untimed(() => shardTickets.filter((t) => statuses.includes(t.status)));
         }),
       );
       return shards.flat().sort((a, b) => a.startTime - b.startTime || a.ticketId.localeCompare(b.ticketId));
@@ -213,7 +242,11 @@ function simulatedStore(
       } catch {
         throw new SlotfillError('Conflict', 'lost a race', {});
       }
-      capacity.write(keys.match(commit.match.matchId).pk, size(commit.match), true);
+      capacity.write(
+        keys.match(commit.match.matchId).pk,
+        clock.untimed(() => size(commit.match)),
+        true,
+      );
       for (const event of commit.events) chargeEvent(event);
       for (const change of commit.tickets) matchedAt.set(change.after.ticketId, clock.now);
     },
@@ -248,16 +281,19 @@ function simulatedStore(
       await mapConcurrent(batches, 8, async (batch) => {
         await clock.sleep(LATENCY.batchWrite);
         for (const event of batch) {
-          const key = outboxKey(event);
-          capacity.write(key.pk, size(event), false);
-          outbox.delete(`${key.pk}\u0000${key.sk}`);
+          clock.untimed(() => {
+            const key = outboxKey(event);
+            capacity.write(key.pk, size(event), false);
+            outbox.delete(`${key.pk}\u0000${key.sk}`);
+          });
         }
       });
     },
   };
 
   /** A new QUEUED ticket as StartMatchmaking writes it (ticket, index entry, one lock per player). */
-  const arrive = (ticket: TicketRecord) => {
+  const arrive = (ticket: TicketRecord) => clock.untimed(() => arriveNow(ticket));
+  const arriveNow = (ticket: TicketRecord) => {
     tickets.set(ticket.ticketId, ticket);
     chargeTicket(undefined, ticket, true);
     for (const player of ticket.players)
@@ -366,11 +402,13 @@ async function steadyArrivals(ticketsPerSecond: number, seconds: number) {
     let arrived = 0;
     while (clock.now < endMs) {
       const due = Math.floor((Math.min(clock.now, endMs) * ticketsPerSecond) / 1000);
-      for (; arrived < due; arrived++) {
-        const ticket = newTicket(EPOCH + clock.now);
-        created.set(ticket.ticketId, clock.now);
-        sim.arrive(ticket);
-      }
+      clock.untimed(() => {
+        for (; arrived < due; arrived++) {
+          const ticket = newTicket(EPOCH + clock.now);
+          created.set(ticket.ticketId, clock.now);
+          sim.arrive(ticket);
+        }
+      });
       await clock.sleep(10);
     }
   })();
@@ -438,9 +476,10 @@ async function backlog(tickets: number, budgetMs: number) {
         process.stderr.write(
           `backlog pass at ${(clock.now / 1000).toFixed(1)} s: ${JSON.stringify({ ...outcome.pass, configurationName: undefined })}\n`,
         );
-      const left = [...sim.tickets.values()].filter(
-        (t) => t.status === 'QUEUED' || t.status === 'SEARCHING',
-      ).length;
+      const left = clock.untimed(
+        () =>
+          [...sim.tickets.values()].filter((t) => t.status === 'QUEUED' || t.status === 'SEARCHING').length,
+      );
       if (left < 4 && sim.outbox.size === 0) {
         drainedAt = clock.now;
         return;

@@ -7,7 +7,9 @@
  * wake-up on arrival): what a ticket waited before the matchmaker was triggered by arrivals.
  * Run: npx tsx test/bench/time-to-match.bench.ts
  */
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import {
   CreateMatchmakingConfigurationCommand,
   CreateMatchmakingRuleSetCommand,
@@ -20,6 +22,9 @@ import { localServiceOptionsFromEnv, startLocalService } from '../../lambdas/loc
 // The service's handlers would print their metrics on stdout, among the table.
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
+const tsx = join(__dirname, '..', '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
+/** Scales both loads (e.g. 0.2 on a machine that cannot take 50 requests a second locally). */
+const RATE_SCALE = Number(process.env.BENCH_TTM_RATE_SCALE ?? 1);
 const SECONDS = Number(process.env.BENCH_TTM_SECONDS ?? 8);
 const INTERVAL_MS = 1000;
 /** After the last request, how long unmatched tickets may still complete. */
@@ -145,17 +150,54 @@ async function measure(dynamoDbEndpoint: string, load: Load, wakeOnArrival: bool
   }
 }
 
+/**
+ * Each measurement runs in a process of its own: the service's handlers bind to their table
+ * when first loaded, so a second service in one process would not start clean.
+ */
+function measureInChild(dynamoDbEndpoint: string, load: Load, wake: boolean): Row {
+  const result = spawnSync(
+    process.execPath,
+    [tsx, __filename, 'child', JSON.stringify({ dynamoDbEndpoint, load, wake })],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    },
+  );
+  const line = result.stdout.trim().split('\n').pop() ?? '';
+  if (result.status !== 0 || !line.startsWith('{'))
+    throw new Error(`measurement failed (exit ${result.status})`);
+  return JSON.parse(line) as Row;
+}
+
 async function main() {
+  if (process.argv[2] === 'child') {
+    const { dynamoDbEndpoint, load, wake } = JSON.parse(process.argv[3] ?? '{}') as {
+      dynamoDbEndpoint: string;
+      load: Load;
+      wake: boolean;
+    };
+    process.stdout.write(`${JSON.stringify(await measure(dynamoDbEndpoint, load, wake))}\n`);
+    process.exit(0);
+  }
   const dynamo = await startDynamoDbLocal();
   const loads: Load[] = [
-    { name: '1 configuration × 50 tickets/s', configurations: 1, ticketsPerSecondEach: 50 },
-    { name: '10 configurations × 10 tickets/s', configurations: 10, ticketsPerSecondEach: 10 },
+    {
+      name: `1 configuration × ${50 * RATE_SCALE} tickets/s`,
+      configurations: 1,
+      ticketsPerSecondEach: 50 * RATE_SCALE,
+    },
+    {
+      name: `10 configurations × ${10 * RATE_SCALE} tickets/s`,
+      configurations: 10,
+      ticketsPerSecondEach: 10 * RATE_SCALE,
+    },
   ];
   const rows: Row[] = [];
   try {
     for (const load of loads)
       for (const wake of [false, true]) {
-        const row = await measure(dynamo.endpoint, load, wake);
+        const row = measureInChild(dynamo.endpoint, load, wake);
         rows.push(row);
         process.stderr.write(`${JSON.stringify(row)}\n`);
       }
@@ -170,9 +212,10 @@ async function main() {
   );
   for (const row of rows) {
     const baseline = rows.find((r) => r.load === row.load && r.trigger.startsWith('baseline'));
-    const ratio = baseline ? (row.p95 / baseline.p95).toFixed(2) : '';
+    const ratio = baseline && row.matched > 0 ? (row.p95 / baseline.p95).toFixed(2) : '';
+    const ms = (value: number) => (row.matched > 0 ? value.toFixed(0) : 'n/a');
     process.stdout.write(
-      `| ${row.load} | ${row.trigger} | ${row.tickets} | ${row.failed} | ${row.matched} | ${row.p50.toFixed(0)} | ${row.p95.toFixed(0)} | ${ratio} |\n`,
+      `| ${row.load} | ${row.trigger} | ${row.tickets} | ${row.failed} | ${row.matched} | ${ms(row.p50)} | ${ms(row.p95)} | ${ratio} |\n`,
     );
   }
 }
