@@ -26,6 +26,9 @@ import { LocalMatchmakerScheduler } from './matchmaker-scheduler';
 import { scheduledEvent } from './scheduled-event';
 import type { LocalCredentials } from './sigv4';
 
+/** The lease of an explicit tick: a Lambda invocation's whole budget (its passes may use half). */
+const EXPLICIT_TICK_LEASE_MS = 120_000;
+
 /** The project root, where route-table entry paths start. */
 const PROJECT_ROOT = resolve(__dirname, '..', '..');
 
@@ -270,7 +273,9 @@ function sourceCode(options: LocalServiceOptions, events: LocalEventSink): Local
   return {
     functions,
     matchmakerTick: async () => {
-      await runMatchmakerTick(matchmakerContext, events, owner, leaseMs);
+      // An explicit tick (tests, tools) is one whole round whatever the machine's load: it holds
+      // the lease as long as a Lambda invocation may run, so no pass of it is cut short.
+      await runMatchmakerTick(matchmakerContext, events, owner, EXPLICIT_TICK_LEASE_MS);
     },
     startTriggers: () => {
       // The handlers of this process share this context: their new tickets wake the scheduler.

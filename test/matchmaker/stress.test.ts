@@ -224,4 +224,6 @@ it('concurrent passes with cancellations and backfill replacements never double-
       `${dropped} proposals dropped by racing passes, statuses ${JSON.stringify(final.statuses)}, ` +
       `outcomes ${JSON.stringify(outcome)}, ${final.duplicateDeliveries} duplicate deliveries`,
   );
-});
+  // Every pass reads 16 pool shards and every publish round 16 outbox shards: on a loaded
+  // DynamoDB Local that takes longer than jest's default minute.
+}, 180_000);

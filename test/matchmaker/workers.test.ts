@@ -6,12 +6,16 @@ import {
   runPass,
 } from '../../lambdas/usecases/matchmaker';
 import {
+  commands,
   createHarness,
   type Harness,
   player,
   RecordingSink,
+  type SentCommand,
   scanTable,
   setUpConfiguration,
+  throttled,
+  throughputExceeded,
   twoVersusTwo,
 } from '../support/matchmaker-harness';
 import { checkInvariants } from '../support/matchmaker-invariants';
@@ -191,4 +195,109 @@ it('concurrent workers on one configuration (leases overlapping, as after a laps
   } finally {
     own.destroy();
   }
+});
+
+describe('throttling on the sharded paths', () => {
+  const outboxRead = (command: SentCommand) =>
+    command.kind === 'Query' &&
+    String(
+      (command.input.ExpressionAttributeValues as Record<string, unknown> | undefined)?.[':pk'],
+    ).startsWith('OUTBOX#');
+  const leaseWrite = (command: SentCommand) =>
+    command.kind === 'Put' && String((command.input.Item as Record<string, unknown>).pk).startsWith('LEASE#');
+
+  async function solos(name: string, count: number, prefix: string): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++)
+      ids.push(
+        (await startMatchmaking(h.context, { configurationName: name, players: [player(`${prefix}${i}`)] }))
+          .ticketId,
+      );
+    return ids;
+  }
+
+  it('a throttled lease write: the worker fails before reading or writing anything', async () => {
+    const name = await setUpConfiguration(h.context, twoVersusTwo);
+    const started = await solos(name, 4, 'tl');
+    h.faults.inject({ name: 'lease throttled', matches: leaseWrite, error: throttled });
+    const sentBefore = h.faults.sent.length;
+    await expect(
+      runConfigurationWorker(h.context, new RecordingSink(), name, { owner: 'throttled', leaseMs: 8000 }),
+    ).rejects.toMatchObject({ name: 'ThrottlingException' });
+    expect(h.faults.sent.slice(sentBefore).map((c) => c.kind)).toEqual(['Put']);
+    const tickets = await h.store.getTickets(started);
+    expect(tickets.every((t) => t.status === 'QUEUED' && t.version === 1)).toBe(true);
+    h.faults.clear();
+  });
+
+  it('one pool shard of sixteen throttled: the pass fails having written nothing; the next one matches everyone', async () => {
+    const name = await setUpConfiguration(h.context, twoVersusTwo);
+    const started = await solos(name, 8, 'tp');
+    const fault = h.faults.inject({
+      name: 'tenth pool shard throttled',
+      matches: commands.poolRead,
+      skip: 9,
+      error: throughputExceeded,
+    });
+    await expect(runPass(h.context, name)).rejects.toMatchObject({
+      name: 'ProvisionedThroughputExceededException',
+    });
+    expect(fault.fired()).toBe(1);
+    expect((await h.store.getTickets(started)).every((t) => t.status === 'QUEUED' && t.version === 1)).toBe(
+      true,
+    );
+    h.faults.clear();
+    const report = await runPass(h.context, name);
+    expect(report.matchesCommitted).toBe(2);
+  });
+
+  it('a throttled outbox shard or delete: nothing is lost, and what was deleted is not sent again', async () => {
+    const own = await createHarness();
+    try {
+      const name = await setUpConfiguration(own.context, twoVersusTwo);
+      const started: string[] = [];
+      for (let i = 0; i < 40; i++)
+        started.push(
+          (await startMatchmaking(own.context, { configurationName: name, players: [player(`to${i}`)] }))
+            .ticketId,
+        );
+      await runPass(own.context, name);
+      const written = (await own.store.readOutbox(name, 100)).map((e) => e.eventId).sort();
+      // 1 MatchmakingSearching + 10 × (PotentialMatchCreated, MatchmakingSucceeded).
+      expect(written).toHaveLength(21);
+
+      const sink = new RecordingSink();
+      own.faults.inject({ name: 'outbox shard throttled', matches: outboxRead, skip: 5, error: throttled });
+      await expect(publishOutbox(own.context, sink, name)).rejects.toMatchObject({
+        name: 'ThrottlingException',
+      });
+      expect(sink.delivered).toEqual([]);
+      expect((await own.store.readOutbox(name, 100)).map((e) => e.eventId).sort()).toEqual(written);
+      own.faults.clear();
+
+      // 21 events → deletes of 25 per call: one call here; throttle it once after delivery.
+      own.faults.inject({
+        name: 'outbox delete throttled',
+        matches: commands.outboxDelete,
+        error: throttled,
+      });
+      await expect(publishOutbox(own.context, sink, name)).rejects.toMatchObject({
+        name: 'ThrottlingException',
+      });
+      own.faults.clear();
+      // Delivered but not deleted: sent again with the same ids, then gone.
+      await publishOutbox(own.context, sink, name);
+      expect(await own.store.readOutbox(name, 100)).toEqual([]);
+      const report = checkInvariants(await scanTable(own.documents, own.tableName), sink.delivered, {
+        startedTicketIds: started,
+        outboxEmpty: true,
+        settled: true,
+      });
+      expect(report.violations).toEqual([]);
+      expect(report.events.map((e) => e.eventId).sort()).toEqual(written);
+      expect(report.duplicateDeliveries).toBe(21);
+    } finally {
+      own.destroy();
+    }
+  });
 });
