@@ -23,5 +23,7 @@ export async function publishOutbox(
     await context.store.deleteOutbox(delivered);
     published += delivered.length;
     if (failed.length > 0) return { published, failed: failed.length };
+    // Fewer than one shard's page in all: every shard was read to its end, no round is left.
+    if (events.length < OUTBOX_BATCH) return { published, failed: 0 };
   }
 }
