@@ -27,6 +27,7 @@ module.exports = {
       displayName: 'bundles',
       testMatch: ['<rootDir>/test/api/**/*.test.ts', '<rootDir>/test/playfab/**/*.test.ts'],
       setupFiles: ['<rootDir>/test/support/serve-bundles.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/bundles-timeout.ts'],
     },
   ],
 };
