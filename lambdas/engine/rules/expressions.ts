@@ -17,7 +17,8 @@ import type {
  *   expression := FUNCTION '(' expression ')' | path
  *   path       := 'teams' '[' ( '*' | NAME { ',' NAME } ) ']' [ '.' 'players' [ '.' 'attributes' '[' NAME ']' | '[' 'playerId' ']' ] ]
  * `teams[red, blue]` selects a set of specific teams (a list, even when it names one team
- * with several slots); `teams[red]` alone is one team.
+ * with several slots); `teams[red]` alone is one team. The FlexMatch guide also spells the path
+ * `team[red].players` and `team[*].players`, so `team` is accepted as the same keyword.
  * NAME is anything up to the closing bracket, because team and attribute names may contain
  * characters such as '-' (`monster-kills` in the published examples).
  */
@@ -92,7 +93,7 @@ class ExpressionParser {
           : `expected a function or 'teams', found '${this.text.charAt(this.position)}'`,
       );
     }
-    if (identifier === 'teams') {
+    if (identifier === 'teams' || identifier === 'team') {
       return this.path(column);
     }
     if (!isFunctionName(identifier)) {

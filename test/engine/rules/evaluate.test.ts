@@ -235,6 +235,23 @@ describe('strings, collections and literal filters: preferences', () => {
     ).toThrow(/unknown team 'villains'/);
   });
 
+  it("reads the guide's team[a, b].players spelling as teams[a, b].players", () => {
+    const spelledTeam = loadProgram('preferences.jsonc', (body) =>
+      body
+        .replace(
+          '"teams[heroes].players.attributes[roles]"',
+          '"team[heroes, boss].players.attributes[roles]"',
+        )
+        .replace(
+          '"referenceValue": "healer",\n      "minCount": 1',
+          '"referenceValue": "healer",\n      "minCount": 2',
+        ),
+    );
+    const healingBoss = player('b3', { level: 30, isBoss: 1, maps: ['desert'], roles: ['healer'] });
+    expect(rule(evaluate(spelledTeam, match([hero1], healingBoss)), 'HeroesHaveHealer').passed).toBe(true);
+    expect(rule(evaluate(spelledTeam, match([hero1], boss)), 'HeroesHaveHealer').passed).toBe(false);
+  });
+
   it('rejects a match holding a player someone blocked (reference_intersection_count)', () => {
     const blocker = player('h8', {
       level: 12,
@@ -367,6 +384,22 @@ describe('ordering rules: ordering', () => {
       candidate({ all: solos(startTime, player('a', { rank: 3 }), player('b', { rank: 5 })) });
     expect(rule(evaluate(program, apart(NOW)), 'RankBand')).toMatchObject({ passed: false });
     expect(evaluate(program, apart(NOW - 20_000)).passed).toBe(true);
+  });
+
+  it('reads the guide\'s string form of batchDistance maxDistance ("1") as the number', () => {
+    const quoted = loadProgram('ordering.json', (body) =>
+      body.replace('"maxDistance": 1 }', '"maxDistance": "1" }'),
+    );
+    const band = (rank: number) =>
+      rule(
+        evaluate(quoted, candidate({ all: solos(NOW, player('a', { rank: 3 }), player('b', { rank })) })),
+        'RankBand',
+      ).passed;
+    expect(band(4)).toBe(true);
+    expect(band(5)).toBe(false);
+    expect(() =>
+      loadProgram('ordering.json', (body) => body.replace('"maxDistance": 1 }', '"maxDistance": "1e3" }')),
+    ).toThrow(/maxDistance: must be a number, got string "1e3"/);
   });
 });
 
