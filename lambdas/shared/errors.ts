@@ -46,7 +46,9 @@ export type FailureReason =
   /** Player attributes that can't be read (e.g. malformed escaped JSON). */
   | 'InvalidPlayerAttributes'
   /** A feature slotfill does not offer. */
-  | 'Unsupported';
+  | 'Unsupported'
+  /** Too many requests of one player in a time window; details.retryAfterSeconds says when to retry. */
+  | 'RateLimited';
 
 /** A player that already holds an active ticket (MembershipLimit). */
 export interface TicketHolder {

@@ -14,6 +14,7 @@ import type { TicketStatus } from '../engine/model';
  *   MATCH#<matchId>             MATCH                       a committed match (teams, tickets)
  *   OUTBOX#<configuration>      <time>#<stage>#<eventId>    an event waiting to be published
  *   LEASE                       <configuration>             which matchmaker invocation runs passes for it
+ *   RATE#<config>#<playerId>    <window start>              tickets the player joined in one rate window (TTL)
  *   WAITS#<configuration>       <time>#<passId>             time-to-match of the tickets one pass matched (TTL)
  */
 export interface ItemKey {
@@ -40,6 +41,11 @@ export const keys = {
     sk: `INVITE#${configurationName}#${ticketId}`,
   }),
   invitationPrefix: (configurationName: string): string => `INVITE#${configurationName}#`,
+  /** How many tickets a player joined in the rate window starting at `windowStart`. */
+  playerRate: (configurationName: string, playerId: string, windowStart: number): ItemKey => ({
+    pk: `RATE#${configurationName}#${playerId}`,
+    sk: paddedTime(windowStart),
+  }),
   match: (matchId: string): ItemKey => ({ pk: `MATCH#${matchId}`, sk: 'MATCH' }),
   outboxPartition: (configurationName: string): string => `OUTBOX#${configurationName}`,
   /** `stage` orders events of one millisecond by lifecycle (searching before succeeded). */

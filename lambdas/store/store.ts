@@ -175,6 +175,20 @@ export interface LeaseStore {
   acquireLease(configurationName: string, owner: string, nowMs: number, durationMs: number): Promise<boolean>;
 }
 
+/** Fixed-window admission counters (per player and configuration). */
+export interface RateLimitStore {
+  /**
+   * Counts one admission of each player in the window; not admitted (and the others' counts
+   * given back) when a player already had `limit` admissions in it.
+   */
+  admitPlayers(
+    configurationName: string,
+    playerIds: readonly string[],
+    window: { start: number; lengthMs: number },
+    limit: number,
+  ): Promise<{ admitted: true } | { admitted: false; limited: string[] }>;
+}
+
 /** Time-to-match samples, for the queues' time-to-match statistics. */
 export interface StatisticsStore {
   /** Keeps the seconds each ticket a pass matched had waited (one item per pass). */
@@ -199,4 +213,5 @@ export type MatchmakingStore = RuleSetStore &
   AcceptanceStore &
   OutboxStore &
   LeaseStore &
-  StatisticsStore;
+  StatisticsStore &
+  RateLimitStore;

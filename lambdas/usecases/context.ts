@@ -7,8 +7,15 @@ export interface UseCaseContext {
   /** Epoch milliseconds. */
   now(): number;
   newId(): string;
+  /** Abuse limits; each falls back to its documented default when absent. */
+  limits?: UseCaseLimits;
 }
 
-export function systemContext(store: MatchmakingStore): UseCaseContext {
-  return { store, now: () => Date.now(), newId: () => randomUUID() };
+export interface UseCaseLimits {
+  /** Tickets one player may join per configuration and minute; 0 turns the limit off. */
+  playerTicketsPerMinute?: number;
+}
+
+export function systemContext(store: MatchmakingStore, limits?: UseCaseLimits): UseCaseContext {
+  return { store, now: () => Date.now(), newId: () => randomUUID(), ...(limits ? { limits } : {}) };
 }

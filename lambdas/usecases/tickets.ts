@@ -16,6 +16,7 @@ import { getConfigurationOrFail } from './configurations';
 import type { UseCaseContext } from './context';
 import { ticketEndedEvent } from './events';
 import { isQueueProgram, languageOf, programOf } from './programs';
+import { admitPlayers } from './rate-limits';
 import { retryOnConflict } from './retry';
 
 /**
@@ -97,6 +98,11 @@ export async function openTicket(
     ...(request.creator ? { creator: request.creator } : {}),
     ...(invited.length > 0 ? { invited } : {}),
   };
+  await admitPlayers(
+    context,
+    configuration.name,
+    players.map((p) => p.playerId),
+  );
   await createWithLocks(context, ticket);
   return ticket;
 }
@@ -133,6 +139,8 @@ export async function joinTicket(
 ): Promise<void> {
   const { playerId } = request;
   policy.requireSelf(principal, playerId, 'join');
+  // Counted once, however often a lost race makes the join read the ticket again.
+  let admitted = false;
   await retryOnConflict(async () => {
     const ticket = await readTicketAt(context, principal, request.address);
     if (isOnTicket(ticket, playerId)) {
@@ -152,6 +160,10 @@ export async function joinTicket(
       );
     }
     const configuration = await getConfigurationOrFail(context, ticket.configurationName);
+    if (!admitted) {
+      await admitPlayers(context, configuration.name, [playerId]);
+      admitted = true;
+    }
     const [joining] = request.player(await programOf(context, configuration));
     if (!joining) throw new SlotfillError('Internal', 'No player to join.');
     const players = [...ticket.players, joining];

@@ -24,6 +24,8 @@ export function awsJsonError(type: string, message: string, statusCode = 400): A
 const errorNamesByReason: Partial<Record<FailureReason, { type: string; statusCode: number }>> = {
   // FlexMatch refuses a player with an active ticket as a bad request, naming the ticket.
   MembershipLimit: errorNames.InvalidRequest,
+  // The SDKs' retry strategies recognise ThrottlingException by name and back off and retry.
+  RateLimited: { type: 'ThrottlingException', statusCode: 400 },
 };
 
 export function toAwsJsonError(error: unknown): AwsJsonError {

@@ -139,6 +139,7 @@ const BY_REASON: Readonly<Record<FailureReason, PlayFabErrorName>> = {
   InvalidRuleDefinition: 'MatchmakingQueueConfigInvalid',
   InvalidPlayerAttributes: 'MatchmakingPlayerAttributesInvalid',
   Unsupported: 'MatchmakingBadRequest',
+  RateLimited: 'MatchmakingRateLimitExceeded',
 };
 
 /** What was not found (details.resource) → its PlayFab error. */

@@ -95,7 +95,6 @@ const RULE_PROPERTIES: Record<RuleType, readonly string[]> = {
   compound: ['statement'],
 };
 
-
 /** A plain decimal number written as a string (`"500"`, `"2.5"`); no exponents, hex or blanks. */
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 /** Numeric rule properties an expansion may relax; counts must stay whole numbers. */
@@ -196,7 +195,13 @@ class Checker {
     object: JsonObject,
     key: string,
     path: string,
-    options: { required?: boolean; min?: number; max?: number; integer?: boolean; decimalString?: boolean } = {},
+    options: {
+      required?: boolean;
+      min?: number;
+      max?: number;
+      integer?: boolean;
+      decimalString?: boolean;
+    } = {},
   ): number | undefined {
     const raw = object[key];
     const at = childPath(path, key);
@@ -204,7 +209,8 @@ class Checker {
       if (options.required) this.report(at, 'is required');
       return undefined;
     }
-    const value = options.decimalString && typeof raw === 'string' && DECIMAL.test(raw.trim()) ? Number(raw) : raw;
+    const value =
+      options.decimalString && typeof raw === 'string' && DECIMAL.test(raw.trim()) ? Number(raw) : raw;
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       this.report(at, `must be a number, got ${describe(value)}`);
       return undefined;
