@@ -859,8 +859,10 @@ function validateAlgorithm(
   }
   const expansionAgeSelection =
     checker.oneOf(algorithm, 'expansionAgeSelection', path, AGE_SELECTIONS) ?? 'newest';
+  // FlexMatch serves backfill tickets first in large matches unless told otherwise, so new
+  // players fill half-empty large games instead of forming fresh ones.
   const backfillPriority =
-    checker.oneOf(algorithm, 'backfillPriority', path, BACKFILL_PRIORITIES) ?? 'normal';
+    checker.oneOf(algorithm, 'backfillPriority', path, BACKFILL_PRIORITIES) ?? (largeMatch ? 'high' : 'normal');
   return {
     strategy,
     batchingPreference: batchingPreference ?? allowedBatching[0] ?? 'random',

@@ -512,6 +512,17 @@ describe('large matches: large-battle', () => {
     expect(program.teamSlots[1]?.minPlayers).toEqual({ base: 20, steps: [{ atAgeMs: 30_000, value: 10 }] });
   });
 
+  it('serves backfill tickets first by default in a large match, as FlexMatch does', () => {
+    const withoutPriority = (body: string) => body.replace(',\n    "backfillPriority": "high"', '');
+    expect(loadProgram('large-battle.json', withoutPriority).algorithm.backfillPriority).toBe('high');
+    const explicitlyNormal = loadProgram('large-battle.json', (body) =>
+      body.replace('"backfillPriority": "high"', '"backfillPriority": "normal"'),
+    );
+    expect(explicitlyNormal.algorithm.backfillPriority).toBe('normal');
+    // Small matches keep serving tickets by age.
+    expect(loadProgram('skill-5v5.jsonc').algorithm.backfillPriority).toBe('normal');
+  });
+
   it('requires equal strings for a string batchDistance', () => {
     const armies = (mode: string) =>
       candidate({
