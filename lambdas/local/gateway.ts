@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { findRoute, type Route } from '../routes';
 import { lambdaContext } from './lambda-context.cjs';
-import { type LocalCredentials, verifySigV4 } from './sigv4';
+import { LOCAL_SIGNING_SERVICES, type LocalCredentials, verifySigV4 } from './sigv4';
 
 export type HttpLambda = (
   event: APIGatewayProxyEventV2,
@@ -15,6 +15,8 @@ export interface GatewayOptions {
   /** Function name (route table) → the same handler Lambda runs. */
   functions: Record<string, HttpLambda>;
   credentials: LocalCredentials;
+  /** The Region signatures must be scoped to. */
+  region: string;
   accountId: string;
   /** API Gateway refuses bodies above 10 MB; locally the same bound keeps memory in check. */
   maxBodyBytes?: number;
@@ -62,6 +64,7 @@ async function serve(
     const verdict = await verifySigV4(
       { method, path: url.pathname, query, headers, body },
       options.credentials,
+      { region: options.region, services: LOCAL_SIGNING_SERVICES },
       Date.now(),
     );
     if (!verdict.ok) {

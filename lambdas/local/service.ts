@@ -140,6 +140,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       routes: options.routes,
       functions: running.functions,
       credentials: options.credentials,
+      region: options.region,
       accountId: options.accountId,
       localEndpoints: (request, response, url) => {
         if (request.method === 'GET' && url.pathname === '/_local/events') {
@@ -159,6 +160,8 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       server.listen(options.port, options.host, () => resolveListen());
     });
     const { port } = server.address() as AddressInfo;
+    const exposure = beyondLoopbackWarning(options.host);
+    if (exposure) process.stderr.write(`${exposure}\n`);
     const url = `http://${options.host}:${port}`;
     // A bundled matchmaker publishes through the EventBridge client; this endpoint takes its calls.
     process.env.EVENTBRIDGE_ENDPOINT = `${url}${LOCAL_EVENTBRIDGE_PATH}`;
@@ -196,6 +199,17 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     await dynamo?.stop();
     throw error;
   }
+}
+
+/**
+ * The local service's credentials are published development defaults and its gateway is no
+ * hardened front door, so listening where other machines reach it deserves a warning.
+ */
+export function beyondLoopbackWarning(host: string): string | undefined {
+  const loopback =
+    host === 'localhost' || /^127(\.\d{1,3}){3}$/.test(host) || host === '::1' || /^::ffff:127\./i.test(host);
+  if (loopback) return undefined;
+  return `WARNING: slotfill is listening on ${host}, beyond loopback: other machines can reach it, and it accepts the local development credentials and signing keys. Use HOST=127.0.0.1 unless you mean to share it on a trusted network.`;
 }
 
 /** Server-sent events: each published event as one `data:` line, recent ones first. */
