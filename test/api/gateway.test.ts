@@ -74,12 +74,12 @@ describe('local gateway', () => {
     expect(await signedPost('GameLift.DescribeMatchmakingConfigurations', signedFor)).toMatchObject({
       status: 200,
     });
-    expect(
-      await signedPost('GameLift.DescribeMatchmakingConfigurations', signedFor, '{"Limit":10}'),
-    ).toEqual({
-      status: 403,
-      json: { message: expect.stringMatching(/x-amz-content-sha256 header does not match/) },
-    });
+    expect(await signedPost('GameLift.DescribeMatchmakingConfigurations', signedFor, '{"Limit":10}')).toEqual(
+      {
+        status: 403,
+        json: { message: expect.stringMatching(/x-amz-content-sha256 header does not match/) },
+      },
+    );
   });
 
   it('answers an unknown path with 404', async () => {
