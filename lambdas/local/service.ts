@@ -16,6 +16,13 @@ import { LOCAL_EVENTBRIDGE_PATH, servePutEvents } from './eventbridge-endpoint';
 import { createGateway, type HttpLambda } from './gateway';
 import { LambdaProcess } from './lambda-process';
 import { LocalEventSink } from './local-event-sink';
+import {
+  DEFAULT_PLAYER_KEY_FILE,
+  LocalPlayerTokenKeys,
+  PLAYER_TOKEN_ENV,
+  type PlayerTokenSettings,
+  playerTokenSettingsFromEnv,
+} from './player-tokens';
 import { scheduledEvent } from './scheduled-event';
 import type { LocalCredentials } from './sigv4';
 
@@ -54,7 +61,15 @@ export interface LocalServiceOptions {
   handlers: HandlerSource;
   /** With bundles: a cloud assembly already synthesized (`cdk synth -o DIR`); otherwise one is synthesized. */
   assemblyDir?: string;
+  /**
+   * Player tokens (the `player-token` routes): issuer, audience, and the JWKS file of private
+   * signing keys (created when missing; keys live in memory only when absent).
+   */
+  playerTokens: PlayerTokenSettings & { keyFile?: string };
 }
+
+/** Where the local service publishes its player-token keys (public JWKS), as an issuer's jwks_uri. */
+export const LOCAL_JWKS_PATH = '/_local/jwks.json';
 
 export interface LocalService {
   url: string;
@@ -62,6 +77,8 @@ export interface LocalService {
   options: LocalServiceOptions;
   /** What serves the requests: the sources or the bundles (and where they are). */
   handlers: string;
+  /** Signs and verifies player tokens; add or remove keys to rotate. */
+  playerTokens: LocalPlayerTokenKeys;
   /** Where the local matchmaker publishes; watch it live at GET /_local/events. */
   events: LocalEventSink;
   /** Runs one matchmaker tick now (tests; the timer runs them on its own). */
@@ -97,6 +114,10 @@ export function localServiceOptionsFromEnv(env: NodeJS.ProcessEnv = process.env)
     printEvents: true,
     handlers,
     assemblyDir: env.SLOTFILL_ASSEMBLY_DIR ? resolve(env.SLOTFILL_ASSEMBLY_DIR) : undefined,
+    playerTokens: {
+      ...playerTokenSettingsFromEnv(env),
+      keyFile: resolve(env[PLAYER_TOKEN_ENV.keyFile] || DEFAULT_PLAYER_KEY_FILE),
+    },
   };
 }
 
@@ -131,6 +152,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       options.eventSource,
       options.printEvents ? undefined : () => undefined,
     );
+    const playerTokens = await LocalPlayerTokenKeys.open(options.playerTokens, options.playerTokens.keyFile);
     code = options.handlers === 'bundles' ? await bundledCode(options) : sourceCode(options, events);
     const running = code;
     let inFlight: Promise<unknown> | undefined;
@@ -142,7 +164,13 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       credentials: options.credentials,
       region: options.region,
       accountId: options.accountId,
+      playerTokens,
       localEndpoints: (request, response, url) => {
+        if (request.method === 'GET' && url.pathname === LOCAL_JWKS_PATH) {
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.end(JSON.stringify(playerTokens.publicJwks()));
+          return true;
+        }
         if (request.method === 'GET' && url.pathname === '/_local/events') {
           streamEvents(events, request, response);
           return true;
@@ -183,6 +211,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       dynamoDbEndpoint,
       options,
       events,
+      playerTokens,
       runMatchmakerTick: tick,
       stop: async () => {
         if (timer) clearInterval(timer);
