@@ -163,7 +163,8 @@ export class SlotfillHttpApi extends Construct {
 
     const playerAuthorizer = props.playerTokens ? playerTokenAuthorizer(props.playerTokens) : undefined;
     const throttles = { ...ROUTE_THROTTLES, ...props.routeThrottles };
-    const routeSettings: Record<string, CfnStage.RouteSettingsProperty> = {};
+    // CloudFormation's RouteSettings is a free-form map, so CDK passes it as written: PascalCase.
+    const routeSettings: Record<string, { ThrottlingRateLimit?: number; ThrottlingBurstLimit?: number }> = {};
     const integrations = new Map<string, HttpLambdaIntegration>();
     for (const route of table) {
       if (route.auth === 'player-token' && !playerAuthorizer) {
@@ -189,8 +190,8 @@ export class SlotfillHttpApi extends Construct {
       });
       const throttle = throttles[route.auth];
       routeSettings[`${route.method} ${route.path}`] = {
-        throttlingRateLimit: throttle.rateLimit,
-        throttlingBurstLimit: throttle.burstLimit,
+        ThrottlingRateLimit: throttle.rateLimit,
+        ThrottlingBurstLimit: throttle.burstLimit,
       };
       // Route settings name routes by key: the stage can only take them once the routes exist.
       for (const apiRoute of added) this.stage.node.addDependency(apiRoute);
