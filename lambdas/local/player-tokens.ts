@@ -121,6 +121,13 @@ export class LocalPlayerTokenKeys {
     return this.keys.map((key) => key.kid);
   }
 
+  /** A signing key as the key file holds it (private JWK with kid and alg). */
+  privateJwk(kid: string): JWK {
+    const key = this.keys.find((candidate) => candidate.kid === kid);
+    if (!key) throw new Error(`No signing key '${kid}'`);
+    return key.privateJwk;
+  }
+
   /** The public keys, as an issuer publishes them at its `jwks_uri`. */
   publicJwks(): JSONWebKeySet {
     return {
