@@ -14,7 +14,8 @@ import {
  * key of the key file `npm start` uses, under the same issuer and audience settings, as a
  * title's backend would after logging its player in.
  * `npm run -s player-token -- --pem` prints the newest key's kid and its private key as PEM
- * (PKCS #8), for a backend in another language to sign with.
+ * (PKCS #8), for a backend in another language to sign with. `--add-key` adds a signing key
+ * (it signs from then on) and `--remove-key <kid>` retires one; the service reads the file at start.
  */
 async function main(): Promise<void> {
   const [playerId, ttl] = process.argv.slice(2);
@@ -28,8 +29,19 @@ async function main(): Promise<void> {
     );
     return;
   }
+  if (playerId === '--add-key') {
+    process.stdout.write(`added key ${await keys.addKey()} to ${file}; restart npm start to use it\n`);
+    return;
+  }
+  if (playerId === '--remove-key') {
+    keys.removeKey(ttl ?? '');
+    process.stdout.write(`removed key ${ttl} from ${file}; restart npm start to refuse its tokens\n`);
+    return;
+  }
   if (!playerId) {
-    process.stderr.write('usage: npm run -s player-token -- <playerId> [ttlSeconds] | --pem\n');
+    process.stderr.write(
+      'usage: npm run -s player-token -- <playerId> [ttlSeconds] | --pem | --add-key | --remove-key <kid>\n',
+    );
     process.exit(2);
   }
   const ttlSeconds = ttl === undefined ? DEFAULT_PLAYER_TOKEN_TTL_SECONDS : Number(ttl);
