@@ -77,7 +77,8 @@ describe('local player tokens (JWT, RS256, JWKS by kid)', () => {
     const keys = await LocalPlayerTokenKeys.open(settings, file);
     const [privateJwk] = savedKeys(file);
     const nowMs = Date.now();
-    const refusal = async (token: string) => keys.verify(token, nowMs);
+    // Verified at the clock's time after minting, as the gateway does.
+    const refusal = async (token: string) => keys.verify(token, Date.now());
     await expect(
       refusal(await signPlayerToken(privateJwk!, { ...settings, issuer: 'someone-else' }, 'carol')),
     ).resolves.toEqual({ ok: false, description: 'claim iss is not accepted' });
