@@ -1,5 +1,5 @@
 import { JavaMissingError } from '../lambdas/local/dynamodb-local';
-import { localServiceOptionsFromEnv, startLocalService } from '../lambdas/local/service';
+import { LOCAL_JWKS_PATH, localServiceOptionsFromEnv, startLocalService } from '../lambdas/local/service';
 
 /** `npm start`: the whole service on this machine, on the real DynamoDB engine. */
 async function main(): Promise<void> {
@@ -18,6 +18,12 @@ async function main(): Promise<void> {
       `  AWS_ACCESS_KEY_ID=${accessKeyId} AWS_SECRET_ACCESS_KEY=${secretAccessKey} aws gamelift describe-matchmaking-configurations --endpoint-url ${service.url} --region ${options.region}`,
       'or with curl:',
       `  curl -s ${service.url}/ --aws-sigv4 "aws:amz:${options.region}:gamelift" --user ${accessKeyId}:${secretAccessKey} -H 'X-Amz-Target: GameLift.DescribeMatchmakingConfigurations' -H 'Content-Type: application/x-amz-json-1.1' -d '{}'`,
+      '',
+      'PlayFab dialect: game servers POST /Match/<Operation> with X-SecretKey: dev-title-secret;',
+      '  players POST /Player/Match/<Operation> with X-EntityToken: <JWT, RS256, sub = player id>.',
+      `  player tokens: issuer '${options.playerTokens.issuer}', audience '${options.playerTokens.audience.join("', '")}', keys (private JWKS) in ${options.playerTokens.keyFile}, public at ${service.url}${LOCAL_JWKS_PATH}`,
+      `  mint one: TOKEN=$(npm run -s player-token -- alice)   (kid ${service.playerTokens.kids.at(-1)})`,
+      `  curl -s ${service.url}/Player/Match/ListMatchmakingTicketsForPlayer -H "X-EntityToken: $TOKEN" -d '{"QueueName":"duel"}'`,
       '',
       `The matchmaker runs every ${options.matchmakerIntervalMs} ms; watch its events live: curl -N ${service.url}/_local/events`,
       'Ctrl-C stops the service and DynamoDB Local.',

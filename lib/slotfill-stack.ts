@@ -5,7 +5,7 @@ import type { Construct } from 'constructs';
 import type { Route } from '../lambdas/routes';
 import { DataTable } from './constructs/data-table';
 import { SlotfillEventBus } from './constructs/event-bus';
-import { SlotfillHttpApi } from './constructs/http-api';
+import { type PlayerTokenIssuer, SlotfillHttpApi } from './constructs/http-api';
 import { ScheduledMatchmaker } from './constructs/matchmaker';
 
 export interface SlotfillStackProps extends StackProps {
@@ -19,6 +19,11 @@ export interface SlotfillStackProps extends StackProps {
   readonly routes?: readonly Route[];
   /** @default DEFAULT_THROTTLE of http-api.ts */
   readonly throttle?: ThrottleSettings;
+  /**
+   * Who issues player tokens (PlayFab `X-EntityToken` JWTs), checked by API Gateway's JWT
+   * authorizer on the player routes. Without it the player routes are not deployed.
+   */
+  readonly playerTokens?: PlayerTokenIssuer;
   /** @default one month */
   readonly logRetention?: RetentionDays;
   /** Name of the matchmaking event bus. @default DEFAULT_EVENT_BUS_NAME of event-bus.ts ("slotfill") */
@@ -60,6 +65,7 @@ export class SlotfillStack extends Stack {
       table: this.data.table,
       routes: props.routes,
       throttle: props.throttle,
+      playerTokens: props.playerTokens,
       logRetention: props.logRetention,
       logRemovalPolicy,
     });

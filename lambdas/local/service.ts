@@ -16,6 +16,13 @@ import { LOCAL_EVENTBRIDGE_PATH, servePutEvents } from './eventbridge-endpoint';
 import { createGateway, type HttpLambda } from './gateway';
 import { LambdaProcess } from './lambda-process';
 import { LocalEventSink } from './local-event-sink';
+import {
+  DEFAULT_PLAYER_KEY_FILE,
+  LocalPlayerTokenKeys,
+  PLAYER_TOKEN_ENV,
+  type PlayerTokenSettings,
+  playerTokenSettingsFromEnv,
+} from './player-tokens';
 import { scheduledEvent } from './scheduled-event';
 import type { LocalCredentials } from './sigv4';
 
@@ -54,7 +61,15 @@ export interface LocalServiceOptions {
   handlers: HandlerSource;
   /** With bundles: a cloud assembly already synthesized (`cdk synth -o DIR`); otherwise one is synthesized. */
   assemblyDir?: string;
+  /**
+   * Player tokens (the `player-token` routes): issuer, audience, and the JWKS file of private
+   * signing keys (created when missing; keys live in memory only when absent).
+   */
+  playerTokens: PlayerTokenSettings & { keyFile?: string };
 }
+
+/** Where the local service publishes its player-token keys (public JWKS), as an issuer's jwks_uri. */
+export const LOCAL_JWKS_PATH = '/_local/jwks.json';
 
 export interface LocalService {
   url: string;
@@ -62,6 +77,8 @@ export interface LocalService {
   options: LocalServiceOptions;
   /** What serves the requests: the sources or the bundles (and where they are). */
   handlers: string;
+  /** Signs and verifies player tokens; add or remove keys to rotate. */
+  playerTokens: LocalPlayerTokenKeys;
   /** Where the local matchmaker publishes; watch it live at GET /_local/events. */
   events: LocalEventSink;
   /** Runs one matchmaker tick now (tests; the timer runs them on its own). */
@@ -97,6 +114,10 @@ export function localServiceOptionsFromEnv(env: NodeJS.ProcessEnv = process.env)
     printEvents: true,
     handlers,
     assemblyDir: env.SLOTFILL_ASSEMBLY_DIR ? resolve(env.SLOTFILL_ASSEMBLY_DIR) : undefined,
+    playerTokens: {
+      ...playerTokenSettingsFromEnv(env),
+      keyFile: resolve(env[PLAYER_TOKEN_ENV.keyFile] || DEFAULT_PLAYER_KEY_FILE),
+    },
   };
 }
 
@@ -131,6 +152,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       options.eventSource,
       options.printEvents ? undefined : () => undefined,
     );
+    const playerTokens = await LocalPlayerTokenKeys.open(options.playerTokens, options.playerTokens.keyFile);
     code = options.handlers === 'bundles' ? await bundledCode(options) : sourceCode(options, events);
     const running = code;
     let inFlight: Promise<unknown> | undefined;
@@ -140,8 +162,15 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       routes: options.routes,
       functions: running.functions,
       credentials: options.credentials,
+      region: options.region,
       accountId: options.accountId,
+      playerTokens,
       localEndpoints: (request, response, url) => {
+        if (request.method === 'GET' && url.pathname === LOCAL_JWKS_PATH) {
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.end(JSON.stringify(playerTokens.publicJwks()));
+          return true;
+        }
         if (request.method === 'GET' && url.pathname === '/_local/events') {
           streamEvents(events, request, response);
           return true;
@@ -159,6 +188,8 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       server.listen(options.port, options.host, () => resolveListen());
     });
     const { port } = server.address() as AddressInfo;
+    const exposure = beyondLoopbackWarning(options.host);
+    if (exposure) process.stderr.write(`${exposure}\n`);
     const url = `http://${options.host}:${port}`;
     // A bundled matchmaker publishes through the EventBridge client; this endpoint takes its calls.
     process.env.EVENTBRIDGE_ENDPOINT = `${url}${LOCAL_EVENTBRIDGE_PATH}`;
@@ -180,6 +211,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       dynamoDbEndpoint,
       options,
       events,
+      playerTokens,
       runMatchmakerTick: tick,
       stop: async () => {
         if (timer) clearInterval(timer);
@@ -196,6 +228,17 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     await dynamo?.stop();
     throw error;
   }
+}
+
+/**
+ * The local service's credentials are published development defaults and its gateway is no
+ * hardened front door, so listening where other machines reach it deserves a warning.
+ */
+export function beyondLoopbackWarning(host: string): string | undefined {
+  const loopback =
+    host === 'localhost' || /^127(\.\d{1,3}){3}$/.test(host) || host === '::1' || /^::ffff:127\./i.test(host);
+  if (loopback) return undefined;
+  return `WARNING: slotfill is listening on ${host}, beyond loopback: other machines can reach it, and it accepts the local development credentials and signing keys. Use HOST=127.0.0.1 unless you mean to share it on a trusted network.`;
 }
 
 /** Server-sent events: each published event as one `data:` line, recent ones first. */

@@ -17,6 +17,8 @@ afterAll(async () => {
 async function signedPost(
   target: string | undefined,
   body: string,
+  /** What is actually sent, when it differs from what was signed. */
+  sentBody: string = body,
 ): Promise<{ status: number; json: unknown }> {
   const url = new URL(service.url);
   const headers: Record<string, string> = {
@@ -29,6 +31,8 @@ async function signedPost(
     region: service.options.region,
     service: 'gamelift',
     sha256: Sha256,
+    // Sends x-amz-content-sha256, the header a body swapped after signing would keep.
+    applyChecksum: true,
   });
   const signed = await signer.sign({
     method: 'POST',
@@ -40,7 +44,11 @@ async function signedPost(
     headers,
     body,
   });
-  const response = await fetch(`${service.url}/`, { method: 'POST', headers: signed.headers, body });
+  const response = await fetch(`${service.url}/`, {
+    method: 'POST',
+    headers: signed.headers,
+    body: sentBody,
+  });
   return { status: response.status, json: await response.json() };
 }
 
@@ -59,6 +67,19 @@ describe('local gateway', () => {
       $metadata: { httpStatusCode: 403 },
     });
     intruder.destroy();
+  });
+
+  it('refuses a body swapped after signing (403) although the signed payload hash header is intact', async () => {
+    const signedFor = '{"Limit":1}';
+    expect(await signedPost('GameLift.DescribeMatchmakingConfigurations', signedFor)).toMatchObject({
+      status: 200,
+    });
+    expect(await signedPost('GameLift.DescribeMatchmakingConfigurations', signedFor, '{"Limit":10}')).toEqual(
+      {
+        status: 403,
+        json: { message: expect.stringMatching(/x-amz-content-sha256 header does not match/) },
+      },
+    );
   });
 
   it('answers an unknown path with 404', async () => {
