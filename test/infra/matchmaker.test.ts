@@ -414,6 +414,9 @@ describe('bin/app.ts context', () => {
       eventBusName: 'slotfill-ctx',
       eventSource: 'ctx.matchmaking',
       matchmakerIntervalMs: '500',
+      // With an issuer the player routes deploy, so the synth has nothing to warn about.
+      playerTokenIssuer: 'https://issuer.example.com',
+      playerTokenAudience: 'slotfill',
     });
     expect(result).toEqual({ status: 0, stderr: '' });
     const synthesizedTemplate = JSON.parse(readFileSync(join(outdir, 'Slotfill.template.json'), 'utf8')) as {

@@ -862,7 +862,8 @@ function validateAlgorithm(
   // FlexMatch serves backfill tickets first in large matches unless told otherwise, so new
   // players fill half-empty large games instead of forming fresh ones.
   const backfillPriority =
-    checker.oneOf(algorithm, 'backfillPriority', path, BACKFILL_PRIORITIES) ?? (largeMatch ? 'high' : 'normal');
+    checker.oneOf(algorithm, 'backfillPriority', path, BACKFILL_PRIORITIES) ??
+    (largeMatch ? 'high' : 'normal');
   return {
     strategy,
     batchingPreference: batchingPreference ?? allowedBatching[0] ?? 'random',
