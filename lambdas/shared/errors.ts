@@ -43,6 +43,8 @@ export type FailureReason =
   | 'InvalidBackfillMember'
   /** A rule set or queue definition with problems; details.fieldErrors lists them by path. */
   | 'InvalidRuleDefinition'
+  /** Players' data past what one stored ticket holds (storage-limits.ts). */
+  | 'AttributesTooLarge'
   /** Player attributes that can't be read (e.g. malformed escaped JSON). */
   | 'InvalidPlayerAttributes'
   /** A feature slotfill does not offer. */

@@ -2,6 +2,7 @@ import type { Player, TicketKind, TicketStatus } from '../engine/model';
 import { isActiveStatus } from '../engine/model';
 import type { QueueProgram } from '../engine/rules';
 import { failure, notFound, SlotfillError } from '../shared/errors';
+import { MAX_PLAYER_BYTES, MAX_TICKET_PLAYERS_BYTES, utf8Bytes } from '../shared/storage-limits';
 import type { LockNamespace } from '../store/keys';
 import type {
   ConfigurationRecord,
@@ -85,6 +86,7 @@ export async function openTicket(
   const invited = (request.invited ?? []).filter((entity) => !players.some((p) => p.playerId === entity.id));
   checkDistinct([...players.map((p) => p.playerId), ...invited.map((entity) => entity.id)]);
   checkSize(program, players.length + invited.length, 'matchmaking');
+  checkStorable(players);
   const ticket: TicketRecord = {
     ticketId: request.ticketId || context.newId(),
     kind: 'matchmaking',
@@ -155,6 +157,7 @@ export async function joinTicket(
     const [joining] = request.player(await programOf(context, configuration));
     if (!joining) throw new SlotfillError('Internal', 'No player to join.');
     const players = [...ticket.players, joining];
+    checkStorable(players);
     const everyoneJoined = invited.every((entity) => players.some((p) => p.playerId === entity.id));
     const after: TicketRecord = {
       ...ticket,
@@ -405,6 +408,32 @@ export function checkDistinct(playerIds: readonly string[]): void {
       'InvalidRequest',
       'DuplicatePlayers',
       `Each player may appear once per ticket; repeated PlayerId(s): ${[...repeated].join(', ')}.`,
+    );
+  }
+}
+
+/**
+ * Players' data as one ticket item stores it: each player within MAX_PLAYER_BYTES, all of them
+ * within MAX_TICKET_PLAYERS_BYTES (DynamoDB items end at 400 KB, and matches and events copy it).
+ */
+export function checkStorable(players: readonly Player[]): void {
+  let total = 0;
+  for (const player of players) {
+    const own = utf8Bytes(JSON.stringify([player.attributes, player.latencyInMs, player.team ?? null]));
+    if (own > MAX_PLAYER_BYTES) {
+      throw failure(
+        'InvalidRequest',
+        'AttributesTooLarge',
+        `The attributes of player '${player.playerId}' take ${own} bytes; slotfill stores at most ${MAX_PLAYER_BYTES} bytes of attributes, latencies and team per player. Send only the attributes the rules read.`,
+      );
+    }
+    total += own + utf8Bytes(player.playerId);
+  }
+  if (total > MAX_TICKET_PLAYERS_BYTES) {
+    throw failure(
+      'InvalidRequest',
+      'AttributesTooLarge',
+      `The ticket's players take ${total} bytes with their attributes; slotfill stores at most ${MAX_TICKET_PLAYERS_BYTES} bytes of players per ticket. Send fewer players or smaller attributes.`,
     );
   }
 }

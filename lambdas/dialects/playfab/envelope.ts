@@ -138,6 +138,7 @@ const BY_REASON: Readonly<Record<FailureReason, PlayFabErrorName>> = {
   InvalidBackfillMember: 'MatchmakingBadRequest',
   InvalidRuleDefinition: 'MatchmakingQueueConfigInvalid',
   InvalidPlayerAttributes: 'MatchmakingPlayerAttributesInvalid',
+  AttributesTooLarge: 'MatchmakingPlayerAttributesTooLarge',
   Unsupported: 'MatchmakingBadRequest',
 };
 
