@@ -44,6 +44,19 @@ export const MAX_EXPRESSION_DEPTH = 32;
 export const MAX_PLAYER_BYTES = 8 * 1024;
 export const MAX_TICKET_PLAYERS_BYTES = 128 * 1024;
 
+/** Whether a parsed JSON value nests deeper than `maxDepth` (checked without recursion). */
+export function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
+  const pending: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+  while (pending.length > 0) {
+    const next = pending.pop()!;
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    if (next.depth + 1 > maxDepth) return true;
+    const children = Array.isArray(next.value) ? next.value : Object.values(next.value);
+    for (const child of children) pending.push({ value: child, depth: next.depth + 1 });
+  }
+  return false;
+}
+
 export type JsonProblem = { kind: 'depth' } | { kind: 'number'; value: number };
 
 /**

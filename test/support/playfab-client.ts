@@ -21,7 +21,7 @@ export interface PlayFabResponse {
   };
 }
 
-function headersFor(credential: Credential): Record<string, string> {
+export function credentialHeaders(credential: Credential): Record<string, string> {
   if ('server' in credential) return { 'X-SecretKey': DEV_TITLE_SECRET_KEY };
   if ('player' in credential)
     return { 'X-EntityToken': mintPlayerToken(credential.player, DEV_TOKEN_SIGNING_SECRET, 600) };
@@ -52,7 +52,7 @@ export async function call(
 ): Promise<PlayFabResponse> {
   const response = await fetch(`${service.url}/Match/${operation}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headersFor(credential) },
+    headers: { 'content-type': 'application/json', ...credentialHeaders(credential) },
     body: JSON.stringify(request),
   });
   const body = (await response.json()) as PlayFabResponse['body'];
