@@ -33,6 +33,8 @@ export type FailureReason =
   | 'TooLarge'
   /** A backfill ticket named where a matchmaking ticket is expected, or the reverse. */
   | 'WrongTicketKind'
+  /** Invited players already hold the most pending invitations; details.invitees lists them. */
+  | 'InvitationLimit'
   /** Players already hold an active ticket of this kind; details.holders lists them. */
   | 'MembershipLimit'
   /** Only a game server (not a player) may do this. */

@@ -104,19 +104,17 @@ export async function openTicket(
 }
 
 /**
- * Writes a new ticket with its locks. A lock held by a ticket that waited too long for its
- * invitees is stale (nothing else ends such tickets): that ticket is ended and the write tried
- * once more.
+ * Writes a new ticket with its locks and invitations. A lock or an invitation held by a ticket
+ * that waited too long for its invitees is stale (nothing else ends such tickets): that ticket
+ * is ended and the write tried once more.
  */
 export async function createWithLocks(context: UseCaseContext, ticket: TicketRecord): Promise<void> {
   try {
     await context.store.createTicket(ticket);
   } catch (error) {
-    if (!(error instanceof SlotfillError && error.reason === 'MembershipLimit')) throw error;
-    const holders = (error.details.holders ?? []) as Array<{ ticketId?: string }>;
-    const heldIds = holders.flatMap((holder) => (holder.ticketId ? [holder.ticketId] : []));
+    const staleIds = await blockingTicketIds(context, ticket, error);
     let freed = false;
-    for (const held of await context.store.getTickets(heldIds)) {
+    for (const held of await context.store.getTickets(staleIds)) {
       if (waitedTooLong(context, held)) {
         await settleExpiry(context, held);
         freed = true;
@@ -125,6 +123,26 @@ export async function createWithLocks(context: UseCaseContext, ticket: TicketRec
     if (!freed) throw error;
     await context.store.createTicket(ticket);
   }
+}
+
+/** The tickets whose locks or invitations refused a new ticket; rethrows any other failure. */
+async function blockingTicketIds(
+  context: UseCaseContext,
+  ticket: TicketRecord,
+  error: unknown,
+): Promise<string[]> {
+  if (error instanceof SlotfillError && error.reason === 'MembershipLimit') {
+    const holders = (error.details.holders ?? []) as Array<{ ticketId?: string }>;
+    return holders.flatMap((holder) => (holder.ticketId ? [holder.ticketId] : []));
+  }
+  if (error instanceof SlotfillError && error.reason === 'InvitationLimit') {
+    const invitees = (error.details.invitees ?? []) as string[];
+    const pending = await Promise.all(
+      invitees.map((playerId) => context.store.invitations(ticket.configurationName, playerId)),
+    );
+    return pending.flat();
+  }
+  throw error;
 }
 
 /** Joins an invited player to a ticket; the last one to join releases the ticket to the matchmaker. */

@@ -87,13 +87,25 @@ export async function tableSnapshot(service: LocalService): Promise<string[]> {
           ExclusiveStartKey: startKey as never,
         }),
       );
-      for (const item of page.Items ?? []) lines.push(JSON.stringify(item, Object.keys(item).sort()));
+      for (const item of page.Items ?? []) lines.push(canonicalJson(item));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return lines.sort();
   } finally {
     client.destroy();
   }
+}
+
+/** JSON with every object's keys sorted, so equal items print equal. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
 
 /** What a GameLift error body must look like: AWS JSON 1.1's `__type` and `message`. */

@@ -133,6 +133,8 @@ const BY_REASON: Readonly<Record<FailureReason, PlayFabErrorName>> = {
   TooLarge: 'MatchmakingNumberOfPlayersInTicketTooLarge',
   WrongTicketKind: 'MatchmakingRequestTypeMismatch',
   MembershipLimit: 'MatchmakingTicketMembershipLimitExceeded',
+  // PlayFab names no error for it; the request is refused as it stands.
+  InvitationLimit: 'MatchmakingBadRequest',
   ServerOnly: 'MatchmakingUnauthorized',
   NotOwner: 'MatchmakingUnauthorized',
   InvalidBackfillMember: 'MatchmakingBadRequest',
