@@ -14,6 +14,8 @@ export type FailureKind =
   | 'LimitExceeded'
   /** The caller may not do this. */
   | 'Unauthorized'
+  /** Too many concurrent writers to one resource; the same request succeeds when retried. */
+  | 'Busy'
   /** Our fault or a dependency's; the caller may retry. */
   | 'Internal';
 

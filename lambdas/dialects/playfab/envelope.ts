@@ -158,6 +158,8 @@ const DEFAULT_BY_KIND: Readonly<Record<FailureKind, PlayFabErrorName>> = {
   Conflict: 'MatchmakingTicketAlreadyCompleted',
   LimitExceeded: 'MatchmakingTicketMembershipLimitExceeded',
   Unauthorized: 'MatchmakingUnauthorized',
+  // 429: the status PlayFab's SDKs and guides treat as "retry after a pause".
+  Busy: 'MatchmakingRateLimitExceeded',
   Internal: 'InternalServerError',
 };
 
