@@ -100,10 +100,22 @@ export function matchRoutePath(routePath: string, actualPath: string): Record<st
     const segment = expected[i]!;
     const value = actual[i]!;
     if (segment.startsWith('{') && segment.endsWith('}'))
-      params[segment.slice(1, -1)] = decodeURIComponent(value);
+      params[segment.slice(1, -1)] = decodedSegment(value);
     else if (segment !== value) return undefined;
   }
   return params;
+}
+
+/**
+ * A path segment's text. A malformed escape (`%E0%A4%A`) is a client's mistake, not ours: the
+ * segment stays as sent, so the function answers it as the unknown name it is, in its dialect.
+ */
+function decodedSegment(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
 
 export function findRoute(

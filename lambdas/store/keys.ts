@@ -9,7 +9,7 @@ import type { TicketStatus } from '../engine/model';
  *   TICKET#<ticketId>           TICKET                      ticket (pool GSI while active)
  *   PLAYER#<playerId>           LOCK#MATCHMAKING#<config>   one active matchmaking ticket per player per configuration
  *   PLAYER#<playerId>           LOCK#BACKFILL#<config>      one active backfill per player per configuration (backfills without a game session)
- *   PLAYER#<playerId>           INVITE#<config>#<ticketId>  an invitation to join a ticket
+ *   PLAYER#<playerId>           INVITES#<config>            the tickets inviting the player (a capped set)
  *   SESSION#<gameSessionArn>    BACKFILL                    one active backfill ticket per game session
  *   MATCH#<matchId>             MATCH                       a committed match (teams, tickets)
  *   OUTBOX#<configuration>      <time>#<stage>#<eventId>    an event waiting to be published
@@ -35,12 +35,14 @@ export const keys = {
     sk: `LOCK#${namespace}#${configurationName}`,
   }),
   sessionBackfill: (gameSessionArn: string): ItemKey => ({ pk: `SESSION#${gameSessionArn}`, sk: 'BACKFILL' }),
-  /** An invitation: lets an invited player find the ticket to join. */
-  invitation: (configurationName: string, playerId: string, ticketId: string): ItemKey => ({
+  /**
+   * The player's pending invitations in a configuration: one item holding the inviting tickets'
+   * ids, so one bounded read finds them all and one condition caps how many there can be.
+   */
+  invitations: (configurationName: string, playerId: string): ItemKey => ({
     pk: `PLAYER#${playerId}`,
-    sk: `INVITE#${configurationName}#${ticketId}`,
+    sk: `INVITES#${configurationName}`,
   }),
-  invitationPrefix: (configurationName: string): string => `INVITE#${configurationName}#`,
   /** How many tickets a player joined in the rate window starting at `windowStart`. */
   playerRate: (configurationName: string, playerId: string, windowStart: number): ItemKey => ({
     pk: `RATE#${configurationName}#${playerId}`,

@@ -10,7 +10,14 @@ import type { UseCaseContext } from './context';
 import { ticketEndedEvent } from './events';
 import { isQueueProgram, programOf } from './programs';
 import { retryOnConflict } from './retry';
-import { checkDistinct, checkSize, configurationFor, createWithLocks, type PlayersOf } from './tickets';
+import {
+  checkDistinct,
+  checkSize,
+  checkStorable,
+  configurationFor,
+  createWithLocks,
+  type PlayersOf,
+} from './tickets';
 
 export interface OpenBackfillRequest {
   configurationName: string;
@@ -54,6 +61,7 @@ export async function openBackfill(
   const players = request.players(program);
   checkDistinct(players.map((p) => p.playerId));
   checkSize(program, players.length, 'backfill', request.gameSessionArn === undefined);
+  checkStorable(players);
   if (isQueueProgram(program)) checkQueuePlayers(players, program, request.serverDetails);
   else checkTeams(players);
   if (request.gameSessionArn) checkSessionRegion(players, request.gameSessionArn);

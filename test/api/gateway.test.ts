@@ -1,7 +1,6 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
 import { DescribeMatchmakingConfigurationsCommand, GameLiftClient } from '@aws-sdk/client-gamelift';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { LocalService } from '../../lambdas/local/service';
+import { signedPost as signedRawPost } from '../support/hostile';
 import { startTestService } from '../support/local-service';
 
 let service: LocalService;
@@ -20,36 +19,8 @@ async function signedPost(
   /** What is actually sent, when it differs from what was signed. */
   sentBody: string = body,
 ): Promise<{ status: number; json: unknown }> {
-  const url = new URL(service.url);
-  const headers: Record<string, string> = {
-    host: url.host,
-    'content-type': 'application/x-amz-json-1.1',
-    ...(target ? { 'x-amz-target': target } : {}),
-  };
-  const signer = new SignatureV4({
-    credentials: service.options.credentials,
-    region: service.options.region,
-    service: 'gamelift',
-    sha256: Sha256,
-    // Sends x-amz-content-sha256, the header a body swapped after signing would keep.
-    applyChecksum: true,
-  });
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: 'http:',
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: '/',
-    query: {},
-    headers,
-    body,
-  });
-  const response = await fetch(`${service.url}/`, {
-    method: 'POST',
-    headers: signed.headers,
-    body: sentBody,
-  });
-  return { status: response.status, json: await response.json() };
+  const response = await signedRawPost(service, target, body, sentBody);
+  return { status: response.status, json: response.body };
 }
 
 describe('local gateway', () => {

@@ -23,7 +23,8 @@ export interface PlayFabResponse {
   };
 }
 
-async function requestFor(
+/** Where a call with this credential goes (server and player routes differ) and its headers. */
+export async function requestFor(
   service: LocalService,
   operation: string,
   credential: Credential,

@@ -13,6 +13,8 @@ const errorNames: Record<FailureKind, { type: string; statusCode: number }> = {
   Conflict: { type: 'InvalidRequestException', statusCode: 400 },
   LimitExceeded: { type: 'LimitExceededException', statusCode: 400 },
   Unauthorized: { type: 'UnauthorizedException', statusCode: 400 },
+  // Not in the model's error list, but the SDKs' standard retry strategy retries this name.
+  Busy: { type: 'ThrottlingException', statusCode: 400 },
   Internal: { type: 'InternalServiceException', statusCode: 500 },
 };
 

@@ -1,3 +1,4 @@
+import { MAX_EXPRESSION_DEPTH, textNestingDepth } from '../../shared/storage-limits';
 import type { Player } from '../model';
 import type {
   AttributeLeafValue,
@@ -228,6 +229,14 @@ function isFunctionName(name: string): name is FunctionName {
 
 /** Parses a property expression; errors read `at column 17: expected ']'`. */
 export function parsePropertyExpression(text: string): ExpressionParseResult {
+  // The parser recurses once per level: deeper text is refused before it can exhaust the stack.
+  if (textNestingDepth(text, true) > MAX_EXPRESSION_DEPTH) {
+    return {
+      ok: false,
+      column: 1,
+      message: `at column 1: nests deeper than ${MAX_EXPRESSION_DEPTH} levels of parentheses and brackets`,
+    };
+  }
   try {
     return { ok: true, node: new ExpressionParser(text).parse() };
   } catch (error) {
