@@ -175,6 +175,15 @@ export interface LeaseStore {
   acquireLease(configurationName: string, owner: string, nowMs: number, durationMs: number): Promise<boolean>;
 }
 
+/** One player counted once in a rate window (what giving the count back needs). */
+export interface RateAdmission {
+  configurationName: string;
+  playerId: string;
+  windowStart: number;
+  /** The player's count in the window right after this admission. */
+  hits: number;
+}
+
 /** Fixed-window admission counters (per player and configuration). */
 export interface RateLimitStore {
   /**
@@ -186,7 +195,9 @@ export interface RateLimitStore {
     playerIds: readonly string[],
     window: { start: number; lengthMs: number },
     limit: number,
-  ): Promise<{ admitted: true } | { admitted: false; limited: string[] }>;
+  ): Promise<{ admitted: true; admissions: RateAdmission[] } | { admitted: false; limited: string[] }>;
+  /** Undoes admissions of a request that failed after all, leaving no trace of it. */
+  giveBackAdmissions(admissions: readonly RateAdmission[]): Promise<void>;
 }
 
 /** Time-to-match samples, for the queues' time-to-match statistics. */

@@ -17,7 +17,7 @@ import { getConfigurationOrFail } from './configurations';
 import type { UseCaseContext } from './context';
 import { ticketEndedEvent } from './events';
 import { isQueueProgram, languageOf, programOf } from './programs';
-import { admitPlayers } from './rate-limits';
+import { withAdmittedPlayers } from './rate-limits';
 import { retryOnConflict } from './retry';
 
 /**
@@ -100,12 +100,12 @@ export async function openTicket(
     ...(request.creator ? { creator: request.creator } : {}),
     ...(invited.length > 0 ? { invited } : {}),
   };
-  await admitPlayers(
+  await withAdmittedPlayers(
     context,
     configuration.name,
     players.map((p) => p.playerId),
+    () => createWithLocks(context, ticket),
   );
-  await createWithLocks(context, ticket);
   return ticket;
 }
 
@@ -159,8 +159,6 @@ export async function joinTicket(
 ): Promise<void> {
   const { playerId } = request;
   policy.requireSelf(principal, playerId, 'join');
-  // Counted once, however often a lost race makes the join read the ticket again.
-  let admitted = false;
   await retryOnConflict(async () => {
     const ticket = await readTicketAt(context, principal, request.address);
     if (isOnTicket(ticket, playerId)) {
@@ -180,10 +178,6 @@ export async function joinTicket(
       );
     }
     const configuration = await getConfigurationOrFail(context, ticket.configurationName);
-    if (!admitted) {
-      await admitPlayers(context, configuration.name, [playerId]);
-      admitted = true;
-    }
     const [joining] = request.player(await programOf(context, configuration));
     if (!joining) throw new SlotfillError('Internal', 'No player to join.');
     const players = [...ticket.players, joining];
@@ -195,7 +189,9 @@ export async function joinTicket(
       status: everyoneJoined ? 'QUEUED' : 'WAITING_FOR_PLAYERS',
       version: ticket.version + 1,
     };
-    await context.store.joinTicket(ticket, after, playerId);
+    await withAdmittedPlayers(context, configuration.name, [playerId], () =>
+      context.store.joinTicket(ticket, after, playerId),
+    );
   });
 }
 

@@ -66,6 +66,27 @@ describe.each([
   });
 });
 
+it('counts only tickets really opened: a request refused for another reason costs nothing', async () => {
+  const driver = gameLiftDriver(h.context);
+  await driver.setUp(600);
+  const first = await driver.start([{ playerId: 'holder', skill: 10 }]);
+  // The player already holds a ticket: each attempt is refused and gives its count back.
+  for (let i = 0; i < LIMIT + 2; i++)
+    await expect(driver.start([{ playerId: 'holder', skill: 10 }])).rejects.toMatchObject({
+      reason: 'MembershipLimit',
+    });
+  const rateItems = (await scanTable(h.documents, h.tableName)).filter((item) =>
+    String(item.pk).startsWith('RATE#'),
+  );
+  expect(rateItems.map((item) => item.hits)).toEqual([1]);
+  await driver.cancel(first);
+  for (let i = 1; i < LIMIT; i++)
+    await driver.cancel(await driver.start([{ playerId: 'holder', skill: 10 }]));
+  await expect(driver.start([{ playerId: 'holder', skill: 10 }])).rejects.toMatchObject({
+    reason: 'RateLimited',
+  });
+});
+
 it('has a documented default that a runtime can turn off', async () => {
   expect(DEFAULT_PLAYER_TICKETS_PER_MINUTE).toBe(30);
   h.context.limits = { playerTicketsPerMinute: 0 };
