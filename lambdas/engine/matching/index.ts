@@ -79,14 +79,47 @@ function settingsFor(program: QueueProgram, options: PassOptions): PassSettings 
   };
 }
 
-function anchorComparator(program: QueueProgram): (left: Entry, right: Entry) => number {
+/** Without expansions, a ticket this old is anchored before fresher ones (PassOptions.seasonedAgeMs). */
+export const DEFAULT_SEASONED_AGE_MS = 30_000;
+
+/**
+ * The age from which a ticket is seasoned: the first expansion step, or the configured age when
+ * that comes sooner (or there are no expansions).
+ */
+function seasonedAge(program: QueueProgram, options: PassOptions): number {
+  let age = options.seasonedAgeMs ?? DEFAULT_SEASONED_AGE_MS;
+  for (const expansion of program.expansions)
+    for (const step of expansion.steps) if (step.atAgeMs > 0 && step.atAgeMs < age) age = step.atAgeMs;
+  return age;
+}
+
+/**
+ * The order anchors are tried in. Seasoned tickets first, oldest first, so nobody waits forever
+ * behind fresher players; then every other ticket in batching order (group, key), so each match
+ * is built from the lowest free key upwards, like cutting a sorted list into consecutive
+ * matches, which strands far fewer players than anchoring by age. Backfill tickets go first
+ * (`high`), last (`low`, oldest first) or with everyone else (`normal`).
+ */
+function anchorOrder(
+  program: QueueProgram,
+  order: BatchOrder,
+  seasonedFromMs: number,
+  nowMs: number,
+): Entry[] {
   const priority = program.algorithm.backfillPriority;
-  if (priority === 'normal') return compareAge;
-  const backfillFirst = priority === 'high';
-  return (left, right) => {
-    if (left.backfill !== right.backfill) return left.backfill === backfillFirst ? -1 : 1;
-    return compareAge(left, right);
-  };
+  const backfillTier: Entry[] = [];
+  const seasoned: Entry[] = [];
+  const fresh: Entry[] = [];
+  for (const entry of order.inKeyOrder) {
+    if (entry.backfill && priority !== 'normal') backfillTier.push(entry);
+    else if (nowMs - entry.ticket.startTime >= seasonedFromMs) seasoned.push(entry);
+    else fresh.push(entry);
+  }
+  backfillTier.sort(compareAge);
+  seasoned.sort(compareAge);
+  return priority === 'high'
+    ? [...backfillTier, ...seasoned, ...fresh]
+    : [...seasoned, ...fresh, ...backfillTier];
 }
 
 export function runMatchmakingPass(
@@ -110,7 +143,10 @@ export function runMatchmakingPass(
   };
   const matches: ProposedMatch[] = [];
   const order = new BatchOrder(entries);
-  const anchors = [...entries].sort(anchorComparator(program));
+  const seasonedFromMs = seasonedAge(program, options);
+  const anchors = anchorOrder(program, order, seasonedFromMs, nowMs);
+  // Tickets batched under several groups (playable regions) are met in each group's own list.
+  const multiGroup = entries.some((entry) => entry.groups.length > 1);
   const builder = new MatchBuilder(
     program,
     nowMs,
@@ -148,20 +184,41 @@ export function runMatchmakingPass(
     return true;
   };
 
-  const orderWindow = (anchor: Entry): void => {
+  /**
+   * The first try's order: same group first, then the rule set's sort keys, then, for a fresh
+   * anchor, nearest in batching terms (its closest partners win, the oldest among equally
+   * close ones); for a seasoned or backfill anchor, oldest first, so the longest-waiting
+   * players leave first and together (with the newest ticket driving expansions, a fresh
+   * partner would take back the expansions an old anchor has earned).
+   */
+  const distanceOf = new Map<Entry, number>();
+  const byDistance = (left: Entry, right: Entry): number => {
+    const toLeft = distanceOf.get(left) ?? Number.POSITIVE_INFINITY;
+    const toRight = distanceOf.get(right) ?? Number.POSITIVE_INFINITY;
+    if (toLeft !== toRight) return toLeft < toRight ? -1 : 1;
+    return compareAge(left, right);
+  };
+  const orderWindow = (anchor: Entry, group: number): void => {
+    distanceOf.clear();
+    for (const entry of window) {
+      const distance = Math.abs(entry.sortValue - anchor.sortValue);
+      distanceOf.set(entry, Number.isNaN(distance) ? Number.POSITIVE_INFINITY : distance);
+    }
+    window.sort(byDistance);
+    nearestFirst.length = 0;
+    for (const entry of window) nearestFirst.push(entry);
     const keys = new Map<Entry, number[]>();
     if (ruleOrdering) {
       for (const entry of window)
         keys.set(entry, orderingKeys(program, anchor.ticket.players, entry.ticket.players));
     }
+    const oldestFirst = anchor.backfill || nowMs - anchor.ticket.startTime >= seasonedFromMs;
+    if (oldestFirst) window.sort(compareAge);
+    // Stable: within equal groups and rule keys the order above stays.
     window.sort((left, right) => {
-      const leftSame = left.group === anchor.group;
-      if (leftSame !== (right.group === anchor.group)) return leftSame ? -1 : 1;
-      if (ruleOrdering) {
-        const byRules = compareOrderingKeys(keys.get(left) ?? [], keys.get(right) ?? []);
-        if (byRules !== 0) return byRules;
-      }
-      return compareAge(left, right);
+      const leftSame = left.groups.includes(group);
+      if (leftSame !== right.groups.includes(group)) return leftSame ? -1 : 1;
+      return ruleOrdering ? compareOrderingKeys(keys.get(left) ?? [], keys.get(right) ?? []) : 0;
     });
   };
 
@@ -284,39 +341,44 @@ export function runMatchmakingPass(
     }
     stats.anchorsTried++;
     currentAnchor = anchor;
-    stale.length = 0;
-    stats.candidatesScanned += order.gather(
-      anchor,
-      settings.windowSize,
-      settings.maxSteps,
-      acceptCandidate,
-      window,
-    );
-    for (const entry of stale) order.unlink(entry.index);
-    // gather() returns nearest first; keep that order before the window is re-sorted by age.
-    nearestFirst.length = 0;
-    for (const entry of window) nearestFirst.push(entry);
-    orderWindow(anchor);
-    if (buildAround(anchor)) {
+    let built = false;
+    // Each group the anchor is batched under (its playable regions, fastest first) in turn.
+    for (const group of anchor.groups) {
+      if (!order.isLinked(anchor.index)) break;
+      stale.length = 0;
+      stats.candidatesScanned += order.gather(
+        anchor,
+        group,
+        // Fresh anchors stay within their group; seasoned ones may reach into neighbouring groups.
+        !multiGroup && nowMs - anchor.ticket.startTime >= seasonedFromMs,
+        settings.windowSize,
+        settings.maxSteps,
+        acceptCandidate,
+        window,
+      );
+      for (const entry of stale) order.unlink(entry.index);
+      orderWindow(anchor, group);
+      if (!buildAround(anchor)) continue;
       const match = proposal(program, builder, anchor, nowMs);
-      if (match !== undefined) {
-        matches.push(match);
-        if (anchor.backfill) {
-          order.unlink(anchor.index);
-          if (anchor.sharesPlayers)
-            for (const player of anchor.ticket.players) matchedPlayers.add(player.playerId);
-          stats.backfillsFilled++;
-          stats.ticketsMatched++;
-        }
-        for (const entry of builder.selected) {
-          order.unlink(entry.index);
-          if (entry.sharesPlayers)
-            for (const player of entry.ticket.players) matchedPlayers.add(player.playerId);
-          stats.ticketsMatched++;
-        }
-        continue;
+      if (match === undefined) continue;
+      built = true;
+      matches.push(match);
+      if (anchor.backfill) {
+        order.unlink(anchor.index);
+        if (anchor.sharesPlayers)
+          for (const player of anchor.ticket.players) matchedPlayers.add(player.playerId);
+        stats.backfillsFilled++;
+        stats.ticketsMatched++;
       }
+      for (const entry of builder.selected) {
+        order.unlink(entry.index);
+        if (entry.sharesPlayers)
+          for (const player of entry.ticket.players) matchedPlayers.add(player.playerId);
+        stats.ticketsMatched++;
+      }
+      break;
     }
+    if (built) continue;
     // A backfill ticket is never anyone's candidate: once tried it only slows later walks.
     if (anchor.backfill) order.unlink(anchor.index);
   }
