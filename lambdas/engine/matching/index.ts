@@ -100,23 +100,39 @@ function seasonedAge(program: QueueProgram, options: PassOptions): number {
  * matches, which strands far fewer players than anchoring by age. Backfill tickets go first
  * (`high`), last (`low`, oldest first) or with everyone else (`normal`).
  */
+/** One anchor try: a ticket and the groups to build around it in; `sweep` for the key-order sweep. */
+interface AnchorTurn {
+  entry: Entry;
+  groups: readonly number[];
+  sweep: boolean;
+}
+
 function anchorOrder(
   program: QueueProgram,
   order: BatchOrder,
   seasonedFromMs: number,
   nowMs: number,
-): Entry[] {
+): AnchorTurn[] {
   const priority = program.algorithm.backfillPriority;
-  const backfillTier: Entry[] = [];
-  const seasoned: Entry[] = [];
-  const fresh: Entry[] = [];
-  for (const entry of order.inKeyOrder) {
-    if (entry.backfill && priority !== 'normal') backfillTier.push(entry);
-    else if (nowMs - entry.ticket.startTime >= seasonedFromMs) seasoned.push(entry);
-    else fresh.push(entry);
+  const backfillTier: AnchorTurn[] = [];
+  const seasoned: AnchorTurn[] = [];
+  const fresh: AnchorTurn[] = [];
+  for (const { entry, group } of order.placementOrder) {
+    const primary = group === entry.group;
+    if (entry.backfill && priority !== 'normal') {
+      if (primary) backfillTier.push({ entry, groups: entry.groups, sweep: false });
+    } else if (nowMs - entry.ticket.startTime >= seasonedFromMs) {
+      if (primary) seasoned.push({ entry, groups: entry.groups, sweep: false });
+    } else if (entry.backfill) {
+      if (primary) fresh.push({ entry, groups: entry.groups, sweep: false });
+    } else {
+      // Each group's batch is swept on its own: a ticket playable in several regions anchors in each.
+      fresh.push({ entry, groups: [group], sweep: true });
+    }
   }
-  backfillTier.sort(compareAge);
-  seasoned.sort(compareAge);
+  const byAge = (left: AnchorTurn, right: AnchorTurn) => compareAge(left.entry, right.entry);
+  backfillTier.sort(byAge);
+  seasoned.sort(byAge);
   return priority === 'high'
     ? [...backfillTier, ...seasoned, ...fresh]
     : [...seasoned, ...fresh, ...backfillTier];
@@ -192,7 +208,15 @@ export function runMatchmakingPass(
    * partner would take back the expansions an old anchor has earned).
    */
   const distanceOf = new Map<Entry, number>();
+  /**
+   * Tickets that already anchored in vain this pass come after the others: in a sweep in key
+   * order those lie behind the anchor and found no match around themselves, while the tickets
+   * ahead are the ones a match starting at the anchor needs.
+   */
+  const failedAnchor = new Uint8Array(entries.length);
   const byDistance = (left: Entry, right: Entry): number => {
+    const leftFailed = failedAnchor[left.index] as number;
+    if (leftFailed !== failedAnchor[right.index]) return leftFailed - (failedAnchor[right.index] as number);
     const toLeft = distanceOf.get(left) ?? Number.POSITIVE_INFINITY;
     const toRight = distanceOf.get(right) ?? Number.POSITIVE_INFINITY;
     if (toLeft !== toRight) return toLeft < toRight ? -1 : 1;
@@ -332,8 +356,15 @@ export function runMatchmakingPass(
     return twoPhases && budget > 0 && fillFrom(anchor, seasoned, nearestFirst.filter(isSeasoned), budget) < 0;
   };
 
-  for (const anchor of anchors) {
+  let sweptGroup = -1;
+  for (const turn of anchors) {
+    const anchor = turn.entry;
     if (matches.length >= settings.maxMatches) break;
+    if (turn.sweep && turn.groups[0] !== sweptGroup) {
+      // A ticket that failed in another group's batch may still fit this one.
+      sweptGroup = turn.groups[0] as number;
+      failedAnchor.fill(0);
+    }
     if (!order.isLinked(anchor.index)) continue;
     if (usesMatchedPlayer(anchor)) {
       order.unlink(anchor.index);
@@ -343,7 +374,7 @@ export function runMatchmakingPass(
     currentAnchor = anchor;
     let built = false;
     // Each group the anchor is batched under (its playable regions, fastest first) in turn.
-    for (const group of anchor.groups) {
+    for (const group of turn.groups) {
       if (!order.isLinked(anchor.index)) break;
       stale.length = 0;
       stats.candidatesScanned += order.gather(
@@ -379,6 +410,7 @@ export function runMatchmakingPass(
       break;
     }
     if (built) continue;
+    failedAnchor[anchor.index] = 1;
     // A backfill ticket is never anyone's candidate: once tried it only slows later walks.
     if (anchor.backfill) order.unlink(anchor.index);
   }
