@@ -100,42 +100,62 @@ function seasonedAge(program: QueueProgram, options: PassOptions): number {
  * matches, which strands far fewer players than anchoring by age. Backfill tickets go first
  * (`high`), last (`low`, oldest first) or with everyone else (`normal`).
  */
-/** One anchor try: a ticket and the groups to build around it in; `sweep` for the key-order sweep. */
-interface AnchorTurn {
-  entry: Entry;
-  groups: readonly number[];
-  sweep: boolean;
+/**
+ * Anchor tries in order, as parallel arrays (a pool of 100k tickets makes as many tries): the
+ * entry, the group to build in (-1: every group of the ticket, preferred first), and whether
+ * the try belongs to the key-order sweep.
+ */
+interface AnchorTurns {
+  entry: Int32Array;
+  group: Int32Array;
+  sweep: Uint8Array;
+  length: number;
 }
 
 function anchorOrder(
   program: QueueProgram,
+  entries: readonly Entry[],
   order: BatchOrder,
   seasonedFromMs: number,
   nowMs: number,
-): AnchorTurn[] {
+): AnchorTurns {
   const priority = program.algorithm.backfillPriority;
-  const backfillTier: AnchorTurn[] = [];
-  const seasoned: AnchorTurn[] = [];
-  const fresh: AnchorTurn[] = [];
-  for (const { entry, group } of order.placementOrder) {
+  const backfillTier: Entry[] = [];
+  const seasoned: Entry[] = [];
+  const turns: AnchorTurns = {
+    entry: new Int32Array(order.placementCount + entries.length),
+    group: new Int32Array(order.placementCount + entries.length),
+    sweep: new Uint8Array(order.placementCount + entries.length),
+    length: 0,
+  };
+  const push = (entry: Entry, group: number, sweep: boolean): void => {
+    turns.entry[turns.length] = entry.index;
+    turns.group[turns.length] = group;
+    turns.sweep[turns.length] = sweep ? 1 : 0;
+    turns.length++;
+  };
+  const byAge = (list: Entry[]): Entry[] => list.sort(compareAge);
+  const fresh: Array<[Entry, number, boolean]> = [];
+  for (let at = 0; at < order.placementCount; at++) {
+    const entry = entries[order.entryIndexAt(at)] as Entry;
+    const group = order.groupAtPosition(at);
     const primary = group === entry.group;
     if (entry.backfill && priority !== 'normal') {
-      if (primary) backfillTier.push({ entry, groups: entry.groups, sweep: false });
+      if (primary) backfillTier.push(entry);
     } else if (nowMs - entry.ticket.startTime >= seasonedFromMs) {
-      if (primary) seasoned.push({ entry, groups: entry.groups, sweep: false });
+      if (primary) seasoned.push(entry);
     } else if (entry.backfill) {
-      if (primary) fresh.push({ entry, groups: entry.groups, sweep: false });
+      if (primary) fresh.push([entry, -1, false]);
     } else {
       // Each group's batch is swept on its own: a ticket playable in several regions anchors in each.
-      fresh.push({ entry, groups: [group], sweep: true });
+      fresh.push([entry, group, true]);
     }
   }
-  const byAge = (left: AnchorTurn, right: AnchorTurn) => compareAge(left.entry, right.entry);
-  backfillTier.sort(byAge);
-  seasoned.sort(byAge);
-  return priority === 'high'
-    ? [...backfillTier, ...seasoned, ...fresh]
-    : [...seasoned, ...fresh, ...backfillTier];
+  if (priority === 'high') for (const entry of byAge(backfillTier)) push(entry, -1, false);
+  for (const entry of byAge(seasoned)) push(entry, -1, false);
+  for (const [entry, group, sweep] of fresh) push(entry, group, sweep);
+  if (priority === 'low') for (const entry of byAge(backfillTier)) push(entry, -1, false);
+  return turns;
 }
 
 export function runMatchmakingPass(
@@ -160,7 +180,7 @@ export function runMatchmakingPass(
   const matches: ProposedMatch[] = [];
   const order = new BatchOrder(entries);
   const seasonedFromMs = seasonedAge(program, options);
-  const anchors = anchorOrder(program, order, seasonedFromMs, nowMs);
+  const anchors = anchorOrder(program, entries, order, seasonedFromMs, nowMs);
   // Tickets batched under several groups (playable regions) are met in each group's own list.
   const multiGroup = entries.some((entry) => entry.groups.length > 1);
   const builder = new MatchBuilder(
@@ -200,14 +220,8 @@ export function runMatchmakingPass(
     return true;
   };
 
-  /**
-   * The first try's order: same group first, then the rule set's sort keys, then, for a fresh
-   * anchor, nearest in batching terms (its closest partners win, the oldest among equally
-   * close ones); for a seasoned or backfill anchor, oldest first, so the longest-waiting
-   * players leave first and together (with the newest ticket driving expansions, a fresh
-   * partner would take back the expansions an old anchor has earned).
-   */
-  const distanceOf = new Map<Entry, number>();
+  /** Per entry: its batching distance to the current anchor (scratch, rewritten per window). */
+  const distanceOf = new Float64Array(entries.length);
   /**
    * Tickets that already anchored in vain this pass come after the others: in a sweep in key
    * order those lie behind the anchor and found no match around themselves, while the tickets
@@ -217,27 +231,36 @@ export function runMatchmakingPass(
   const byDistance = (left: Entry, right: Entry): number => {
     const leftFailed = failedAnchor[left.index] as number;
     if (leftFailed !== failedAnchor[right.index]) return leftFailed - (failedAnchor[right.index] as number);
-    const toLeft = distanceOf.get(left) ?? Number.POSITIVE_INFINITY;
-    const toRight = distanceOf.get(right) ?? Number.POSITIVE_INFINITY;
+    const toLeft = distanceOf[left.index] as number;
+    const toRight = distanceOf[right.index] as number;
     if (toLeft !== toRight) return toLeft < toRight ? -1 : 1;
     return compareAge(left, right);
   };
+  /**
+   * The first try's order: same group first, then the rule set's sort keys, then, for a fresh
+   * anchor, nearest in batching terms (its closest partners win, the oldest among equally
+   * close ones); for a seasoned or backfill anchor, oldest first, so the longest-waiting
+   * players leave first and together (with the newest ticket driving expansions, a fresh
+   * partner would take back the expansions an old anchor has earned).
+   */
   const orderWindow = (anchor: Entry, group: number): void => {
-    distanceOf.clear();
+    let mixedGroups = false;
     for (const entry of window) {
       const distance = Math.abs(entry.sortValue - anchor.sortValue);
-      distanceOf.set(entry, Number.isNaN(distance) ? Number.POSITIVE_INFINITY : distance);
+      distanceOf[entry.index] = Number.isNaN(distance) ? Number.POSITIVE_INFINITY : distance;
+      if (entry.group !== group && !entry.groups.includes(group)) mixedGroups = true;
     }
     window.sort(byDistance);
     nearestFirst.length = 0;
     for (const entry of window) nearestFirst.push(entry);
+    const oldestFirst = anchor.backfill || nowMs - anchor.ticket.startTime >= seasonedFromMs;
+    if (oldestFirst) window.sort(compareAge);
+    if (!ruleOrdering && !mixedGroups) return;
     const keys = new Map<Entry, number[]>();
     if (ruleOrdering) {
       for (const entry of window)
         keys.set(entry, orderingKeys(program, anchor.ticket.players, entry.ticket.players));
     }
-    const oldestFirst = anchor.backfill || nowMs - anchor.ticket.startTime >= seasonedFromMs;
-    if (oldestFirst) window.sort(compareAge);
     // Stable: within equal groups and rule keys the order above stays.
     window.sort((left, right) => {
       const leftSame = left.groups.includes(group);
@@ -357,14 +380,18 @@ export function runMatchmakingPass(
   };
 
   let sweptGroup = -1;
-  for (const turn of anchors) {
-    const anchor = turn.entry;
+  const oneGroup: number[] = [0];
+  for (let turn = 0; turn < anchors.length; turn++) {
+    const anchor = entries[anchors.entry[turn] as number] as Entry;
+    const turnGroup = anchors.group[turn] as number;
     if (matches.length >= settings.maxMatches) break;
-    if (turn.sweep && turn.groups[0] !== sweptGroup) {
+    if (anchors.sweep[turn] === 1 && turnGroup !== sweptGroup) {
       // A ticket that failed in another group's batch may still fit this one.
-      sweptGroup = turn.groups[0] as number;
+      sweptGroup = turnGroup;
       failedAnchor.fill(0);
     }
+    oneGroup[0] = turnGroup;
+    const groups = turnGroup < 0 ? anchor.groups : oneGroup;
     if (!order.isLinked(anchor.index)) continue;
     if (usesMatchedPlayer(anchor)) {
       order.unlink(anchor.index);
@@ -374,7 +401,7 @@ export function runMatchmakingPass(
     currentAnchor = anchor;
     let built = false;
     // Each group the anchor is batched under (its playable regions, fastest first) in turn.
-    for (const group of turn.groups) {
+    for (const group of groups) {
       if (!order.isLinked(anchor.index)) break;
       stale.length = 0;
       stats.candidatesScanned += order.gather(

@@ -36,8 +36,8 @@ export class BatchOrder {
   private readonly positions: Int32Array;
   private readonly firstPosition: Int32Array;
   private readonly linked: Uint8Array;
-  /** Every placement in batching order: a ticket once per group it is batched under. */
-  readonly placementOrder: Array<{ entry: Entry; group: number }>;
+  /** How many placements there are: a ticket once per group it is batched under. */
+  readonly placementCount: number;
 
   constructor(private readonly entries: readonly Entry[]) {
     const count = entries.length;
@@ -81,7 +81,7 @@ export class BatchOrder {
     this.next = new Int32Array(placements);
     this.positions = new Int32Array(placements);
     this.linked = new Uint8Array(count).fill(1);
-    this.placementOrder = [];
+    this.placementCount = placements;
     for (let at = 0; at < placements; at++) {
       const placement = order[at] as number;
       const entryIndex = placementEntry[placement] as number;
@@ -92,8 +92,17 @@ export class BatchOrder {
       this.previous[at] = at - 1;
       this.next[at] = at + 1 < placements ? at + 1 : -1;
       this.positions[placement] = at;
-      this.placementOrder.push({ entry, group: placementGroup[placement] as number });
     }
+  }
+
+  /** The entry at a position of the batching order. */
+  entryIndexAt(at: number): number {
+    return this.entryAt[at] as number;
+  }
+
+  /** The group of the placement at a position of the batching order. */
+  groupAtPosition(at: number): number {
+    return this.groupAt[at] as number;
   }
 
   isLinked(entryIndex: number): boolean {

@@ -183,7 +183,12 @@ function makeGrouper(program: QueueProgram, pool: readonly PoolTicket[]): Groupe
   } else if (hasLatencyRule) {
     regions = (players) => [fastestRegion(players)];
   }
-  if (regions === undefined && stringSpecs.length === 0) return () => [''];
+  if (regions === undefined && stringSpecs.length === 0) {
+    const single = [''];
+    return () => single;
+  }
+  const regionsOnly = regions;
+  if (regionsOnly !== undefined && stringSpecs.length === 0) return regionsOnly;
   return (players, ageMs) => {
     const first = players[0];
     const suffix = stringSpecs.map((spec) => {
@@ -267,7 +272,9 @@ export function preparePool(
   const byOldest = program.algorithm.expansionAgeSelection === 'oldest';
 
   const entries: Entry[] = [];
-  const groupNames: string[][] = [];
+  // Group names are interned as they come; ranks follow name order once all are known.
+  const groupIds = new Map<string, number>();
+  const groupIdsOf: number[][] = [];
   const invalidBackfills: InvalidBackfill[] = [];
   const seenTickets = new Set<string>();
   let filteredOut = 0;
@@ -335,9 +342,18 @@ export function preparePool(
         allowedSlots === undefined ? program.teamSlots.length : allowedSlots.filter(Boolean).length,
       fixedPlayers,
     });
-    groupNames.push(grouper(ticket.players, filterAge));
+    const ids: number[] = [];
+    for (const name of grouper(ticket.players, filterAge)) {
+      let id = groupIds.get(name);
+      if (id === undefined) {
+        id = groupIds.size;
+        groupIds.set(name, id);
+      }
+      ids.push(id);
+    }
+    groupIdsOf.push(ids);
   }
-  rankGroups(entries, groupNames);
+  rankGroups(entries, groupIds, groupIdsOf);
   rankAges(entries);
   markSharedPlayers(entries);
   return { entries, invalidBackfills, filteredOut, neighbourSpec };
@@ -348,12 +364,20 @@ function fitsSlot(program: QueueProgram, slotIndex: number, size: number): boole
   return slot !== undefined && largestValue(slot.maxPlayers) >= size;
 }
 
-function rankGroups(entries: Entry[], groupNames: readonly string[][]): void {
-  const distinct = [...new Set(groupNames.flat())].sort();
-  const rank = new Map(distinct.map((name, index) => [name, index]));
+function rankGroups(
+  entries: Entry[],
+  groupIds: ReadonlyMap<string, number>,
+  idsOf: readonly number[][],
+): void {
+  const rankOfId = new Int32Array(groupIds.size);
+  [...groupIds.keys()].sort().forEach((name, rank) => {
+    rankOfId[groupIds.get(name) as number] = rank;
+  });
   entries.forEach((entry, index) => {
-    entry.groups = (groupNames[index] ?? ['']).map((name) => rank.get(name) ?? 0);
-    entry.group = entry.groups[0] ?? 0;
+    const ids = idsOf[index] ?? [0];
+    for (let at = 0; at < ids.length; at++) ids[at] = rankOfId[ids[at] as number] as number;
+    entry.groups = ids;
+    entry.group = ids[0] ?? 0;
   });
 }
 

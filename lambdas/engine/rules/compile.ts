@@ -216,8 +216,10 @@ function playableRegionsOf(
   return (party, ageMs) => {
     const first = party[0];
     if (first === undefined) return [];
-    const playable: Array<{ region: string; latency: number }> = [];
-    for (const region of Object.keys(first.latencyInMs)) {
+    const regions: string[] = [];
+    const latencies: number[] = [];
+    for (const region in first.latencyInMs) {
+      if (!Object.hasOwn(first.latencyInMs, region)) continue;
       let worst = Number.NEGATIVE_INFINITY;
       for (const limit of limits) {
         const latency = partyLatency(party, region, limit.how);
@@ -227,12 +229,19 @@ function playableRegionsOf(
         }
         if (latency > worst) worst = latency;
       }
-      if (!Number.isNaN(worst)) playable.push({ region, latency: worst });
+      if (Number.isNaN(worst)) continue;
+      // Insertion keeps the few regions sorted: fastest first, ties by name.
+      let at = regions.length;
+      while (
+        at > 0 &&
+        ((latencies[at - 1] as number) > worst ||
+          ((latencies[at - 1] as number) === worst && (regions[at - 1] as string) > region))
+      )
+        at--;
+      regions.splice(at, 0, region);
+      latencies.splice(at, 0, worst);
     }
-    playable.sort((left, right) =>
-      left.latency !== right.latency ? left.latency - right.latency : left.region < right.region ? -1 : 1,
-    );
-    return playable.map((entry) => entry.region);
+    return regions;
   };
 }
 
