@@ -167,8 +167,8 @@ describe('simulation report', () => {
         expect(chart.height).toBeGreaterThan(100);
         expect(chart.marks).toBeGreaterThan(0);
       }
-      const matched = await page.locator('td[data-metric="matchedPlayers"]').innerText();
-      expect(Number(matched.replaceAll(',', ''))).toBe(summary.matchedPlayers);
+      const matched = await page.locator('td[data-metric="matchedPlayers"]').textContent();
+      expect(Number((matched ?? '').replaceAll(',', ''))).toBe(summary.matchedPlayers);
       expect(errors).toEqual([]);
     } finally {
       await browser.close();
