@@ -1,10 +1,61 @@
+import { parseArgs } from 'node:util';
+import { GameLiftClient } from '@aws-sdk/client-gamelift';
+import { DEV_TITLE_SECRET_KEY, SECRET_ENV } from '../lambdas/handlers/playfab-secrets';
 import { JavaMissingError } from '../lambdas/local/dynamodb-local';
-import { LOCAL_JWKS_PATH, localServiceOptionsFromEnv, startLocalService } from '../lambdas/local/service';
+import {
+  LOCAL_JWKS_PATH,
+  type LocalService,
+  localServiceOptionsFromEnv,
+  startLocalService,
+} from '../lambdas/local/service';
+import {
+  applyMatchmakingConfig,
+  ConfigFileError,
+  DEFAULT_MATCHMAKING_CONFIG,
+  describeApplied,
+  readMatchmakingConfig,
+} from '../lib/client/matchmaking-config';
+
+/** `--config <file>` (default lib/matchmaking.json) or `--no-config`. */
+function configPath(): string | undefined {
+  const { values } = parseArgs({
+    options: { config: { type: 'string' }, 'no-config': { type: 'boolean' } },
+  });
+  return values['no-config'] ? undefined : (values.config ?? DEFAULT_MATCHMAKING_CONFIG);
+}
+
+/** Loads the configuration file through the service's own API, as any client would. */
+async function loadConfig(service: LocalService, path: string): Promise<string> {
+  const file = readMatchmakingConfig(path);
+  const gamelift = new GameLiftClient({
+    endpoint: service.url,
+    region: service.options.region,
+    credentials: service.options.credentials,
+  });
+  const applied = await applyMatchmakingConfig(file, gamelift, {
+    url: service.url,
+    secretKey: process.env[SECRET_ENV.titleSecretKey] || DEV_TITLE_SECRET_KEY,
+  });
+  return describeApplied(applied)
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
+}
 
 /** `npm start`: the whole service on this machine, on the real DynamoDB engine. */
 async function main(): Promise<void> {
+  const config = configPath();
   const options = localServiceOptionsFromEnv();
   const service = await startLocalService(options);
+  let loaded: string[] = [];
+  if (config !== undefined) {
+    try {
+      loaded = [`Loaded ${config}:`, await loadConfig(service, config), ''];
+    } catch (error) {
+      await service.stop();
+      throw error;
+    }
+  }
   const { accessKeyId, secretAccessKey } = options.credentials;
   process.stdout.write(
     [
@@ -14,6 +65,7 @@ async function main(): Promise<void> {
       `  handlers:  ${service.handlers}`,
       `  credentials for SigV4: access key id '${accessKeyId}', secret '${secretAccessKey}', region '${options.region}'`,
       '',
+      ...loaded,
       'Try it (AWS CLI):',
       `  AWS_ACCESS_KEY_ID=${accessKeyId} AWS_SECRET_ACCESS_KEY=${secretAccessKey} aws gamelift describe-matchmaking-configurations --endpoint-url ${service.url} --region ${options.region}`,
       'or with curl:',
@@ -49,7 +101,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof JavaMissingError) {
+  if (error instanceof JavaMissingError || error instanceof ConfigFileError) {
     process.stderr.write(`slotfill: ${error.message}\n`);
   } else {
     process.stderr.write(

@@ -11,7 +11,7 @@ import {
   compileRuleSetBody,
   type QueueProgram,
 } from '../../lambdas/engine/rules';
-import { bell, seededRandom } from '../engine/matching/random';
+import { bell, seededRandom } from '../../lambdas/engine/simulation/random';
 
 export const QUALITY_NOW = 1_700_000_000_000;
 export const REGIONS = ['us-east-1', 'eu-west-1', 'ap-northeast-1'] as const;
