@@ -23,6 +23,8 @@ export interface PassReport {
   placingRecovered: number;
   /** Matches awaiting acceptance that this pass decided (timed out) or finished moving. */
   acceptancesSettled: number;
+  /** Wall-clock time the pass took, storage calls included. */
+  durationMs: number;
 }
 
 /** Match commits in flight at once within one pass. */
@@ -36,6 +38,7 @@ const MOVE_ATTEMPTS = 3;
  * atomically against the versions the pass read. Every state change carries its events.
  */
 export async function runPass(context: UseCaseContext, configurationName: string): Promise<PassReport> {
+  const startedAt = performance.now();
   const report: PassReport = {
     configurationName,
     ticketsInPool: 0,
@@ -47,6 +50,7 @@ export async function runPass(context: UseCaseContext, configurationName: string
     matchesDropped: 0,
     placingRecovered: 0,
     acceptancesSettled: 0,
+    durationMs: 0,
   };
   const configuration = await context.store.getConfiguration(configurationName);
   if (!configuration) return report;
@@ -137,6 +141,7 @@ export async function runPass(context: UseCaseContext, configurationName: string
   };
   await Promise.all(Array.from({ length: COMMIT_CONCURRENCY }, commitWorker));
   await recordWaits(context, configuration.name, now, waitSeconds);
+  report.durationMs = Math.round(performance.now() - startedAt);
   return report;
 }
 
@@ -157,7 +162,8 @@ async function recordWaits(context: UseCaseContext, configurationName: string, n
     .catch(() => undefined);
 }
 
-function toPoolTicket(ticket: TicketRecord): PoolTicket {
+/** A stored ticket as the engine sees it (also read by the waiting-ticket explanation). */
+export function toPoolTicket(ticket: TicketRecord): PoolTicket {
   return {
     ticketId: ticket.ticketId,
     kind: ticket.kind,

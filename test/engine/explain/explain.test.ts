@@ -1,33 +1,11 @@
 import { explainTicket } from '../../../lambdas/engine/explain';
 import { runMatchmakingPass } from '../../../lambdas/engine/matching';
 import type { PoolTicket } from '../../../lambdas/engine/model';
+import { closeSkillDuel } from '../../support/rule-sets';
 import { NOW, program, skillPlayer, solo } from '../matching/support';
 
-/** 1v1, skills within 100 of each other; from 10 s of age within 600. */
-const duel = program({
-  name: 'duel',
-  ruleLanguageVersion: '1.0',
-  playerAttributes: [{ name: 'skill', type: 'number', default: 1000 }],
-  teams: [
-    { name: 'red', minPlayers: 1, maxPlayers: 1 },
-    { name: 'blue', minPlayers: 1, maxPlayers: 1 },
-  ],
-  rules: [
-    {
-      name: 'CloseSkill',
-      type: 'distance',
-      measurements: ['max(flatten(teams[*].players.attributes[skill]))'],
-      referenceValue: 'min(flatten(teams[*].players.attributes[skill]))',
-      maxDistance: 100,
-    },
-    {
-      name: 'LowLatency',
-      type: 'latency',
-      maxLatency: 150,
-    },
-  ],
-  expansions: [{ target: 'rules[CloseSkill].maxDistance', steps: [{ waitTimeSeconds: 10, value: 600 }] }],
-});
+/** 1v1, skills within 100 of each other; from 10 s of age within 600; latency at most 150 ms. */
+const duel = program(closeSkillDuel(10, [{ name: 'LowLatency', type: 'latency', maxLatency: 150 }]));
 
 const withLatency = (ticket: PoolTicket, latency: number): PoolTicket => ({
   ...ticket,
