@@ -8,6 +8,7 @@ import { awsJsonError, toAwsJsonError } from '../dialects/gamelift/errors';
 import { type GameLiftContext, implementedOperations } from '../dialects/gamelift/operations';
 import { type GameLiftOperation, operationInputSchemas } from '../dialects/gamelift/schemas';
 import { parseOperationInput } from '../dialects/gamelift/validation-message';
+import { EXPLAIN_HEADER } from '../dialects/gamelift/waiting-report';
 import { SlotfillError } from '../shared/errors';
 import { logger, metrics } from '../shared/observability';
 import type { UseCaseContext } from '../usecases/context';
@@ -63,7 +64,11 @@ export async function handleGameLiftRequest(
   const parsed = parseOperationInput(operation, body);
   if (!parsed.ok) return fail(awsJsonError('InvalidRequestException', parsed.message));
 
-  const context: GameLiftContext = { useCases: dependencies.useCases, arnScope: dependencies.arnScope };
+  const context: GameLiftContext = {
+    useCases: dependencies.useCases,
+    arnScope: dependencies.arnScope,
+    explainWaiting: header(event, EXPLAIN_HEADER)?.toLowerCase() === 'true',
+  };
   try {
     // The table guarantees the input matches this operation's schema.
     const output = await (implementation as (c: GameLiftContext, i: unknown) => Promise<object>)(

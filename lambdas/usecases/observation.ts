@@ -2,7 +2,7 @@ import { explainTicket, type TicketExplanation } from '../engine/explain';
 import type { TicketKind, TicketStatus } from '../engine/model';
 import { SlotfillError } from '../shared/errors';
 import type { UseCaseContext } from './context';
-import { toPoolTicket } from './matchmaker/pass';
+import { toPoolTicket } from './pool-tickets';
 import { programOf } from './programs';
 
 /**

@@ -1,8 +1,6 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
 import { DescribeMatchmakingConfigurationsCommand, GameLiftClient } from '@aws-sdk/client-gamelift';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { LocalService } from '../../lambdas/local/service';
-import { startTestService } from '../support/local-service';
+import { signedGameLiftPost, startTestService } from '../support/local-service';
 
 let service: LocalService;
 
@@ -18,29 +16,7 @@ async function signedPost(
   target: string | undefined,
   body: string,
 ): Promise<{ status: number; json: unknown }> {
-  const url = new URL(service.url);
-  const headers: Record<string, string> = {
-    host: url.host,
-    'content-type': 'application/x-amz-json-1.1',
-    ...(target ? { 'x-amz-target': target } : {}),
-  };
-  const signer = new SignatureV4({
-    credentials: service.options.credentials,
-    region: service.options.region,
-    service: 'gamelift',
-    sha256: Sha256,
-  });
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: 'http:',
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: '/',
-    query: {},
-    headers,
-    body,
-  });
-  const response = await fetch(`${service.url}/`, { method: 'POST', headers: signed.headers, body });
+  const response = await signedGameLiftPost(service, target, body);
   return { status: response.status, json: await response.json() };
 }
 

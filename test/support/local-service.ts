@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { Sha256 } from '@aws-crypto/sha256-js';
 import { GameLiftClient } from '@aws-sdk/client-gamelift';
+import { SignatureV4 } from '@smithy/signature-v4';
 import {
   type LocalService,
   localServiceOptionsFromEnv,
@@ -48,4 +50,37 @@ export function gameLiftClient(
 
 export function uniqueName(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+/** A SigV4-signed raw AWS JSON request to the local service, for what the SDK would never send or read. */
+export async function signedGameLiftPost(
+  service: LocalService,
+  target: string | undefined,
+  body: string,
+  extraHeaders: Record<string, string> = {},
+): Promise<Response> {
+  const url = new URL(service.url);
+  const headers: Record<string, string> = {
+    host: url.host,
+    'content-type': 'application/x-amz-json-1.1',
+    ...(target ? { 'x-amz-target': target } : {}),
+    ...extraHeaders,
+  };
+  const signer = new SignatureV4({
+    credentials: service.options.credentials,
+    region: service.options.region,
+    service: 'gamelift',
+    sha256: Sha256,
+  });
+  const signed = await signer.sign({
+    method: 'POST',
+    protocol: 'http:',
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: '/',
+    query: {},
+    headers,
+    body,
+  });
+  return fetch(`${service.url}/`, { method: 'POST', headers: signed.headers, body });
 }

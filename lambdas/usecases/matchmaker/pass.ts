@@ -1,14 +1,16 @@
 import { estimateWaitSeconds, runMatchmakingPass } from '../../engine/matching';
-import type { PoolTicket, TicketStatus } from '../../engine/model';
+import type { TicketStatus } from '../../engine/model';
 import type { QueueProgram } from '../../engine/rules';
 import { SlotfillError } from '../../shared/errors';
-import type { ConfigurationRecord, TicketRecord } from '../../store/records';
+import type { ConfigurationRecord, MatchmakingEvent, TicketRecord } from '../../store/records';
 import { MAX_BATCH_TICKETS, type TicketChange } from '../../store/store';
 import type { UseCaseContext } from '../context';
 import { searchingEvent, ticketEndedEvent } from '../events';
+import { toPoolTicket } from '../pool-tickets';
 import { programOf } from '../programs';
 import { commitProposedMatch } from './commit';
 import { recoverPlacing, settleDueAcceptances } from './recovery';
+import { timedOutRuleMetrics } from './timeout-report';
 
 export interface PassReport {
   configurationName: string;
@@ -92,6 +94,7 @@ export async function runPass(context: UseCaseContext, configurationName: string
           'TIMED_OUT',
           'MatchmakingTimedOut',
           'Removed from matchmaking due to timing out.',
+          timedOutRuleMetrics(program, pool, ticket, now),
         )
       ) {
         report.timedOut++;
@@ -162,17 +165,6 @@ async function recordWaits(context: UseCaseContext, configurationName: string, n
     .catch(() => undefined);
 }
 
-/** A stored ticket as the engine sees it (also read by the waiting-ticket explanation). */
-export function toPoolTicket(ticket: TicketRecord): PoolTicket {
-  return {
-    ticketId: ticket.ticketId,
-    kind: ticket.kind,
-    players: ticket.players,
-    startTime: ticket.startTime,
-    gameSessionId: ticket.gameSessionArn,
-  };
-}
-
 /** Ends one ticket with its event; false when it changed under us (the next pass sees it again). */
 async function endQuietly(
   context: UseCaseContext,
@@ -181,6 +173,7 @@ async function endQuietly(
   status: Extract<TicketStatus, 'TIMED_OUT' | 'FAILED'>,
   type: 'MatchmakingTimedOut' | 'MatchmakingFailed',
   message: string,
+  ruleEvaluationMetrics?: MatchmakingEvent['ruleEvaluationMetrics'],
 ): Promise<boolean> {
   const time = context.now();
   const after: TicketRecord = {
@@ -192,10 +185,10 @@ async function endQuietly(
     version: ticket.version + 1,
   };
   try {
-    await context.store.replaceTickets(
-      [{ before: ticket, after }],
-      ticketEndedEvent(configuration, after, type, time, status, message),
-    );
+    await context.store.replaceTickets([{ before: ticket, after }], {
+      ...ticketEndedEvent(configuration, after, type, time, status, message),
+      ...(ruleEvaluationMetrics ? { ruleEvaluationMetrics } : {}),
+    });
     return true;
   } catch (error) {
     if (error instanceof SlotfillError && error.kind === 'Conflict') return false;
