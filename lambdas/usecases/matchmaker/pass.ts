@@ -27,6 +27,12 @@ export interface PassReport {
   acceptancesSettled: number;
   /** Wall-clock time the pass took, storage calls included. */
   durationMs: number;
+  /** Players on tickets searching when the engine ran. */
+  playersWaiting: number;
+  /** How long each matchmaking ticket matched by this pass waited (seconds). */
+  timeToMatchSeconds: number[];
+  /** How long each backfill ticket filled by this pass waited (seconds). */
+  timeToFillSeconds: number[];
 }
 
 /** Match commits in flight at once within one pass. */
@@ -53,6 +59,9 @@ export async function runPass(context: UseCaseContext, configurationName: string
     placingRecovered: 0,
     acceptancesSettled: 0,
     durationMs: 0,
+    playersWaiting: 0,
+    timeToMatchSeconds: [],
+    timeToFillSeconds: [],
   };
   const configuration = await context.store.getConfiguration(configurationName);
   if (!configuration) return report;
@@ -112,6 +121,7 @@ export async function runPass(context: UseCaseContext, configurationName: string
   const byId = new Map(current.filter((t) => t.status === 'SEARCHING').map((t) => [t.ticketId, t]));
 
   const result = runMatchmakingPass(program, [...byId.values()].map(toPoolTicket), now);
+  for (const ticket of byId.values()) report.playersWaiting += ticket.players.length;
 
   for (const invalid of result.invalidBackfills) {
     const ticket = byId.get(invalid.ticketId);
@@ -132,7 +142,11 @@ export async function runPass(context: UseCaseContext, configurationName: string
       const match = result.matches[next++]!;
       if (await commitProposedMatch(context, configuration, match, byId, now, declaredAttributes)) {
         report.matchesCommitted++;
-        if (match.backfillTicketId) report.backfillsFilled++;
+        if (match.backfillTicketId) {
+          report.backfillsFilled++;
+          const backfill = byId.get(match.backfillTicketId);
+          if (backfill) report.timeToFillSeconds.push((now - backfill.startTime) / 1000);
+        }
         for (const ticketId of match.ticketIds) {
           const ticket = byId.get(ticketId);
           if (ticket && ticket.kind === 'matchmaking') waitSeconds.push((now - ticket.startTime) / 1000);
@@ -144,6 +158,7 @@ export async function runPass(context: UseCaseContext, configurationName: string
   };
   await Promise.all(Array.from({ length: COMMIT_CONCURRENCY }, commitWorker));
   await recordWaits(context, configuration.name, now, waitSeconds);
+  report.timeToMatchSeconds = waitSeconds;
   report.durationMs = Math.round(performance.now() - startedAt);
   return report;
 }
