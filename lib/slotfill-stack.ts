@@ -7,6 +7,7 @@ import { DataTable } from './constructs/data-table';
 import { SlotfillEventBus } from './constructs/event-bus';
 import { SlotfillHttpApi } from './constructs/http-api';
 import { ScheduledMatchmaker } from './constructs/matchmaker';
+import { AlarmTopic, AlarmTopicDestination, Observability } from './constructs/observability';
 
 export interface SlotfillStackProps extends StackProps {
   /**
@@ -35,6 +36,11 @@ export interface SlotfillStackProps extends StackProps {
    * @default DEFAULT_MATCHMAKER_INTERVAL_MS of matchmaker.ts (1000)
    */
   readonly matchmakerIntervalMs?: number;
+  /**
+   * The time-to-match alarm's threshold: p90 seconds over two 5-minute periods.
+   * @default DEFAULT_TIME_TO_MATCH_THRESHOLD_SECONDS of observability.ts (60)
+   */
+  readonly timeToMatchAlarmSeconds?: number;
 }
 
 /**
@@ -47,6 +53,8 @@ export class SlotfillStack extends Stack {
   readonly httpApi: SlotfillHttpApi;
   readonly events: SlotfillEventBus;
   readonly matchmaker: ScheduledMatchmaker;
+  readonly alarmTopic: AlarmTopic;
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: SlotfillStackProps = {}) {
     super(scope, id, props);
@@ -70,6 +78,7 @@ export class SlotfillStack extends Stack {
       debugLogging: props.eventDebugLogging,
     });
 
+    this.alarmTopic = new AlarmTopic(this, 'Alarms');
     this.matchmaker = new ScheduledMatchmaker(this, 'Matchmaker', {
       table: this.data.table,
       bus: this.events.bus,
@@ -77,6 +86,15 @@ export class SlotfillStack extends Stack {
       intervalMs: props.matchmakerIntervalMs,
       logRetention: props.logRetention,
       logRemovalPolicy,
+      onFailure: new AlarmTopicDestination(this.alarmTopic),
+    });
+    this.observability = new Observability(this, 'Observability', {
+      topic: this.alarmTopic.topic,
+      matchmaker: this.matchmaker.service.function,
+      apiFunctions: [...this.httpApi.functions.values()].map((service) => service.function),
+      table: this.data.table,
+      alsoNotify: [this.matchmaker.errorsAlarm],
+      timeToMatchThresholdSeconds: props.timeToMatchAlarmSeconds,
     });
 
     new CfnOutput(this, 'ApiUrl', {
@@ -97,6 +115,12 @@ export class SlotfillStack extends Stack {
       description: 'For consumers in other accounts and for replays from its archive',
       value: this.events.bus.eventBusArn,
     });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description:
+        'Every slotfill alarm and failed matchmaker invocation notifies this topic: subscribe to it',
+      value: this.alarmTopic.topic.topicArn,
+    });
+    new CfnOutput(this, 'DashboardName', { value: this.observability.dashboard.dashboardName });
     new CfnOutput(this, 'MatchmakerFunctionName', {
       description: 'The scheduled matchmaker function: its metrics, logs and the errors alarm refer to it',
       value: this.matchmaker.functionName,

@@ -10,6 +10,7 @@ import { type GameLiftOperation, operationInputSchemas } from '../dialects/gamel
 import { parseOperationInput } from '../dialects/gamelift/validation-message';
 import { EXPLAIN_HEADER } from '../dialects/gamelift/waiting-report';
 import { SlotfillError } from '../shared/errors';
+import { API_METRICS } from '../shared/metric-names';
 import { logger, metrics } from '../shared/observability';
 import type { UseCaseContext } from '../usecases/context';
 import { type HttpEvent, type HttpResult, header, jsonResult, rawBody } from './http';
@@ -89,14 +90,14 @@ export async function handleGameLiftRequest(
 
 /** FlexMatch's TicketsStarted per configuration; cancellations (the input names no configuration) overall. */
 function recordTicketMetric(operation: GameLiftOperation, input: unknown): void {
-  if (operation === 'StopMatchmaking') metrics.addMetric('TicketsCancelled', MetricUnit.Count, 1);
+  if (operation === 'StopMatchmaking') metrics.addMetric(API_METRICS.ticketsCancelled, MetricUnit.Count, 1);
   if (operation !== 'StartMatchmaking' && operation !== 'StartMatchBackfill') return;
   const single = metrics.singleMetric();
   single.addDimension(
     'configuration',
     nameFromNameOrArn((input as { ConfigurationName: string }).ConfigurationName),
   );
-  single.addMetric('TicketsStarted', MetricUnit.Count, 1);
+  single.addMetric(API_METRICS.ticketsStarted, MetricUnit.Count, 1);
 }
 
 function isGameLiftOperation(name: string): name is GameLiftOperation {

@@ -1,4 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { MATCHMAKER_METRICS } from '../shared/metric-names';
 import { metrics } from '../shared/observability';
 import type { TickReport } from '../usecases/matchmaker';
 
@@ -9,21 +10,6 @@ import type { TickReport } from '../usecases/matchmaker';
  * percentiles), pass duration and commit conflicts; across configurations (dimension `service`
  * only) what the alarms watch: TimeToMatch, PublishFailures and TickFailures.
  */
-export const MATCHMAKER_METRICS = {
-  currentTickets: 'CurrentTickets',
-  playersWaiting: 'PlayersWaiting',
-  matchesCreated: 'MatchesCreated',
-  backfillsFilled: 'BackfillsFilled',
-  ticketsCompleted: 'TicketsCompleted',
-  ticketsTimedOut: 'TicketsTimedOut',
-  ticketsFailed: 'TicketsFailed',
-  timeToMatch: 'TimeToMatch',
-  timeToFill: 'TimeToFill',
-  passDuration: 'PassDuration',
-  commitConflicts: 'CommitConflicts',
-  publishFailures: 'PublishFailures',
-  tickFailures: 'TickFailures',
-} as const;
 
 const namespace = process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Slotfill';
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'slotfill';
