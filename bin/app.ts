@@ -12,6 +12,8 @@ import { SlotfillStack } from '../lib/slotfill-stack';
  *   -c eventSource=mygame.matchmaking     the events' `source` (default "slotfill.matchmaking")
  *   -c eventDebugLogging=true             copy every matchmaking event to a log group
  *   -c matchmakerIntervalMs=500           interval between matchmaking passes, 100..2000 (default 1000)
+ *   -c logLevel=DEBUG                     the functions' log level (default INFO)
+ *   -c timeToMatchAlarmSeconds=30         the p90 time-to-match alarm's threshold (default 60)
  */
 const app = new App();
 
@@ -47,6 +49,8 @@ new SlotfillStack(app, contextString('stackName') ?? 'Slotfill', {
   eventSource: contextString('eventSource'),
   eventDebugLogging: contextFlag('eventDebugLogging'),
   matchmakerIntervalMs: contextNumber('matchmakerIntervalMs'),
+  logLevel: contextString('logLevel'),
+  timeToMatchAlarmSeconds: contextNumber('timeToMatchAlarmSeconds'),
 });
 
 // cdk-nag 3 runs as a CDK validation plugin: any unacknowledged finding fails the synth, and

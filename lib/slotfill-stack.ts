@@ -41,7 +41,11 @@ export interface SlotfillStackProps extends StackProps {
    * @default DEFAULT_TIME_TO_MATCH_THRESHOLD_SECONDS of observability.ts (60)
    */
   readonly timeToMatchAlarmSeconds?: number;
+  /** Every function's POWERTOOLS_LOG_LEVEL: DEBUG, INFO, WARN, ERROR, CRITICAL or SILENT. @default INFO */
+  readonly logLevel?: string;
 }
+
+const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'];
 
 /**
  * slotfill in one stack, one construct per concern: the data table, the HTTP API with its
@@ -96,6 +100,12 @@ export class SlotfillStack extends Stack {
       alsoNotify: [this.matchmaker.errorsAlarm],
       timeToMatchThresholdSeconds: props.timeToMatchAlarmSeconds,
     });
+
+    const logLevel = (props.logLevel ?? 'INFO').toUpperCase();
+    if (!LOG_LEVELS.includes(logLevel))
+      throw new Error(`logLevel must be one of ${LOG_LEVELS.join(', ')}; got ${props.logLevel}`);
+    for (const service of [...this.httpApi.functions.values(), this.matchmaker.service])
+      service.function.addEnvironment('POWERTOOLS_LOG_LEVEL', logLevel);
 
     new CfnOutput(this, 'ApiUrl', {
       description: 'Base URL of the API: the GameLift SDK `endpoint` (see lib/README-deploy.md for signing)',

@@ -1,4 +1,3 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
@@ -14,6 +13,7 @@ import { API_METRICS } from '../shared/metric-names';
 import { logger, metrics } from '../shared/observability';
 import type { UseCaseContext } from '../usecases/context';
 import { type HttpEvent, type HttpResult, header, jsonResult, rawBody } from './http';
+import { httpLogContext, logOperation } from './log-context';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 const TARGET_PREFIX = 'GameLift.';
@@ -64,6 +64,7 @@ export async function handleGameLiftRequest(
   }
   const parsed = parseOperationInput(operation, body);
   if (!parsed.ok) return fail(awsJsonError('InvalidRequestException', parsed.message));
+  logOperation(operation, parsed.input);
 
   const context: GameLiftContext = {
     useCases: dependencies.useCases,
@@ -106,7 +107,7 @@ function isGameLiftOperation(name: string): name is GameLiftOperation {
 
 export function createGameLiftHandler(dependencies: GameLiftHandlerDependencies) {
   return middy<HttpEvent, HttpResult, Error, Context>()
-    .use(injectLambdaContext(logger))
+    .use(httpLogContext())
     .use(logMetrics(metrics))
     .handler((event, context) => handleGameLiftRequest(dependencies, event, context.awsRequestId));
 }

@@ -29,6 +29,10 @@ export async function runMatchmakerInvocation(
     try {
       const tick = await runMatchmakerTick(context, sink, owner, leaseMs);
       recordTick(tick);
+      // One line per busy configuration, at DEBUG (POWERTOOLS_LOG_LEVEL=DEBUG to see them).
+      for (const pass of tick.passes)
+        if (pass.ticketsInPool > 0)
+          logger.debug('matchmaker pass', { configuration: pass.configurationName, ...pass });
       reports.push(tick);
     } catch (error) {
       // One failed tick must not end the invocation: the next tick retries from stored state.

@@ -99,3 +99,17 @@ describe('observability', () => {
     ).toEqual([]);
   });
 });
+
+describe('log level', () => {
+  it('sets POWERTOOLS_LOG_LEVEL on every function (INFO unless the stack says otherwise)', () => {
+    const levels = (logLevel?: string) =>
+      resourcesOf(synthesize({ logLevel }, false).template, 'AWS::Lambda::Function').map(
+        ([, fn]) =>
+          (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables
+            .POWERTOOLS_LOG_LEVEL,
+      );
+    expect(levels()).toEqual(['INFO', 'INFO', 'INFO']);
+    expect(levels('debug')).toEqual(['DEBUG', 'DEBUG', 'DEBUG']);
+    expect(() => synthesize({ logLevel: 'LOUD' }, false)).toThrow(/logLevel must be one of/);
+  });
+});
