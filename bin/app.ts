@@ -14,6 +14,8 @@ import { SlotfillStack } from '../lib/slotfill-stack';
  *   -c matchmakerIntervalMs=500           interval between matchmaking passes, 100..2000 (default 1000)
  *   -c playerTokenIssuer=https://issuer.example.com   who issues player tokens (JWT authorizer)
  *   -c playerTokenAudience=my-game,my-game-dev        accepted `aud` values (comma-separated)
+ *   -c logLevel=DEBUG                     the functions' log level (default INFO)
+ *   -c timeToMatchAlarmSeconds=30         the p90 time-to-match alarm's threshold (default 60)
  */
 const app = new App();
 
@@ -60,6 +62,8 @@ new SlotfillStack(app, contextString('stackName') ?? 'Slotfill', {
   playerTokens: playerTokenIssuer
     ? { issuer: playerTokenIssuer, audience: contextList('playerTokenAudience') }
     : undefined,
+  logLevel: contextString('logLevel'),
+  timeToMatchAlarmSeconds: contextNumber('timeToMatchAlarmSeconds'),
 });
 
 // cdk-nag 3 runs as a CDK validation plugin: any unacknowledged finding fails the synth, and

@@ -60,6 +60,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       `slotfill is listening on ${service.url}`,
+      `  console:   ${service.url}/  (pool, live matches, passes, why a ticket waits; health: ${service.url}/_local/health)`,
       `  DynamoDB:  ${service.dynamoDbEndpoint}${options.dynamoDbEndpoint ? '' : options.dataDir ? ` (DynamoDB Local, data in ${options.dataDir})` : ' (DynamoDB Local, in memory)'}`,
       `  table:     ${options.tableName}`,
       `  handlers:  ${service.handlers}`,

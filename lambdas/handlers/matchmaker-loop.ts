@@ -5,6 +5,7 @@ import { logger } from '../shared/observability';
 import type { UseCaseContext } from '../usecases/context';
 import type { EventSink } from '../usecases/event-sink';
 import { runMatchmakerTick, type TickReport } from '../usecases/matchmaker';
+import { recordTick, recordTickFailure } from './matchmaker-metrics';
 
 /**
  * The scheduled invocation: EventBridge's schedule can't fire more than once a minute, so one
@@ -26,10 +27,17 @@ export async function runMatchmakerInvocation(
   while (reports.length < maxTicks && remainingMs() > reserveMs) {
     const started = Date.now();
     try {
-      reports.push(await runMatchmakerTick(context, sink, owner, leaseMs));
+      const tick = await runMatchmakerTick(context, sink, owner, leaseMs);
+      recordTick(tick);
+      // One line per busy configuration, at DEBUG (POWERTOOLS_LOG_LEVEL=DEBUG to see them).
+      for (const pass of tick.passes)
+        if (pass.ticketsInPool > 0)
+          logger.debug('matchmaker pass', { configuration: pass.configurationName, ...pass });
+      reports.push(tick);
     } catch (error) {
       // One failed tick must not end the invocation: the next tick retries from stored state.
       logger.error('matchmaker tick failed', { error: error as Error });
+      recordTickFailure();
     }
     const waitMs = Math.max(0, settings.intervalMs - (Date.now() - started));
     // No wait at the end: an invocation with no time for another tick returns at once.

@@ -8,6 +8,7 @@ import { matchmakerSettingsFromEnv } from '../shared/config';
 import { logger, metrics, tracer } from '../shared/observability';
 import { EventBridgeSink } from './eventbridge-sink';
 import { runMatchmakerInvocation } from './matchmaker-loop';
+import { publishMatchmakerMetrics } from './matchmaker-metrics';
 import { runtimeDependencies } from './runtime';
 
 /** Lambda entry for the scheduled matchmaker (EventBridge schedule, once a minute). */
@@ -55,6 +56,7 @@ export const handler = middy<MatchmakerEvent, { ticks: number; matches: number }
       (total, r) => total + r.passes.reduce((t, p) => t + p.matchesCommitted, 0),
       0,
     );
+    publishMatchmakerMetrics();
     logger.info('matchmaker invocation finished', { ticks, matches });
     return { ticks, matches };
   });

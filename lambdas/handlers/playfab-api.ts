@@ -1,4 +1,3 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
@@ -28,6 +27,7 @@ import { logger, metrics } from '../shared/observability';
 import type { Principal } from '../usecases/access';
 import type { UseCaseContext } from '../usecases/context';
 import { type HttpEvent, type HttpResult, header, jsonResult, rawBody } from './http';
+import { httpLogContext, logOperation } from './log-context';
 
 const CONTENT_TYPE = 'application/json';
 
@@ -71,6 +71,7 @@ export async function handlePlayFabRequest(
   if (queueProblem) return respond(queueProblem);
   const parsed = parseRequest(operation, body);
   if (!parsed.ok) return respond(parsed.error);
+  logOperation(operation, parsed.request);
 
   try {
     const implementation = playFabOperations[operation] as (
@@ -133,7 +134,7 @@ function queueConfigProblem(operation: PlayFabOperation, body: unknown): PlayFab
 
 export function createPlayFabHandler(dependencies: PlayFabHandlerDependencies) {
   return middy<HttpEvent, HttpResult, Error, Context>()
-    .use(injectLambdaContext(logger))
+    .use(httpLogContext())
     .use(logMetrics(metrics))
     .handler((event, context) => handlePlayFabRequest(dependencies, event, context.awsRequestId));
 }

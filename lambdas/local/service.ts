@@ -10,7 +10,9 @@ import { routes as defaultRoutes, matchmakerFunctionSpec, type Route, routeFunct
 import { createDynamoClient } from '../shared/clients';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, matchmakerSettingsFromEnv } from '../shared/config';
 import { DEFAULT_TABLE_NAME, ensureTable } from '../store/table-bootstrap';
+import type { UseCaseContext } from '../usecases/context';
 import { runMatchmakerTick } from '../usecases/matchmaker';
+import { PassLog, serveConsole } from './console/server';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
 import { LOCAL_EVENTBRIDGE_PATH, servePutEvents } from './eventbridge-endpoint';
 import { createGateway, type HttpLambda } from './gateway';
@@ -153,10 +155,19 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       options.printEvents ? undefined : () => undefined,
     );
     const playerTokens = await LocalPlayerTokenKeys.open(options.playerTokens, options.playerTokens.keyFile);
-    code = options.handlers === 'bundles' ? await bundledCode(options) : sourceCode(options, events);
+    // Loaded only now, like the handlers, so Powertools sees the environment set above.
+    const { runtimeDependencies } = require('../handlers/runtime') as {
+      runtimeDependencies: typeof RuntimeDependenciesFactory;
+    };
+    const useCases = runtimeDependencies().useCases;
+    code =
+      options.handlers === 'bundles' ? await bundledCode(options) : sourceCode(options, events, useCases);
     const running = code;
+    const consoleSources = { context: useCases, passes: running.passes, startedAt: Date.now() };
     let inFlight: Promise<unknown> | undefined;
     let timer: NodeJS.Timeout | undefined;
+    // Open event streams never end on their own: stop() ends them, or closing the server would wait forever.
+    const watchers = new Set<ServerResponse>();
 
     const server = createGateway({
       routes: options.routes,
@@ -172,9 +183,10 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
           return true;
         }
         if (request.method === 'GET' && url.pathname === '/_local/events') {
-          streamEvents(events, request, response);
+          streamEvents(events, request, response, watchers);
           return true;
         }
+        if (serveConsole(request, response, url, consoleSources)) return true;
         // The SDK appends the operation path `/` to the endpoint it is given.
         if (request.method === 'POST' && url.pathname.replace(/\/$/, '') === LOCAL_EVENTBRIDGE_PATH) {
           servePutEvents(request, response, events);
@@ -217,7 +229,11 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
         if (timer) clearInterval(timer);
         // Let a running tick finish before DynamoDB Local goes away under it.
         await inFlight;
-        await new Promise<void>((done) => server.close(() => done()));
+        for (const watcher of watchers) watcher.end();
+        const closed = new Promise<void>((done) => server.close(() => done()));
+        // Idle keep-alive connections (a browser's) would hold close() open too.
+        server.closeIdleConnections();
+        await closed;
         server.closeAllConnections();
         await running.stop();
         await dynamo?.stop();
@@ -242,14 +258,25 @@ export function beyondLoopbackWarning(host: string): string | undefined {
 }
 
 /** Server-sent events: each published event as one `data:` line, recent ones first. */
-function streamEvents(events: LocalEventSink, request: IncomingMessage, response: ServerResponse): void {
+function streamEvents(
+  events: LocalEventSink,
+  request: IncomingMessage,
+  response: ServerResponse,
+  watchers: Set<ServerResponse>,
+): void {
   response.writeHead(200, {
     'content-type': 'text/event-stream',
     'cache-control': 'no-cache',
     connection: 'keep-alive',
   });
+  // Headers now, not with the first event: a watcher knows it is connected even when all is quiet.
+  response.flushHeaders();
+  watchers.add(response);
   const stop = events.watch((envelope) => response.write(`data: ${JSON.stringify(envelope)}\n\n`));
-  request.on('close', stop);
+  request.on('close', () => {
+    stop();
+    watchers.delete(response);
+  });
 }
 
 /** The functions behind the gateway and the matchmaker tick, from sources or from bundles. */
@@ -260,10 +287,16 @@ interface LocalCode {
   stop: () => Promise<void>;
   /** For the start-up banner. */
   description: string;
+  /** The matchmaker's pass reports, when this code returns them (sources do, bundles don't). */
+  passes?: PassLog;
 }
 
 /** The TypeScript entry files the stack bundles, loaded as they are: one code path with AWS. */
-function sourceCode(options: LocalServiceOptions, events: LocalEventSink): LocalCode {
+function sourceCode(
+  options: LocalServiceOptions,
+  events: LocalEventSink,
+  matchmakerContext: UseCaseContext,
+): LocalCode {
   const functions: Record<string, HttpLambda> = {};
   for (const spec of routeFunctions(options.routes)) {
     functions[spec.name] = exportedFunction<HttpLambda>(
@@ -272,20 +305,18 @@ function sourceCode(options: LocalServiceOptions, events: LocalEventSink): Local
       spec.exportName,
     );
   }
-  // Loaded only now, like the handlers, so Powertools sees the environment set before.
-  const { runtimeDependencies } = require('../handlers/runtime') as {
-    runtimeDependencies: typeof RuntimeDependenciesFactory;
-  };
-  const matchmakerContext = runtimeDependencies().useCases;
+  const passes = new PassLog();
   const owner = `local-${randomUUID()}`;
   const leaseMs = Math.max(options.matchmakerIntervalMs, 1000) * 3;
   return {
     functions,
     matchmakerTick: async () => {
-      await runMatchmakerTick(matchmakerContext, events, owner, leaseMs);
+      const tick = await runMatchmakerTick(matchmakerContext, events, owner, leaseMs);
+      passes.record(tick.passes, Date.now());
     },
     stop: async () => undefined,
     description: 'TypeScript sources (lambdas/handlers)',
+    passes,
   };
 }
 

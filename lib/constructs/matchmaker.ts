@@ -3,6 +3,7 @@ import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type IEventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { IDestination } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { matchmakerFunctionSpec } from '../../lambdas/routes';
@@ -50,6 +51,8 @@ export interface ScheduledMatchmakerProps {
   readonly logRetention?: RetentionDays;
   /** @default RETAIN */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /** Where a failed invocation's record goes (the alarm topic). @default none */
+  readonly onFailure?: IDestination;
 }
 
 /**
@@ -100,9 +103,13 @@ export class ScheduledMatchmaker extends Construct {
     // Lambda would retry a failed asynchronous invocation twice and keep an undeliverable one
     // for up to 6 hours. Neither helps here: the scheduled event carries no data, and the next
     // minute's run rereads the pool and does whatever a failed run left undone, so a retry
-    // would only overlap with it. Hence no DLQ or on-failure destination either (there is
-    // nothing to redrive); failures show in the logs and in the errors alarm below.
-    fn.configureAsyncInvoke({ maxEventAge: Duration.minutes(2), retryAttempts: 0 });
+    // would only overlap with it. Hence no DLQ (there is nothing to redrive); the on-failure
+    // destination only tells people (the alarm topic), with the error, at once.
+    fn.configureAsyncInvoke({
+      maxEventAge: Duration.minutes(2),
+      retryAttempts: 0,
+      ...(props.onFailure ? { onFailure: props.onFailure } : {}),
+    });
 
     this.schedule = new Rule(this, 'Schedule', {
       description: 'Runs the slotfill matchmaker every minute',

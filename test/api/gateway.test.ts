@@ -19,7 +19,7 @@ async function signedPost(
   /** What is actually sent, when it differs from what was signed. */
   sentBody: string = body,
 ): Promise<{ status: number; json: unknown }> {
-  const response = await signedRawPost(service, target, body, sentBody);
+  const response = await signedRawPost(service, target, body, { sentBody });
   return { status: response.status, json: response.body };
 }
 

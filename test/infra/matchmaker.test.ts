@@ -142,13 +142,15 @@ describe('matchmaker and event bus (default props, bundled with esbuild)', () =>
       ]);
     });
 
-    it('drops failed or stale asynchronous invocations instead of retrying them', () => {
+    it('drops failed or stale asynchronous invocations instead of retrying them, telling the alarm topic', () => {
       const [, config] = onlyResourceOf(template, 'AWS::Lambda::EventInvokeConfig');
+      const [topicId] = onlyResourceOf(template, 'AWS::SNS::Topic');
       expect(config.Properties).toEqual({
         FunctionName: { Ref: ids.matchmaker },
         Qualifier: '$LATEST',
         MaximumEventAgeInSeconds: 120,
         MaximumRetryAttempts: 0,
+        DestinationConfig: { OnFailure: { Destination: { Ref: topicId } } },
       });
     });
   });
@@ -183,7 +185,11 @@ describe('matchmaker and event bus (default props, bundled with esbuild)', () =>
     });
 
     it('has an alarm on 3 or more errors in 5 minutes', () => {
-      const [, alarm] = onlyResourceOf(template, 'AWS::CloudWatch::Alarm');
+      const errorAlarms = resourcesOf(template, 'AWS::CloudWatch::Alarm').filter(
+        ([, alarm]) => alarm.Properties.Namespace === 'AWS/Lambda',
+      );
+      expect(errorAlarms).toHaveLength(1);
+      const [, alarm] = errorAlarms[0]!;
       expect(alarm.Properties).toMatchObject({
         Namespace: 'AWS/Lambda',
         MetricName: 'Errors',
@@ -231,7 +237,7 @@ describe('matchmaker and event bus (default props, bundled with esbuild)', () =>
       }
     });
 
-    it('gives the matchmaker role nothing else but its log group and X-Ray', () => {
+    it('gives the matchmaker role nothing else but its log group, X-Ray and the alarm topic', () => {
       const fn = template.findResources('AWS::Lambda::Function')[ids.matchmaker] as Resource;
       const logGroupId = referencedId((fn.Properties.LoggingConfig as { LogGroup: unknown }).LogGroup);
       const others = policyStatements(template)
@@ -243,7 +249,9 @@ describe('matchmaker and event bus (default props, bundled with esbuild)', () =>
         .filter(({ Action }) =>
           Action.every((action) => !action.startsWith('dynamodb:') && !action.startsWith('events:')),
         );
-      expect(others).toHaveLength(2);
+      const [topicId] = onlyResourceOf(template, 'AWS::SNS::Topic');
+      const [keyId] = onlyResourceOf(template, 'AWS::KMS::Key');
+      expect(others).toHaveLength(4);
       expect(others).toEqual(
         expect.arrayContaining([
           {
@@ -251,6 +259,9 @@ describe('matchmaker and event bus (default props, bundled with esbuild)', () =>
             Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
             Resource: getAttArn(logGroupId!),
           },
+          // The on-failure destination: publish to the alarm topic, under its key.
+          { Effect: 'Allow', Action: ['sns:Publish'], Resource: { Ref: topicId } },
+          { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: getAttArn(keyId!) },
           // X-Ray supports no resource-level permissions (the ServiceFunction acknowledgment).
           { Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' },
         ]),

@@ -30,8 +30,12 @@ export async function signedPost(
   service: LocalService,
   target: string | undefined,
   body: string,
-  /** What is actually sent, when it differs from what was signed. */
-  sentBody: string = body,
+  options: {
+    /** What is actually sent, when it differs from what was signed. */
+    sentBody?: string;
+    /** Extra headers, signed with the rest (e.g. slotfill's x-slotfill-explain). */
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<RawResponse> {
   const url = new URL(service.url);
   const signer = new SignatureV4({
@@ -53,13 +57,14 @@ export async function signedPost(
       host: url.host,
       'content-type': 'application/x-amz-json-1.1',
       ...(target ? { 'x-amz-target': target } : {}),
+      ...options.headers,
     },
     body,
   });
   const response = await fetch(`${service.url}/`, {
     method: 'POST',
     headers: signed.headers,
-    body: sentBody,
+    body: options.sentBody ?? body,
   });
   return readResponse(response);
 }

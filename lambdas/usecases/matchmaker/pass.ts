@@ -1,14 +1,16 @@
 import { estimateWaitSeconds, runMatchmakingPass } from '../../engine/matching';
-import type { PoolTicket, TicketStatus } from '../../engine/model';
+import type { TicketStatus } from '../../engine/model';
 import type { QueueProgram } from '../../engine/rules';
 import { SlotfillError } from '../../shared/errors';
-import type { ConfigurationRecord, TicketRecord } from '../../store/records';
+import type { ConfigurationRecord, MatchmakingEvent, TicketRecord } from '../../store/records';
 import { MAX_BATCH_TICKETS, type TicketChange } from '../../store/store';
 import type { UseCaseContext } from '../context';
 import { searchingEvent, ticketEndedEvent } from '../events';
+import { toPoolTicket } from '../pool-tickets';
 import { programOf } from '../programs';
 import { commitProposedMatch } from './commit';
 import { recoverPlacing, settleDueAcceptances } from './recovery';
+import { timedOutRuleMetrics } from './timeout-report';
 
 export interface PassReport {
   configurationName: string;
@@ -23,6 +25,14 @@ export interface PassReport {
   placingRecovered: number;
   /** Matches awaiting acceptance that this pass decided (timed out) or finished moving. */
   acceptancesSettled: number;
+  /** Wall-clock time the pass took, storage calls included. */
+  durationMs: number;
+  /** Players on tickets searching when the engine ran. */
+  playersWaiting: number;
+  /** How long each matchmaking ticket matched by this pass waited (seconds). */
+  timeToMatchSeconds: number[];
+  /** How long each backfill ticket filled by this pass waited (seconds). */
+  timeToFillSeconds: number[];
 }
 
 /** Match commits in flight at once within one pass. */
@@ -36,6 +46,7 @@ const MOVE_ATTEMPTS = 3;
  * atomically against the versions the pass read. Every state change carries its events.
  */
 export async function runPass(context: UseCaseContext, configurationName: string): Promise<PassReport> {
+  const startedAt = performance.now();
   const report: PassReport = {
     configurationName,
     ticketsInPool: 0,
@@ -47,6 +58,10 @@ export async function runPass(context: UseCaseContext, configurationName: string
     matchesDropped: 0,
     placingRecovered: 0,
     acceptancesSettled: 0,
+    durationMs: 0,
+    playersWaiting: 0,
+    timeToMatchSeconds: [],
+    timeToFillSeconds: [],
   };
   const configuration = await context.store.getConfiguration(configurationName);
   if (!configuration) return report;
@@ -88,6 +103,7 @@ export async function runPass(context: UseCaseContext, configurationName: string
           'TIMED_OUT',
           'MatchmakingTimedOut',
           'Removed from matchmaking due to timing out.',
+          timedOutRuleMetrics(program, pool, ticket, now),
         )
       ) {
         report.timedOut++;
@@ -105,6 +121,7 @@ export async function runPass(context: UseCaseContext, configurationName: string
   const byId = new Map(current.filter((t) => t.status === 'SEARCHING').map((t) => [t.ticketId, t]));
 
   const result = runMatchmakingPass(program, [...byId.values()].map(toPoolTicket), now);
+  for (const ticket of byId.values()) report.playersWaiting += ticket.players.length;
 
   for (const invalid of result.invalidBackfills) {
     const ticket = byId.get(invalid.ticketId);
@@ -125,7 +142,11 @@ export async function runPass(context: UseCaseContext, configurationName: string
       const match = result.matches[next++]!;
       if (await commitProposedMatch(context, configuration, match, byId, now, declaredAttributes)) {
         report.matchesCommitted++;
-        if (match.backfillTicketId) report.backfillsFilled++;
+        if (match.backfillTicketId) {
+          report.backfillsFilled++;
+          const backfill = byId.get(match.backfillTicketId);
+          if (backfill) report.timeToFillSeconds.push((now - backfill.startTime) / 1000);
+        }
         for (const ticketId of match.ticketIds) {
           const ticket = byId.get(ticketId);
           if (ticket && ticket.kind === 'matchmaking') waitSeconds.push((now - ticket.startTime) / 1000);
@@ -137,6 +158,8 @@ export async function runPass(context: UseCaseContext, configurationName: string
   };
   await Promise.all(Array.from({ length: COMMIT_CONCURRENCY }, commitWorker));
   await recordWaits(context, configuration.name, now, waitSeconds);
+  report.timeToMatchSeconds = waitSeconds;
+  report.durationMs = Math.round(performance.now() - startedAt);
   return report;
 }
 
@@ -157,16 +180,6 @@ async function recordWaits(context: UseCaseContext, configurationName: string, n
     .catch(() => undefined);
 }
 
-function toPoolTicket(ticket: TicketRecord): PoolTicket {
-  return {
-    ticketId: ticket.ticketId,
-    kind: ticket.kind,
-    players: ticket.players,
-    startTime: ticket.startTime,
-    gameSessionId: ticket.gameSessionArn,
-  };
-}
-
 /** Ends one ticket with its event; false when it changed under us (the next pass sees it again). */
 async function endQuietly(
   context: UseCaseContext,
@@ -175,6 +188,7 @@ async function endQuietly(
   status: Extract<TicketStatus, 'TIMED_OUT' | 'FAILED'>,
   type: 'MatchmakingTimedOut' | 'MatchmakingFailed',
   message: string,
+  ruleEvaluationMetrics?: MatchmakingEvent['ruleEvaluationMetrics'],
 ): Promise<boolean> {
   const time = context.now();
   const after: TicketRecord = {
@@ -186,10 +200,10 @@ async function endQuietly(
     version: ticket.version + 1,
   };
   try {
-    await context.store.replaceTickets(
-      [{ before: ticket, after }],
-      ticketEndedEvent(configuration, after, type, time, status, message),
-    );
+    await context.store.replaceTickets([{ before: ticket, after }], {
+      ...ticketEndedEvent(configuration, after, type, time, status, message),
+      ...(ruleEvaluationMetrics ? { ruleEvaluationMetrics } : {}),
+    });
     return true;
   } catch (error) {
     if (error instanceof SlotfillError && error.kind === 'Conflict') return false;
