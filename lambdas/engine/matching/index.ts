@@ -243,6 +243,16 @@ export function runMatchmakingPass(
    * players leave first and together (with the newest ticket driving expansions, a fresh
    * partner would take back the expansions an old anchor has earned).
    */
+  let nearestReady = false;
+  /** The window nearest first (failed anchors last, then oldest among equally near ones). */
+  const nearestList = (): readonly Entry[] => {
+    if (!nearestReady) {
+      for (const entry of window) nearestFirst.push(entry);
+      nearestFirst.sort(byDistance);
+      nearestReady = true;
+    }
+    return nearestFirst;
+  };
   const orderWindow = (anchor: Entry, group: number): void => {
     let mixedGroups = false;
     for (const entry of window) {
@@ -250,11 +260,17 @@ export function runMatchmakingPass(
       distanceOf[entry.index] = Number.isNaN(distance) ? Number.POSITIVE_INFINITY : distance;
       if (entry.group !== group && !entry.groups.includes(group)) mixedGroups = true;
     }
-    window.sort(byDistance);
     nearestFirst.length = 0;
-    for (const entry of window) nearestFirst.push(entry);
     const oldestFirst = anchor.backfill || nowMs - anchor.ticket.startTime >= seasonedFromMs;
-    if (oldestFirst) window.sort(compareAge);
+    if (oldestFirst) {
+      // The nearest-first list is only needed for retries: sorted on first use (nearestList()).
+      window.sort(compareAge);
+      nearestReady = false;
+    } else {
+      window.sort(byDistance);
+      for (const entry of window) nearestFirst.push(entry);
+      nearestReady = true;
+    }
     if (!ruleOrdering && !mixedGroups) return;
     const keys = new Map<Entry, number[]>();
     if (ruleOrdering) {
@@ -325,7 +341,7 @@ export function runMatchmakingPass(
   const fillFrom = (
     anchor: Entry,
     preferred: readonly Entry[],
-    nearest: readonly Entry[],
+    nearest: () => readonly Entry[],
     budget: number,
   ): number => {
     excluded.clear();
@@ -336,7 +352,7 @@ export function runMatchmakingPass(
       let refused = false;
       // The first try follows the batch order (age, sort rules); once that fails, the anchor's
       // nearest neighbours make the most compact match, which is what distance rules want.
-      for (const entry of attempt === 0 ? preferred : nearest) {
+      for (const entry of attempt === 0 ? preferred : nearest()) {
         if (builder.openRoom() === 0) break;
         if (!excluded.has(entry) && !builder.tryAdd(entry)) refused = true;
       }
@@ -370,13 +386,14 @@ export function runMatchmakingPass(
     anchorAloneVerdict = undefined;
     const stepStart = newestDriven ? expansionStepReached(nowMs - anchor.ticket.startTime) : 0;
     const isSeasoned = (entry: Entry) => nowMs - entry.ticket.startTime >= stepStart;
-    const seasoned = stepStart > 0 ? window.filter(isSeasoned) : window;
-    const twoPhases = seasoned.length < window.length;
+    const twoPhases = stepStart > 0 && !window.every(isSeasoned);
     let budget = settings.maxEvaluations;
-    const spent = fillFrom(anchor, window, nearestFirst, twoPhases ? Math.ceil(budget / 2) : budget);
+    const spent = fillFrom(anchor, window, nearestList, twoPhases ? Math.ceil(budget / 2) : budget);
     if (spent < 0) return true;
     budget -= spent;
-    return twoPhases && budget > 0 && fillFrom(anchor, seasoned, nearestFirst.filter(isSeasoned), budget) < 0;
+    if (!twoPhases || budget <= 0) return false;
+    const seasonedNearest = nearestList().filter(isSeasoned);
+    return fillFrom(anchor, window.filter(isSeasoned), () => seasonedNearest, budget) < 0;
   };
 
   let sweptGroup = -1;
