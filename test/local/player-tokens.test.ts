@@ -94,7 +94,7 @@ describe('local player tokens (JWT, RS256, JWKS by kid)', () => {
         .setIssuer(settings.issuer)
         .setIssuedAt()
         .setExpirationTime('1h')
-        .sign(createPrivateKey({ key: privateJwk as import('node:crypto').JsonWebKey, format: 'jwk' }));
+        .sign(createPrivateKey({ key: privateJwk as JsonWebKey, format: 'jwk' }));
     await expect(refusal(await withClientId(settings.audience[0]!))).resolves.toMatchObject({ ok: true });
     await expect(refusal(await withClientId('another-game'))).resolves.toEqual({
       ok: false,
