@@ -199,11 +199,12 @@ export async function verifyPlayerToken(
   try {
     const { payload, protectedHeader } = await jwtVerify(token, keySet, {
       issuer: settings.issuer,
-      audience: [...settings.audience],
       algorithms: ACCEPTED_ALGORITHMS,
       currentDate: new Date(nowMs),
     });
     if (!protectedHeader.kid) return { ok: false, description: 'the token has no kid' };
+    if (!audienceAccepted(payload, settings.audience))
+      return { ok: false, description: 'claim aud is not accepted' };
     if (typeof payload.iat === 'number' && payload.iat * 1000 > nowMs)
       return { ok: false, description: 'the token was issued in the future (iat)' };
     if (typeof payload.sub !== 'string' || payload.sub === '')
@@ -212,6 +213,16 @@ export async function verifyPlayerToken(
   } catch (error) {
     return { ok: false, description: failureDescription(error) };
   }
+}
+
+/** Like API Gateway: `aud` must name an accepted audience; only without `aud` is `client_id` used. */
+function audienceAccepted(payload: JWTPayload, accepted: readonly string[]): boolean {
+  if (payload.aud !== undefined) {
+    const named = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+    return named.some((audience) => accepted.includes(audience));
+  }
+  const clientId = payload.client_id;
+  return typeof clientId === 'string' && accepted.includes(clientId);
 }
 
 function failureDescription(error: unknown): string {

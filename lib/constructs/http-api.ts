@@ -186,7 +186,7 @@ export class SlotfillHttpApi extends Construct {
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration,
-        authorizer: route.auth === 'player-token' ? playerAuthorizer! : authorizerFor(route.auth),
+        authorizer: authorizerFor(route.auth, playerAuthorizer),
       });
       const throttle = throttles[route.auth];
       routeSettings[`${route.method} ${route.path}`] = {
@@ -230,7 +230,10 @@ function playerTokenAuthorizer(issuer: PlayerTokenIssuer): HttpJwtAuthorizer {
   });
 }
 
-function authorizerFor(auth: RouteAuth): IHttpRouteAuthorizer {
+function authorizerFor(
+  auth: RouteAuth,
+  playerAuthorizer: HttpJwtAuthorizer | undefined,
+): IHttpRouteAuthorizer {
   switch (auth) {
     case 'iam':
       // SigV4-signed requests only; the caller needs execute-api:Invoke on the route.
@@ -239,7 +242,9 @@ function authorizerFor(auth: RouteAuth): IHttpRouteAuthorizer {
       // No gateway authorizer: the function verifies X-SecretKey (see routes.ts).
       return new HttpNoneAuthorizer();
     case 'player-token':
-      throw new Error('player-token routes use the JWT authorizer of the configured issuer');
+      // One authorizer for the configured issuer, shared by every player route.
+      if (!playerAuthorizer) throw new Error('player-token routes need a player token issuer');
+      return playerAuthorizer;
     default: {
       // A new RouteAuth value must get a mapping here before it can deploy.
       const unknown: never = auth;

@@ -420,14 +420,13 @@ describe('bin/app.ts context', () => {
     return { status: result.status, stderr: result.stderr };
   }
 
-  it('passes eventBusName, eventSource and matchmakerIntervalMs (as CLI strings) to the stack', () => {
+  it('passes eventBusName, eventSource, matchmakerIntervalMs and the player token issuer (as CLI strings) to the stack', () => {
     const result = runApp({
       eventBusName: 'slotfill-ctx',
       eventSource: 'ctx.matchmaking',
       matchmakerIntervalMs: '500',
-      // With an issuer the player routes deploy, so the synth has nothing to warn about.
-      playerTokenIssuer: 'https://issuer.example.com',
-      playerTokenAudience: 'slotfill',
+      playerTokenIssuer: 'https://login.example-game.com',
+      playerTokenAudience: 'example-game, example-game-dev',
     });
     expect(result).toEqual({ status: 0, stderr: '' });
     const synthesizedTemplate = JSON.parse(readFileSync(join(outdir, 'Slotfill.template.json'), 'utf8')) as {
@@ -443,6 +442,12 @@ describe('bin/app.ts context', () => {
     expect((matchmaker!.Properties.Environment as { Variables: object }).Variables).toMatchObject({
       EVENT_SOURCE: 'ctx.matchmaking',
       MATCHMAKER_INTERVAL_MS: '500',
+    });
+    expect(resources.find((r) => r.Type === 'AWS::ApiGatewayV2::Authorizer')?.Properties).toMatchObject({
+      JwtConfiguration: {
+        Issuer: 'https://login.example-game.com',
+        Audience: ['example-game', 'example-game-dev'],
+      },
     });
   }, 120_000);
 

@@ -1,3 +1,4 @@
+import { createPrivateKey, type JsonWebKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,6 +86,20 @@ describe('local player tokens (JWT, RS256, JWKS by kid)', () => {
     await expect(
       refusal(await signPlayerToken(privateJwk!, { ...settings, audience: ['another-game'] }, 'carol')),
     ).resolves.toEqual({ ok: false, description: 'claim aud is not accepted' });
+    // Without aud, client_id decides, as in API Gateway.
+    const withClientId = (clientId: string) =>
+      new SignJWT({ client_id: clientId })
+        .setProtectedHeader({ alg: 'RS256', kid: privateJwk!.kid! })
+        .setSubject('carol')
+        .setIssuer(settings.issuer)
+        .setIssuedAt()
+        .setExpirationTime('1h')
+        .sign(createPrivateKey({ key: privateJwk as JsonWebKey, format: 'jwk' }));
+    await expect(refusal(await withClientId(settings.audience[0]!))).resolves.toMatchObject({ ok: true });
+    await expect(refusal(await withClientId('another-game'))).resolves.toEqual({
+      ok: false,
+      description: 'claim aud is not accepted',
+    });
     await expect(
       refusal(await keys.mint('carol', { ttlSeconds: 60, nowMs: nowMs - 120_000 })),
     ).resolves.toEqual({ ok: false, description: 'the token has expired' });
