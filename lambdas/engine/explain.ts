@@ -141,17 +141,23 @@ export function explainTicket(
   }
 
   const anchorPlayers = new Set(anchor.players.map((player) => player.playerId));
-  const eligible = pool
+  // Oldest first, filters checked only until enough are found: a few rule checks, whatever the pool.
+  const maxConsidered = options.maxConsidered ?? DEFAULT_CONSIDERED;
+  const eligible: PoolTicket[] = [];
+  const byAge = pool
     .filter(
       (ticket) =>
         ticket !== anchor &&
         ticket.kind === 'matchmaking' &&
         ticket.players.length > 0 &&
-        !ticket.players.some((player) => anchorPlayers.has(player.playerId)) &&
-        ticketFilterFailures(program, ticket.players, nowMs - ticket.startTime).length === 0,
+        !ticket.players.some((player) => anchorPlayers.has(player.playerId)),
     )
-    .sort((left, right) => left.startTime - right.startTime || left.ticketId.localeCompare(right.ticketId))
-    .slice(0, options.maxConsidered ?? DEFAULT_CONSIDERED);
+    .sort((left, right) => left.startTime - right.startTime || left.ticketId.localeCompare(right.ticketId));
+  for (const ticket of byAge) {
+    if (eligible.length >= maxConsidered) break;
+    if (ticketFilterFailures(program, ticket.players, nowMs - ticket.startTime).length === 0)
+      eligible.push(ticket);
+  }
 
   const filler = new CandidateFiller(program, anchor, ageMs);
   // Partners that fail fewest rules beside the ticket first (team minimums waived), then oldest.

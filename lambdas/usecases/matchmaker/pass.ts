@@ -10,7 +10,7 @@ import { toPoolTicket } from '../pool-tickets';
 import { programOf } from '../programs';
 import { commitProposedMatch } from './commit';
 import { recoverPlacing, settleDueAcceptances } from './recovery';
-import { timedOutRuleMetrics } from './timeout-report';
+import { RULE_REPORTS_PER_PASS, timedOutRuleMetrics } from './timeout-report';
 
 export interface PassReport {
   configurationName: string;
@@ -103,7 +103,9 @@ export async function runPass(context: UseCaseContext, configurationName: string
           'TIMED_OUT',
           'MatchmakingTimedOut',
           'Removed from matchmaking due to timing out.',
-          timedOutRuleMetrics(program, pool, ticket, now),
+          report.timedOut < RULE_REPORTS_PER_PASS
+            ? timedOutRuleMetrics(program, pool, ticket, now)
+            : undefined,
         )
       ) {
         report.timedOut++;

@@ -10,6 +10,12 @@ import { toPoolTicket } from '../pool-tickets';
 const CONSIDERED_AT_TIMEOUT = 50;
 
 /**
+ * Timed-out tickets per pass that get a rule report (a few milliseconds each); the rest of a
+ * mass time-out end without one rather than holding the pass up for seconds.
+ */
+export const RULE_REPORTS_PER_PASS = 100;
+
+/**
  * The rule report a MatchmakingTimedOut event carries (FlexMatch's ruleEvaluationMetrics): how
  * often each rule passed and failed over the best candidate matches the ticket had when it
  * timed out, from the same explanation the console shows.
