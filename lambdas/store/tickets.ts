@@ -39,7 +39,7 @@ export const MAX_PENDING_INVITATIONS = 10;
 
 /**
  * Tickets and what keeps them exclusive: per-player locks (`PLAYER#…/LOCK#<kind>#<config>`),
- * the session slot of a backfill (`SESSION#…`), and invitations (`PLAYER#…/INVITE#…`). Every
+ * the session slot of a backfill (`SESSION#…`), and invitations (`PLAYER#…/INVITES#…`). Every
  * ticket write is conditioned on the version read; every new ticket on its configuration.
  */
 export function dynamoTickets(table: DynamoTable): TicketStore {

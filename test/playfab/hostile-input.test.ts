@@ -12,6 +12,7 @@ import {
   player,
   requestFor,
   SERVER,
+  skillDifferenceRule,
 } from '../support/playfab-client';
 
 /**
@@ -27,16 +28,7 @@ const skillQueue = (name: string, difference: number) => ({
   MinMatchSize: 2,
   MaxMatchSize: 2,
   ServerAllocationEnabled: false,
-  DifferenceRules: [
-    {
-      Name: 'skill',
-      Attribute: { Path: 'skill', Source: 'User' },
-      AttributeNotSpecifiedBehavior: 'MatchAny',
-      Difference: difference,
-      MergeFunction: 'Average',
-      Weight: 1,
-    },
-  ],
+  DifferenceRules: [skillDifferenceRule(difference)],
 });
 
 beforeAll(async () => {

@@ -85,28 +85,39 @@ export async function readResponse(response: Response): Promise<RawResponse> {
  * when no item was written, changed or deleted in between.
  */
 export async function tableSnapshot(service: LocalService): Promise<string[]> {
+  const snapshots = tableSnapshots(service);
+  try {
+    return await snapshots.take();
+  } finally {
+    snapshots.close();
+  }
+}
+
+/** Snapshots over one kept connection, for suites that take one per request. */
+export function tableSnapshots(service: LocalService): { take(): Promise<string[]>; close(): void } {
   const client = createDynamoClient({
     dynamoDbEndpoint: service.dynamoDbEndpoint,
     region: service.options.region,
   });
-  try {
-    const lines: string[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await client.send(
-        new ScanCommand({
-          TableName: service.options.tableName,
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey as never,
-        }),
-      );
-      for (const item of page.Items ?? []) lines.push(canonicalJson(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return lines.sort();
-  } finally {
-    client.destroy();
-  }
+  return {
+    async take() {
+      const lines: string[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new ScanCommand({
+            TableName: service.options.tableName,
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey as never,
+          }),
+        );
+        for (const item of page.Items ?? []) lines.push(canonicalJson(item));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return lines.sort();
+    },
+    close: () => client.destroy(),
+  };
 }
 
 /** JSON with every object's keys sorted, so equal items print equal. */

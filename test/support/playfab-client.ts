@@ -112,3 +112,13 @@ export const player = (id: string, dataObject: Record<string, unknown> = {}) => 
   Entity: { Id: id, Type: 'title_player_account' },
   Attributes: { DataObject: dataObject },
 });
+
+/** A DifferenceRule on the members' `skill` (any missing value matches), for queues of tests. */
+export const skillDifferenceRule = (difference: number) => ({
+  Name: 'skill',
+  Attribute: { Path: 'skill', Source: 'User' },
+  AttributeNotSpecifiedBehavior: 'MatchAny',
+  Difference: difference,
+  MergeFunction: 'Average',
+  Weight: 1,
+});
