@@ -11,7 +11,7 @@ import {
   tableSnapshots,
 } from '../support/hostile';
 import { startTestService, uniqueName } from '../support/local-service';
-import { credentialHeaders, player } from '../support/playfab-client';
+import { type Credential, player, requestFor } from '../support/playfab-client';
 import { twoVersusTwoSkill } from '../support/rule-sets';
 import { brokenBodies, gameLiftRequests, mutate, mutations, playFabRequests, type Seeds } from './requests';
 
@@ -48,14 +48,12 @@ class Stream {
     return signedGameLiftCall(this.service, operation, body);
   }
 
-  async playFab(
-    operation: string,
-    body: string,
-    credential: Parameters<typeof credentialHeaders>[0],
-  ): Promise<RawResponse> {
-    const response = await fetch(`${this.service.url}/Match/${operation}`, {
+  async playFab(operation: string, body: string, credential: Credential): Promise<RawResponse> {
+    // Game servers on /Match/*, players on /Player/Match/* with a JWT the local issuer signs.
+    const { url, headers } = await requestFor(this.service, operation, credential);
+    const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...credentialHeaders(credential) },
+      headers: { 'content-type': 'application/json', ...headers },
       body,
     });
     return readResponse(response);
