@@ -6,9 +6,9 @@ const base = {
   transform: {
     '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
-  // Middy 6 ships ESM only; jest's module system cannot require it untransformed. Lambda bundles
+  // Middy 6 and jose 6 ship ESM only; jest's module system cannot require it untransformed. Lambda bundles
   // (synthesized into slotfill-test-run-*/ or slotfill-bundles-*/) are loaded as Lambda loads them.
-  transformIgnorePatterns: ['/node_modules/(?!@middy/)', '/slotfill-test-run-', '/slotfill-bundles-'],
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)', '/slotfill-test-run-', '/slotfill-bundles-'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
 };
 
@@ -27,6 +27,7 @@ module.exports = {
       displayName: 'bundles',
       testMatch: ['<rootDir>/test/api/**/*.test.ts', '<rootDir>/test/playfab/**/*.test.ts'],
       setupFiles: ['<rootDir>/test/support/serve-bundles.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/bundles-timeout.ts'],
     },
   ],
 };

@@ -12,6 +12,10 @@ import { SlotfillStack } from '../lib/slotfill-stack';
  *   -c eventSource=mygame.matchmaking     the events' `source` (default "slotfill.matchmaking")
  *   -c eventDebugLogging=true             copy every matchmaking event to a log group
  *   -c matchmakerIntervalMs=500           interval between matchmaking passes, 100..2000 (default 1000)
+ *   -c playerTokenIssuer=https://issuer.example.com   who issues player tokens (JWT authorizer)
+ *   -c playerTokenAudience=my-game,my-game-dev        accepted `aud` values (comma-separated)
+ *   -c logLevel=DEBUG                     the functions' log level (default INFO)
+ *   -c timeToMatchAlarmSeconds=30         the p90 time-to-match alarm's threshold (default 60)
  */
 const app = new App();
 
@@ -35,7 +39,15 @@ function contextNumber(key: string): number | undefined {
   return parsed;
 }
 
+/** Comma-separated in `-c key=a,b`; a list in cdk.json. */
+function contextList(key: string): string[] {
+  const value: unknown = app.node.tryGetContext(key);
+  const items = Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(',') : [];
+  return items.map((item) => item.trim()).filter((item) => item !== '');
+}
+
 const account = contextString('account');
+const playerTokenIssuer = contextString('playerTokenIssuer');
 const region = contextString('region');
 
 new SlotfillStack(app, contextString('stackName') ?? 'Slotfill', {
@@ -47,6 +59,11 @@ new SlotfillStack(app, contextString('stackName') ?? 'Slotfill', {
   eventSource: contextString('eventSource'),
   eventDebugLogging: contextFlag('eventDebugLogging'),
   matchmakerIntervalMs: contextNumber('matchmakerIntervalMs'),
+  playerTokens: playerTokenIssuer
+    ? { issuer: playerTokenIssuer, audience: contextList('playerTokenAudience') }
+    : undefined,
+  logLevel: contextString('logLevel'),
+  timeToMatchAlarmSeconds: contextNumber('timeToMatchAlarmSeconds'),
 });
 
 // cdk-nag 3 runs as a CDK validation plugin: any unacknowledged finding fails the synth, and

@@ -5,12 +5,19 @@
  */
 
 /**
- * How a route is protected. `iam`: SigV4 (IAM in AWS, local credentials when run locally).
- * `playfab`: no gateway authorizer; the function itself verifies PlayFab credentials
- * (X-SecretKey for game servers, X-EntityToken for players; lambdas/dialects/playfab/auth.ts),
- * because who the caller is decides per ticket what it may do, which an authorizer can't see.
+ * How a route is protected.
+ * - `iam`: SigV4 (IAM in AWS, local credentials when run locally).
+ * - `playfab`: game servers' X-SecretKey; no gateway authorizer, the function compares the
+ *   title secret key itself (lambdas/dialects/playfab/auth.ts).
+ * - `player-token`: a player's JWT in X-EntityToken, verified by the gateway (API Gateway's JWT
+ *   authorizer in AWS, lambdas/local/player-tokens.ts locally) against the configured issuer,
+ *   audience and keys; the function reads the verified claims (`sub` = the player).
+ * What a player may then do per ticket is decided by the use cases (usecases/access.ts).
  */
-export type RouteAuth = 'iam' | 'playfab';
+export type RouteAuth = 'iam' | 'playfab' | 'player-token';
+
+/** The header PlayFab clients send their entity token in; the player routes read it. */
+export const PLAYER_TOKEN_HEADER = 'X-EntityToken';
 
 export interface HttpFunctionSpec {
   /** Logical name, used for construct ids and log groups. */
@@ -85,8 +92,11 @@ export const matchmakerWorkerFunctionSpec: HttpFunctionSpec = {
 export const routes: readonly Route[] = [
   // AWS JSON 1.1: every operation is POST / and the X-Amz-Target header names it.
   { method: 'POST', path: '/', function: gameLiftFunction, auth: 'iam' },
-  // PlayFab: POST /Match/<Operation>, credentials checked by the function.
+  // PlayFab for game servers: POST /Match/<Operation> with X-SecretKey, checked by the function.
   { method: 'POST', path: '/Match/{operation}', function: playFabFunction, auth: 'playfab' },
+  // PlayFab for players: the same operations with a JWT in X-EntityToken, checked by the gateway.
+  // A route of its own because a gateway authorizer refuses requests without its token.
+  { method: 'POST', path: '/Player/Match/{operation}', function: playFabFunction, auth: 'player-token' },
 ];
 
 /** The distinct functions behind the routes, in table order. */
@@ -106,10 +116,22 @@ export function matchRoutePath(routePath: string, actualPath: string): Record<st
     const segment = expected[i]!;
     const value = actual[i]!;
     if (segment.startsWith('{') && segment.endsWith('}'))
-      params[segment.slice(1, -1)] = decodeURIComponent(value);
+      params[segment.slice(1, -1)] = decodedSegment(value);
     else if (segment !== value) return undefined;
   }
   return params;
+}
+
+/**
+ * A path segment's text. A malformed escape (`%E0%A4%A`) is a client's mistake, not ours: the
+ * segment stays as sent, so the function answers it as the unknown name it is, in its dialect.
+ */
+function decodedSegment(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
 
 export function findRoute(

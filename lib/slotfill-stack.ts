@@ -5,8 +5,9 @@ import type { Construct } from 'constructs';
 import type { Route } from '../lambdas/routes';
 import { DataTable } from './constructs/data-table';
 import { SlotfillEventBus } from './constructs/event-bus';
-import { SlotfillHttpApi } from './constructs/http-api';
+import { type PlayerTokenIssuer, SlotfillHttpApi } from './constructs/http-api';
 import { ScheduledMatchmaker } from './constructs/matchmaker';
+import { AlarmTopic, AlarmTopicDestination, Observability } from './constructs/observability';
 
 export interface SlotfillStackProps extends StackProps {
   /**
@@ -19,6 +20,11 @@ export interface SlotfillStackProps extends StackProps {
   readonly routes?: readonly Route[];
   /** @default DEFAULT_THROTTLE of http-api.ts */
   readonly throttle?: ThrottleSettings;
+  /**
+   * Who issues player tokens (PlayFab `X-EntityToken` JWTs), checked by API Gateway's JWT
+   * authorizer on the player routes. Without it the player routes are not deployed.
+   */
+  readonly playerTokens?: PlayerTokenIssuer;
   /** @default one month */
   readonly logRetention?: RetentionDays;
   /** Name of the matchmaking event bus. @default DEFAULT_EVENT_BUS_NAME of event-bus.ts ("slotfill") */
@@ -35,7 +41,16 @@ export interface SlotfillStackProps extends StackProps {
    * @default DEFAULT_MATCHMAKER_INTERVAL_MS of matchmaker.ts (1000)
    */
   readonly matchmakerIntervalMs?: number;
+  /**
+   * The time-to-match alarm's threshold: p90 seconds over two 5-minute periods.
+   * @default DEFAULT_TIME_TO_MATCH_THRESHOLD_SECONDS of observability.ts (60)
+   */
+  readonly timeToMatchAlarmSeconds?: number;
+  /** Every function's POWERTOOLS_LOG_LEVEL: DEBUG, INFO, WARN, ERROR, CRITICAL or SILENT. @default INFO */
+  readonly logLevel?: string;
 }
+
+const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'];
 
 /**
  * slotfill in one stack, one construct per concern: the data table, the HTTP API with its
@@ -47,6 +62,8 @@ export class SlotfillStack extends Stack {
   readonly httpApi: SlotfillHttpApi;
   readonly events: SlotfillEventBus;
   readonly matchmaker: ScheduledMatchmaker;
+  readonly alarmTopic: AlarmTopic;
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: SlotfillStackProps = {}) {
     super(scope, id, props);
@@ -60,6 +77,7 @@ export class SlotfillStack extends Stack {
       table: this.data.table,
       routes: props.routes,
       throttle: props.throttle,
+      playerTokens: props.playerTokens,
       logRetention: props.logRetention,
       logRemovalPolicy,
     });
@@ -70,6 +88,7 @@ export class SlotfillStack extends Stack {
       debugLogging: props.eventDebugLogging,
     });
 
+    this.alarmTopic = new AlarmTopic(this, 'Alarms');
     this.matchmaker = new ScheduledMatchmaker(this, 'Matchmaker', {
       table: this.data.table,
       bus: this.events.bus,
@@ -77,7 +96,26 @@ export class SlotfillStack extends Stack {
       intervalMs: props.matchmakerIntervalMs,
       logRetention: props.logRetention,
       logRemovalPolicy,
+      onFailure: new AlarmTopicDestination(this.alarmTopic),
     });
+    this.observability = new Observability(this, 'Observability', {
+      topic: this.alarmTopic.topic,
+      matchmaker: this.matchmaker.service.function,
+      apiFunctions: [...this.httpApi.functions.values()].map((service) => service.function),
+      table: this.data.table,
+      alsoNotify: [this.matchmaker.errorsAlarm, this.matchmaker.workerErrorsAlarm],
+      timeToMatchThresholdSeconds: props.timeToMatchAlarmSeconds,
+    });
+
+    const logLevel = (props.logLevel ?? 'INFO').toUpperCase();
+    if (!LOG_LEVELS.includes(logLevel))
+      throw new Error(`logLevel must be one of ${LOG_LEVELS.join(', ')}; got ${props.logLevel}`);
+    for (const service of [
+      ...this.httpApi.functions.values(),
+      this.matchmaker.service,
+      this.matchmaker.worker,
+    ])
+      service.function.addEnvironment('POWERTOOLS_LOG_LEVEL', logLevel);
 
     new CfnOutput(this, 'ApiUrl', {
       description: 'Base URL of the API: the GameLift SDK `endpoint` (see lib/README-deploy.md for signing)',
@@ -97,6 +135,12 @@ export class SlotfillStack extends Stack {
       description: 'For consumers in other accounts and for replays from its archive',
       value: this.events.bus.eventBusArn,
     });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description:
+        'Every slotfill alarm and failed matchmaker invocation notifies this topic: subscribe to it',
+      value: this.alarmTopic.topic.topicArn,
+    });
+    new CfnOutput(this, 'DashboardName', { value: this.observability.dashboard.dashboardName });
     new CfnOutput(this, 'MatchmakerFunctionName', {
       description: 'The scheduled matchmaker function: its metrics, logs and the errors alarm refer to it',
       value: this.matchmaker.functionName,

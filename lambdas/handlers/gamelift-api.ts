@@ -1,17 +1,19 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { ArnScope } from '../dialects/gamelift/arns';
+import { type ArnScope, nameFromNameOrArn } from '../dialects/gamelift/arns';
 import { awsJsonError, toAwsJsonError } from '../dialects/gamelift/errors';
 import { type GameLiftContext, implementedOperations } from '../dialects/gamelift/operations';
 import { type GameLiftOperation, operationInputSchemas } from '../dialects/gamelift/schemas';
 import { parseOperationInput } from '../dialects/gamelift/validation-message';
+import { EXPLAIN_HEADER } from '../dialects/gamelift/waiting-report';
 import { SlotfillError } from '../shared/errors';
+import { API_METRICS } from '../shared/metric-names';
 import { logger, metrics } from '../shared/observability';
 import type { UseCaseContext } from '../usecases/context';
 import { type HttpEvent, type HttpResult, header, jsonResult, rawBody } from './http';
+import { httpLogContext, logOperation } from './log-context';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 const TARGET_PREFIX = 'GameLift.';
@@ -62,8 +64,13 @@ export async function handleGameLiftRequest(
   }
   const parsed = parseOperationInput(operation, body);
   if (!parsed.ok) return fail(awsJsonError('InvalidRequestException', parsed.message));
+  logOperation(operation, parsed.input);
 
-  const context: GameLiftContext = { useCases: dependencies.useCases, arnScope: dependencies.arnScope };
+  const context: GameLiftContext = {
+    useCases: dependencies.useCases,
+    arnScope: dependencies.arnScope,
+    explainWaiting: header(event, EXPLAIN_HEADER)?.toLowerCase() === 'true',
+  };
   try {
     // The table guarantees the input matches this operation's schema.
     const output = await (implementation as (c: GameLiftContext, i: unknown) => Promise<object>)(
@@ -71,6 +78,7 @@ export async function handleGameLiftRequest(
       parsed.input,
     );
     metrics.addMetric(`${operation}Succeeded`, MetricUnit.Count, 1);
+    recordTicketMetric(operation, parsed.input);
     return respond(200, output);
   } catch (error) {
     if (!(error instanceof SlotfillError) || error.kind === 'Internal') {
@@ -81,13 +89,25 @@ export async function handleGameLiftRequest(
   }
 }
 
+/** FlexMatch's TicketsStarted per configuration; cancellations (the input names no configuration) overall. */
+function recordTicketMetric(operation: GameLiftOperation, input: unknown): void {
+  if (operation === 'StopMatchmaking') metrics.addMetric(API_METRICS.ticketsCancelled, MetricUnit.Count, 1);
+  if (operation !== 'StartMatchmaking' && operation !== 'StartMatchBackfill') return;
+  const single = metrics.singleMetric();
+  single.addDimension(
+    'configuration',
+    nameFromNameOrArn((input as { ConfigurationName: string }).ConfigurationName),
+  );
+  single.addMetric(API_METRICS.ticketsStarted, MetricUnit.Count, 1);
+}
+
 function isGameLiftOperation(name: string): name is GameLiftOperation {
   return Object.hasOwn(operationInputSchemas, name);
 }
 
 export function createGameLiftHandler(dependencies: GameLiftHandlerDependencies) {
   return middy<HttpEvent, HttpResult, Error, Context>()
-    .use(injectLambdaContext(logger))
+    .use(httpLogContext())
     .use(logMetrics(metrics))
     .handler((event, context) => handleGameLiftRequest(dependencies, event, context.awsRequestId));
 }

@@ -10,6 +10,7 @@ import {
   type TickReport,
   type WorkerOutcome,
 } from '../usecases/matchmaker';
+import { recordTick, recordTickFailure } from './matchmaker-metrics';
 
 /** Long enough to cover a slow pass, short enough that a crashed invocation's lease lapses soon. */
 export function leaseMsOf(settings: MatchmakerSettings): number {
@@ -66,7 +67,7 @@ export async function runMatchmakerInvocation(
     context,
     settings,
     remainingMs,
-    (deadline) => runMatchmakerTick(context, sink, owner, leaseMs, deadline),
+    (deadline) => measured(() => runMatchmakerTick(context, sink, owner, leaseMs, deadline)),
     maxTicks,
   );
   return { ticks: reports.length, reports };
@@ -85,7 +86,37 @@ export async function runConfigurationInvocation(
   owner: string,
 ): Promise<WorkerOutcome[]> {
   const leaseMs = leaseMsOf(settings);
-  return runTurns(context, settings, remainingMs, (deadline) =>
-    runConfigurationWorker(context, sink, configurationName, { owner, leaseMs, deadline }),
-  );
+  return runTurns(context, settings, remainingMs, async (deadline) => {
+    const outcome = await measured(async () => {
+      const turn = await runConfigurationWorker(context, sink, configurationName, {
+        owner,
+        leaseMs,
+        deadline,
+      });
+      return turn.ran
+        ? { outcome: turn, passes: [turn.pass], publishFailures: turn.publishFailures }
+        : { outcome: turn, passes: [], publishFailures: 0 };
+    });
+    return outcome.outcome;
+  });
+}
+
+/**
+ * Runs one turn with its metrics recorded (a failed turn counts for the tick-failure alarm)
+ * and a DEBUG line per busy configuration (POWERTOOLS_LOG_LEVEL=DEBUG shows them).
+ */
+async function measured<Turn extends Pick<TickReport, 'passes' | 'publishFailures'>>(
+  turn: () => Promise<Turn>,
+): Promise<Turn> {
+  try {
+    const report = await turn();
+    recordTick(report);
+    for (const pass of report.passes)
+      if (pass.ticketsInPool > 0)
+        logger.debug('matchmaker pass', { configuration: pass.configurationName, ...pass });
+    return report;
+  } catch (error) {
+    recordTickFailure();
+    throw error;
+  }
 }

@@ -9,6 +9,7 @@ import { logger, metrics, tracer } from '../shared/observability';
 import { dispatchConfigurations } from '../usecases/matchmaker';
 import { EventBridgeSink } from './eventbridge-sink';
 import { runMatchmakerInvocation } from './matchmaker-loop';
+import { publishMatchmakerMetrics } from './matchmaker-metrics';
 import { runtimeDependencies } from './runtime';
 import { SqsWorkQueue } from './sqs-work-queue';
 
@@ -72,6 +73,7 @@ export const handler = middy<MatchmakerEvent, { ticks: number; matches: number }
       (total, r) => total + r.passes.reduce((t, p) => t + p.matchesCommitted, 0),
       0,
     );
+    publishMatchmakerMetrics();
     logger.info('matchmaker invocation finished', { ticks, matches });
     return { ticks, matches };
   });

@@ -1,14 +1,16 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import {
-  authenticate,
+  type AuthenticationResult,
+  authenticateServer,
   ENTITY_TOKEN_HEADER,
   type Principal as PlayFabPrincipal,
   type PlayFabSecrets,
+  playerFromClaims,
   SECRET_KEY_HEADER,
+  type VerifiedClaims,
 } from '../dialects/playfab/auth';
 import {
   type PlayFabErrorBody,
@@ -25,6 +27,7 @@ import { logger, metrics } from '../shared/observability';
 import type { Principal } from '../usecases/access';
 import type { UseCaseContext } from '../usecases/context';
 import { type HttpEvent, type HttpResult, header, jsonResult, rawBody } from './http';
+import { httpLogContext, logOperation } from './log-context';
 
 const CONTENT_TYPE = 'application/json';
 
@@ -51,10 +54,7 @@ export async function handlePlayFabRequest(
   }
 
   // Credentials first: an unauthenticated caller learns nothing about the request's validity.
-  const verdict = authenticate(
-    { secretKey: header(event, SECRET_KEY_HEADER), entityToken: header(event, ENTITY_TOKEN_HEADER) },
-    await dependencies.secrets(),
-  );
+  const verdict = await authenticate(dependencies, event, operation);
   if (!verdict.ok) return respond(playFabError(verdict.error, verdict.message));
   const principal = principalOf(verdict.principal);
 
@@ -71,6 +71,7 @@ export async function handlePlayFabRequest(
   if (queueProblem) return respond(queueProblem);
   const parsed = parseRequest(operation, body);
   if (!parsed.ok) return respond(parsed.error);
+  logOperation(operation, parsed.request);
 
   try {
     const implementation = playFabOperations[operation] as (
@@ -88,6 +89,31 @@ export async function handlePlayFabRequest(
     metrics.addMetric(`PlayFab${operation}Failed`, MetricUnit.Count, 1);
     return respond(toPlayFabError(error, operation));
   }
+}
+
+/**
+ * On the player route the gateway's JWT authorizer has verified the token and passes its
+ * claims; only API Gateway (or the local gateway) writes requestContext, never the caller.
+ * Without claims, the caller must be a game server with the title secret key.
+ */
+async function authenticate(
+  dependencies: PlayFabHandlerDependencies,
+  event: HttpEvent,
+  operation: string,
+): Promise<AuthenticationResult> {
+  const claims = verifiedClaims(event);
+  if (claims) return playerFromClaims(claims);
+  return authenticateServer(
+    { secretKey: header(event, SECRET_KEY_HEADER), entityToken: header(event, ENTITY_TOKEN_HEADER) },
+    await dependencies.secrets(),
+    operation,
+  );
+}
+
+function verifiedClaims(event: HttpEvent): VerifiedClaims | undefined {
+  const authorizer = (event.requestContext as { authorizer?: { jwt?: { claims?: VerifiedClaims } } })
+    .authorizer;
+  return authorizer?.jwt?.claims;
 }
 
 function principalOf(principal: PlayFabPrincipal): Principal {
@@ -108,7 +134,7 @@ function queueConfigProblem(operation: PlayFabOperation, body: unknown): PlayFab
 
 export function createPlayFabHandler(dependencies: PlayFabHandlerDependencies) {
   return middy<HttpEvent, HttpResult, Error, Context>()
-    .use(injectLambdaContext(logger))
+    .use(httpLogContext())
     .use(logMetrics(metrics))
     .handler((event, context) => handlePlayFabRequest(dependencies, event, context.awsRequestId));
 }

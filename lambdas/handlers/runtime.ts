@@ -23,7 +23,11 @@ export function runtimeDependencies(env: NodeJS.ProcessEnv = process.env): Runti
   if (existing) return existing;
   const dynamo = tracer.captureAWSv3Client(createDynamoClient(config));
   const store = createDynamoStore({ tableName: config.tableName, client: createDocumentClient(dynamo) });
-  const dependencies = { config, useCases: systemContext(store) };
+  const limits =
+    config.playerTicketsPerMinute === undefined
+      ? undefined
+      : { playerTicketsPerMinute: config.playerTicketsPerMinute };
+  const dependencies = { config, useCases: systemContext(store, limits) };
   built.set(key, dependencies);
   return dependencies;
 }

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { findRoute, type Route } from '../routes';
+import { findRoute, PLAYER_TOKEN_HEADER, type Route } from '../routes';
 import { lambdaContext } from './lambda-context.cjs';
-import { type LocalCredentials, verifySigV4 } from './sigv4';
+import type { TokenVerdict, VerifiedClaims } from './player-tokens';
+import { LOCAL_SIGNING_SERVICES, type LocalCredentials, verifySigV4 } from './sigv4';
 
 export type HttpLambda = (
   event: APIGatewayProxyEventV2,
@@ -15,7 +16,11 @@ export interface GatewayOptions {
   /** Function name (route table) → the same handler Lambda runs. */
   functions: Record<string, HttpLambda>;
   credentials: LocalCredentials;
+  /** The Region signatures must be scoped to. */
+  region: string;
   accountId: string;
+  /** Verifies the tokens of `player-token` routes (API Gateway's JWT authorizer in AWS). */
+  playerTokens: { verify(token: string): Promise<TokenVerdict> };
   /** API Gateway refuses bodies above 10 MB; locally the same bound keeps memory in check. */
   maxBodyBytes?: number;
   /** Local-only endpoints (not part of the API): return true when the request was answered. */
@@ -62,6 +67,7 @@ async function serve(
     const verdict = await verifySigV4(
       { method, path: url.pathname, query, headers, body },
       options.credentials,
+      { region: options.region, services: LOCAL_SIGNING_SERVICES },
       Date.now(),
     );
     if (!verdict.ok) {
@@ -75,6 +81,25 @@ async function serve(
       return;
     }
     accessKey = verdict.accessKeyId;
+  }
+
+  let jwtClaims: VerifiedClaims | undefined;
+  if (found.route.auth === 'player-token') {
+    const token = headers[PLAYER_TOKEN_HEADER.toLowerCase()];
+    const verdict = token
+      ? await options.playerTokens.verify(token)
+      : { ok: false as const, description: `no token in ${PLAYER_TOKEN_HEADER}` };
+    if (!verdict.ok) {
+      // What API Gateway's JWT authorizer answers, before the function runs.
+      writeJson(
+        response,
+        401,
+        { message: 'Unauthorized' },
+        { 'www-authenticate': `Bearer error="invalid_token" error_description="${verdict.description}"` },
+      );
+      return;
+    }
+    jwtClaims = verdict.claims;
   }
 
   const fn = options.functions[found.route.function.name];
@@ -94,6 +119,7 @@ async function serve(
     sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
     protocol: `HTTP/${request.httpVersion}`,
     accessKey,
+    jwtClaims,
   });
   const result = await fn(
     event,
@@ -116,6 +142,8 @@ export interface HttpApiEventInput {
   protocol?: string;
   /** The SigV4 caller of an `iam` route, as API Gateway's IAM authorizer reports it. */
   accessKey?: string;
+  /** The verified claims of a `player-token` route, as API Gateway's JWT authorizer passes them. */
+  jwtClaims?: VerifiedClaims;
 }
 
 /** The event API Gateway (HTTP API, payload format 2.0) hands the function for a request. */
@@ -149,6 +177,7 @@ export function httpApiEvent(input: HttpApiEventInput): APIGatewayProxyEventV2 {
       time: now.toISOString(),
       timeEpoch: now.getTime(),
       ...(input.accessKey ? { authorizer: { iam: iamIdentity(input.accessKey, input.accountId) } } : {}),
+      ...(input.jwtClaims ? { authorizer: { jwt: { claims: input.jwtClaims, scopes: null } } } : {}),
     },
     body: input.body,
     isBase64Encoded: false,

@@ -16,13 +16,22 @@ import {
   matchmakerSettingsFromEnv,
 } from '../shared/config';
 import { DEFAULT_TABLE_NAME, ensureTable } from '../store/table-bootstrap';
+import type { UseCaseContext } from '../usecases/context';
 import { runConfigurationWorker, runMatchmakerTick } from '../usecases/matchmaker';
+import { PassLog, serveConsole } from './console/server';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
 import { LOCAL_EVENTBRIDGE_PATH, servePutEvents } from './eventbridge-endpoint';
 import { createGateway, type HttpLambda } from './gateway';
 import { LambdaProcess } from './lambda-process';
 import { LocalEventSink } from './local-event-sink';
 import { LocalMatchmakerScheduler } from './matchmaker-scheduler';
+import {
+  DEFAULT_PLAYER_KEY_FILE,
+  LocalPlayerTokenKeys,
+  PLAYER_TOKEN_ENV,
+  type PlayerTokenSettings,
+  playerTokenSettingsFromEnv,
+} from './player-tokens';
 import { scheduledEvent } from './scheduled-event';
 import type { LocalCredentials } from './sigv4';
 
@@ -66,7 +75,15 @@ export interface LocalServiceOptions {
   handlers: HandlerSource;
   /** With bundles: a cloud assembly already synthesized (`cdk synth -o DIR`); otherwise one is synthesized. */
   assemblyDir?: string;
+  /**
+   * Player tokens (the `player-token` routes): issuer, audience, and the JWKS file of private
+   * signing keys (created when missing; keys live in memory only when absent).
+   */
+  playerTokens: PlayerTokenSettings & { keyFile?: string };
 }
+
+/** Where the local service publishes its player-token keys (public JWKS), as an issuer's jwks_uri. */
+export const LOCAL_JWKS_PATH = '/_local/jwks.json';
 
 export interface LocalService {
   url: string;
@@ -74,6 +91,8 @@ export interface LocalService {
   options: LocalServiceOptions;
   /** What serves the requests: the sources or the bundles (and where they are). */
   handlers: string;
+  /** Signs and verifies player tokens; add or remove keys to rotate. */
+  playerTokens: LocalPlayerTokenKeys;
   /** Where the local matchmaker publishes; watch it live at GET /_local/events. */
   events: LocalEventSink;
   /** Runs one matchmaker tick now (tests; the timer runs them on its own). */
@@ -109,6 +128,10 @@ export function localServiceOptionsFromEnv(env: NodeJS.ProcessEnv = process.env)
     printEvents: true,
     handlers,
     assemblyDir: env.SLOTFILL_ASSEMBLY_DIR ? resolve(env.SLOTFILL_ASSEMBLY_DIR) : undefined,
+    playerTokens: {
+      ...playerTokenSettingsFromEnv(env),
+      keyFile: resolve(env[PLAYER_TOKEN_ENV.keyFile] || DEFAULT_PLAYER_KEY_FILE),
+    },
   };
 }
 
@@ -143,21 +166,39 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       options.eventSource,
       options.printEvents ? undefined : () => undefined,
     );
-    code = options.handlers === 'bundles' ? await bundledCode(options) : sourceCode(options, events);
+    const playerTokens = await LocalPlayerTokenKeys.open(options.playerTokens, options.playerTokens.keyFile);
+    // Loaded only now, like the handlers, so Powertools sees the environment set above.
+    const { runtimeDependencies } = require('../handlers/runtime') as {
+      runtimeDependencies: typeof RuntimeDependenciesFactory;
+    };
+    const useCases = runtimeDependencies().useCases;
+    code =
+      options.handlers === 'bundles' ? await bundledCode(options) : sourceCode(options, events, useCases);
     const running = code;
+    const consoleSources = { context: useCases, passes: running.passes, startedAt: Date.now() };
     let inFlight: Promise<unknown> | undefined;
     let timer: NodeJS.Timeout | undefined;
+    // Open event streams never end on their own: stop() ends them, or closing the server would wait forever.
+    const watchers = new Set<ServerResponse>();
 
     const server = createGateway({
       routes: options.routes,
       functions: running.functions,
       credentials: options.credentials,
+      region: options.region,
       accountId: options.accountId,
+      playerTokens,
       localEndpoints: (request, response, url) => {
-        if (request.method === 'GET' && url.pathname === '/_local/events') {
-          streamEvents(events, request, response);
+        if (request.method === 'GET' && url.pathname === LOCAL_JWKS_PATH) {
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.end(JSON.stringify(playerTokens.publicJwks()));
           return true;
         }
+        if (request.method === 'GET' && url.pathname === '/_local/events') {
+          streamEvents(events, request, response, watchers);
+          return true;
+        }
+        if (serveConsole(request, response, url, consoleSources)) return true;
         // The SDK appends the operation path `/` to the endpoint it is given.
         if (request.method === 'POST' && url.pathname.replace(/\/$/, '') === LOCAL_EVENTBRIDGE_PATH) {
           servePutEvents(request, response, events);
@@ -171,6 +212,8 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       server.listen(options.port, options.host, () => resolveListen());
     });
     const { port } = server.address() as AddressInfo;
+    const exposure = beyondLoopbackWarning(options.host);
+    if (exposure) process.stderr.write(`${exposure}\n`);
     const url = `http://${options.host}:${port}`;
     // A bundled matchmaker publishes through the EventBridge client; this endpoint takes its calls.
     process.env.EVENTBRIDGE_ENDPOINT = `${url}${LOCAL_EVENTBRIDGE_PATH}`;
@@ -197,13 +240,18 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       dynamoDbEndpoint,
       options,
       events,
+      playerTokens,
       runMatchmakerTick: tick,
       stop: async () => {
         if (timer) clearInterval(timer);
         // Let running passes finish before DynamoDB Local goes away under them.
         await inFlight;
         await running.stopTriggers?.();
-        await new Promise<void>((done) => server.close(() => done()));
+        for (const watcher of watchers) watcher.end();
+        const closed = new Promise<void>((done) => server.close(() => done()));
+        // Idle keep-alive connections (a browser's) would hold close() open too.
+        server.closeIdleConnections();
+        await closed;
         server.closeAllConnections();
         await running.stop();
         await dynamo?.stop();
@@ -216,15 +264,37 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   }
 }
 
+/**
+ * The local service's credentials are published development defaults and its gateway is no
+ * hardened front door, so listening where other machines reach it deserves a warning.
+ */
+export function beyondLoopbackWarning(host: string): string | undefined {
+  const loopback =
+    host === 'localhost' || /^127(\.\d{1,3}){3}$/.test(host) || host === '::1' || /^::ffff:127\./i.test(host);
+  if (loopback) return undefined;
+  return `WARNING: slotfill is listening on ${host}, beyond loopback: other machines can reach it, and it accepts the local development credentials and signing keys. Use HOST=127.0.0.1 unless you mean to share it on a trusted network.`;
+}
+
 /** Server-sent events: each published event as one `data:` line, recent ones first. */
-function streamEvents(events: LocalEventSink, request: IncomingMessage, response: ServerResponse): void {
+function streamEvents(
+  events: LocalEventSink,
+  request: IncomingMessage,
+  response: ServerResponse,
+  watchers: Set<ServerResponse>,
+): void {
   response.writeHead(200, {
     'content-type': 'text/event-stream',
     'cache-control': 'no-cache',
     connection: 'keep-alive',
   });
+  // Headers now, not with the first event: a watcher knows it is connected even when all is quiet.
+  response.flushHeaders();
+  watchers.add(response);
   const stop = events.watch((envelope) => response.write(`data: ${JSON.stringify(envelope)}\n\n`));
-  request.on('close', stop);
+  request.on('close', () => {
+    stop();
+    watchers.delete(response);
+  });
 }
 
 /** The functions behind the gateway and the matchmaker tick, from sources or from bundles. */
@@ -240,10 +310,16 @@ interface LocalCode {
   stop: () => Promise<void>;
   /** For the start-up banner. */
   description: string;
+  /** The matchmaker's pass reports, when this code returns them (sources do, bundles don't). */
+  passes?: PassLog;
 }
 
 /** The TypeScript entry files the stack bundles, loaded as they are: one code path with AWS. */
-function sourceCode(options: LocalServiceOptions, events: LocalEventSink): LocalCode {
+function sourceCode(
+  options: LocalServiceOptions,
+  events: LocalEventSink,
+  matchmakerContext: UseCaseContext,
+): LocalCode {
   const functions: Record<string, HttpLambda> = {};
   for (const spec of routeFunctions(options.routes)) {
     functions[spec.name] = exportedFunction<HttpLambda>(
@@ -252,11 +328,7 @@ function sourceCode(options: LocalServiceOptions, events: LocalEventSink): Local
       spec.exportName,
     );
   }
-  // Loaded only now, like the handlers, so Powertools sees the environment set before.
-  const { runtimeDependencies } = require('../handlers/runtime') as {
-    runtimeDependencies: typeof RuntimeDependenciesFactory;
-  };
-  const matchmakerContext = runtimeDependencies().useCases;
+  const passes = new PassLog();
   const owner = `local-${randomUUID()}`;
   // As the Lambda workers take it (interval × 3 + safety margin): a pass may use half of it.
   const leaseMs = leaseMsOf({
@@ -265,7 +337,8 @@ function sourceCode(options: LocalServiceOptions, events: LocalEventSink): Local
   });
   const scheduler = new LocalMatchmakerScheduler(
     async (name) => {
-      await runConfigurationWorker(matchmakerContext, events, name, { owner, leaseMs });
+      const outcome = await runConfigurationWorker(matchmakerContext, events, name, { owner, leaseMs });
+      if (outcome.ran) passes.record([outcome.pass], Date.now());
     },
     () => matchmakerContext.store.listAllConfigurationNames(),
     (error) => process.stderr.write(`matchmaker worker failed: ${String(error)}\n`),
@@ -275,7 +348,8 @@ function sourceCode(options: LocalServiceOptions, events: LocalEventSink): Local
     matchmakerTick: async () => {
       // An explicit tick (tests, tools) is one whole round whatever the machine's load: it holds
       // the lease as long as a Lambda invocation may run, so no pass of it is cut short.
-      await runMatchmakerTick(matchmakerContext, events, owner, EXPLICIT_TICK_LEASE_MS);
+      const tick = await runMatchmakerTick(matchmakerContext, events, owner, EXPLICIT_TICK_LEASE_MS);
+      passes.record(tick.passes, Date.now());
     },
     startTriggers: () => {
       // The handlers of this process share this context: their new tickets wake the scheduler.
@@ -288,6 +362,7 @@ function sourceCode(options: LocalServiceOptions, events: LocalEventSink): Local
     },
     stop: async () => undefined,
     description: 'TypeScript sources (lambdas/handlers)',
+    passes,
   };
 }
 

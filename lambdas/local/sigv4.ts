@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 
@@ -21,16 +21,32 @@ export interface SignedRequest {
   body: string;
 }
 
+/** What a signature's credential scope must name: the service's Region and a service it answers as. */
+export interface SigningScope {
+  region: string;
+  /**
+   * Service names accepted in the scope. API Gateway wants `execute-api`; the AWS CLI and the
+   * GameLift SDK sign for `gamelift`, and the local service takes both (see README).
+   */
+  services: readonly string[];
+}
+
+export const LOCAL_SIGNING_SERVICES: readonly string[] = ['gamelift', 'execute-api'];
+
 export type VerificationResult = { ok: true; accessKeyId: string } | { ok: false; message: string };
 
 /** AWS refuses signatures whose date is further than this from the server's clock. */
-const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
+export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
+/** Headers a signature must cover: without them a signed request could be replayed elsewhere or later. */
+const REQUIRED_SIGNED_HEADERS = ['host', 'x-amz-date'] as const;
+const CONTENT_SHA256_HEADER = 'x-amz-content-sha256';
 const AUTHORIZATION_PATTERN =
   /^AWS4-HMAC-SHA256\s+Credential=([^/,\s]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request,\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})$/;
 
 export async function verifySigV4(
   request: SignedRequest,
   credentials: LocalCredentials,
+  scope: SigningScope,
   nowMs: number,
 ): Promise<VerificationResult> {
   const headers = lowerCaseKeys(request.headers);
@@ -44,7 +60,8 @@ export async function verifySigV4(
   const match = AUTHORIZATION_PATTERN.exec(authorization.trim());
   if (!match)
     return { ok: false, message: 'Authorization header is not a valid AWS4-HMAC-SHA256 signature.' };
-  const [, accessKeyId, , region, service, signedHeaderList, signature] = match as unknown as string[];
+  const [, accessKeyId, scopeDate, region, service, signedHeaderList, signature] =
+    match as unknown as string[];
   if (accessKeyId !== credentials.accessKeyId) {
     return {
       ok: false,
@@ -61,7 +78,21 @@ export async function verifySigV4(
     };
   }
 
+  const scopeProblem = credentialScopeProblem(
+    { date: scopeDate!, region: region!, service: service! },
+    amzDate!,
+    scope,
+  );
+  if (scopeProblem) return { ok: false, message: scopeProblem };
+
   const signedHeaderNames = signedHeaderList!.split(';');
+  const unsigned = REQUIRED_SIGNED_HEADERS.filter((name) => !signedHeaderNames.includes(name));
+  if (unsigned.length > 0) {
+    return {
+      ok: false,
+      message: `SignedHeaders must include ${unsigned.join(' and ')}: sign them so the request can't be replayed elsewhere.`,
+    };
+  }
   const signedHeaders: Record<string, string> = {};
   for (const name of signedHeaderNames) {
     const value = headers[name];
@@ -69,6 +100,8 @@ export async function verifySigV4(
       return { ok: false, message: `Signed header '${name}' is missing from the request.` };
     signedHeaders[name] = value;
   }
+  const payloadProblem = payloadHashProblem(headers[CONTENT_SHA256_HEADER], request.body);
+  if (payloadProblem) return { ok: false, message: payloadProblem };
   const signer = new SignatureV4({
     credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },
     region: region!,
@@ -101,6 +134,43 @@ export async function verifySigV4(
         message:
           'The request signature we calculated does not match the signature you provided. Check your AWS secret access key and signing method.',
       };
+}
+
+/**
+ * The scope `<date>/<region>/<service>/aws4_request` binds a signing key to one day, Region and
+ * service; a key derived for another one must not open this service.
+ */
+function credentialScopeProblem(
+  credential: { date: string; region: string; service: string },
+  amzDate: string,
+  scope: SigningScope,
+): string | undefined {
+  if (credential.date !== amzDate.slice(0, 8)) {
+    return `Credential should be scoped to a valid date: '${credential.date}' is not the date of X-Amz-Date '${amzDate}'.`;
+  }
+  if (credential.region !== scope.region) {
+    return `Credential should be scoped to a valid region: '${credential.region}' is wrong; expecting '${scope.region}'.`;
+  }
+  if (!scope.services.includes(credential.service)) {
+    return `Credential should be scoped to correct service: '${credential.service}' is wrong; expecting one of ${scope.services.map((name) => `'${name}'`).join(', ')}.`;
+  }
+  return undefined;
+}
+
+/**
+ * A signed `x-amz-content-sha256` must be the hash of the body actually received: the signer
+ * takes the header as the payload hash, so trusting it would let a body be swapped after
+ * signing. Unsigned payloads are refused for the same reason.
+ */
+function payloadHashProblem(declared: string | undefined, body: string): string | undefined {
+  if (declared === undefined) return undefined;
+  if (!/^[0-9a-f]{64}$/.test(declared)) {
+    return `x-amz-content-sha256 '${declared}' is not accepted: sign the payload (its hex SHA-256), unsigned and streaming payloads are refused.`;
+  }
+  const actual = createHash('sha256').update(body, 'utf8').digest('hex');
+  return declared === actual
+    ? undefined
+    : 'The provided x-amz-content-sha256 header does not match what was computed from the body.';
 }
 
 function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {

@@ -10,6 +10,8 @@ export interface RuntimeConfig {
   eventBridgeEndpoint?: string;
   region: string;
   accountId: string;
+  /** SLOTFILL_PLAYER_TICKETS_PER_MINUTE: tickets a player may join per configuration and minute (0: no limit). */
+  playerTicketsPerMinute?: number;
 }
 
 export const DEFAULT_REGION = 'us-east-1';
@@ -25,7 +27,25 @@ export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     eventBridgeEndpoint: env.EVENTBRIDGE_ENDPOINT || undefined,
     region: env.SLOTFILL_REGION || env.AWS_REGION || DEFAULT_REGION,
     accountId: env.SLOTFILL_ACCOUNT_ID || DEFAULT_ACCOUNT_ID,
+    ...optionalCount(
+      'SLOTFILL_PLAYER_TICKETS_PER_MINUTE',
+      env.SLOTFILL_PLAYER_TICKETS_PER_MINUTE,
+      'playerTicketsPerMinute',
+    ),
   };
+}
+
+/** A whole number ≥ 0 from the environment under `field`, or nothing when the variable is unset. */
+function optionalCount<Field extends string>(
+  name: string,
+  raw: string | undefined,
+  field: Field,
+): Partial<Record<Field, number>> {
+  if (raw === undefined || raw === '') return {};
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`${name} must be a whole number ≥ 0, got '${raw}'`);
+  return { [field]: value } as Partial<Record<Field, number>>;
 }
 
 export const DEFAULT_INTERVAL_MS = 1000;

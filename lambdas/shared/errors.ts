@@ -14,6 +14,8 @@ export type FailureKind =
   | 'LimitExceeded'
   /** The caller may not do this. */
   | 'Unauthorized'
+  /** Too many concurrent writers to one resource; the same request succeeds when retried. */
+  | 'Busy'
   /** Our fault or a dependency's; the caller may retry. */
   | 'Internal';
 
@@ -33,6 +35,8 @@ export type FailureReason =
   | 'TooLarge'
   /** A backfill ticket named where a matchmaking ticket is expected, or the reverse. */
   | 'WrongTicketKind'
+  /** Invited players already hold the most pending invitations; details.invitees lists them. */
+  | 'InvitationLimit'
   /** Players already hold an active ticket of this kind; details.holders lists them. */
   | 'MembershipLimit'
   /** Only a game server (not a player) may do this. */
@@ -43,10 +47,14 @@ export type FailureReason =
   | 'InvalidBackfillMember'
   /** A rule set or queue definition with problems; details.fieldErrors lists them by path. */
   | 'InvalidRuleDefinition'
+  /** Players' data past what one stored ticket holds (storage-limits.ts). */
+  | 'AttributesTooLarge'
   /** Player attributes that can't be read (e.g. malformed escaped JSON). */
   | 'InvalidPlayerAttributes'
   /** A feature slotfill does not offer. */
-  | 'Unsupported';
+  | 'Unsupported'
+  /** Too many requests of one player in a time window; details.retryAfterSeconds says when to retry. */
+  | 'RateLimited';
 
 /** A player that already holds an active ticket (MembershipLimit). */
 export interface TicketHolder {

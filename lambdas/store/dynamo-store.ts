@@ -3,6 +3,7 @@ import { dynamoConfigurations } from './configurations';
 import { dynamoLease } from './lease';
 import { dynamoMatches } from './matches';
 import { dynamoOutbox } from './outbox';
+import { dynamoRateLimits } from './rate-limits';
 import { dynamoRuleSets } from './rule-sets';
 import { dynamoStatistics } from './statistics';
 import type { MatchmakingStore } from './store';
@@ -15,7 +16,7 @@ export type { DynamoStoreOptions };
 
 /**
  * The DynamoDB store: one table, one part per aggregate (rule-sets.ts, configurations.ts,
- * tickets.ts, matches.ts, acceptance.ts, outbox.ts, lease.ts, statistics.ts), combined behind the one
+ * tickets.ts, matches.ts, acceptance.ts, outbox.ts, lease.ts, statistics.ts, rate-limits.ts), combined behind the one
  * MatchmakingStore interface. Build one per runtime; it holds no state beyond the client.
  */
 export function createDynamoStore(options: DynamoStoreOptions): MatchmakingStore {
@@ -29,6 +30,7 @@ export function createDynamoStore(options: DynamoStoreOptions): MatchmakingStore
     ...dynamoOutbox(table),
     ...dynamoLease(table),
     ...dynamoStatistics(table),
+    ...dynamoRateLimits(table),
   };
 }
 

@@ -73,7 +73,23 @@ export function ticketWrites(table: DynamoTable, change: TicketChange): Transact
     ...before.players.map((player) =>
       release(keys.playerLock(holds, before.configurationName, player.playerId)),
     ),
+    // Invitations end with their ticket; those of players who joined ended when they joined.
+    ...(before.invited ?? [])
+      .filter((entity) => !before.players.some((player) => player.playerId === entity.id))
+      .map((entity) => invitationRemoval(table, before, entity.id)),
   ];
+}
+
+/** Takes the ticket out of the player's pending invitations (nothing happens when it isn't there). */
+export function invitationRemoval(table: DynamoTable, ticket: TicketRecord, playerId: string): TransactItem {
+  return {
+    Update: {
+      TableName: table.name,
+      Key: keys.invitations(ticket.configurationName, playerId),
+      UpdateExpression: 'DELETE ticketIds :ticket',
+      ExpressionAttributeValues: { ':ticket': new Set([ticket.ticketId]) },
+    },
+  };
 }
 
 /**

@@ -7,11 +7,12 @@
  *   TICKET#<ticketId>           TICKET                      ticket (pool GSI while active)
  *   PLAYER#<playerId>           LOCK#MATCHMAKING#<config>   one active matchmaking ticket per player per configuration
  *   PLAYER#<playerId>           LOCK#BACKFILL#<config>      one active backfill per player per configuration (backfills without a game session)
- *   PLAYER#<playerId>           INVITE#<config>#<ticketId>  an invitation to join a ticket
+ *   PLAYER#<playerId>           INVITES#<config>            the tickets inviting the player (a capped set)
  *   SESSION#<gameSessionArn>    BACKFILL                    one active backfill ticket per game session
  *   MATCH#<matchId>             MATCH                       a committed match (teams, tickets)
  *   OUTBOX#<configuration>#<shard>  <time>#<stage>#<eventId>  an event waiting to be published (shard of its id)
  *   LEASE#<configuration>       LEASE                       which matchmaker worker runs passes for it
+ *   RATE#<config>#<playerId>    <window start>              tickets the player joined in one rate window (TTL)
  *   WAITS#<configuration>       <time>#<passId>             time-to-match of the tickets one pass matched (TTL)
  */
 export interface ItemKey {
@@ -32,12 +33,19 @@ export const keys = {
     sk: `LOCK#${namespace}#${configurationName}`,
   }),
   sessionBackfill: (gameSessionArn: string): ItemKey => ({ pk: `SESSION#${gameSessionArn}`, sk: 'BACKFILL' }),
-  /** An invitation: lets an invited player find the ticket to join. */
-  invitation: (configurationName: string, playerId: string, ticketId: string): ItemKey => ({
+  /**
+   * The player's pending invitations in a configuration: one item holding the inviting tickets'
+   * ids, so one bounded read finds them all and one condition caps how many there can be.
+   */
+  invitations: (configurationName: string, playerId: string): ItemKey => ({
     pk: `PLAYER#${playerId}`,
-    sk: `INVITE#${configurationName}#${ticketId}`,
+    sk: `INVITES#${configurationName}`,
   }),
-  invitationPrefix: (configurationName: string): string => `INVITE#${configurationName}#`,
+  /** How many tickets a player joined in the rate window starting at `windowStart`. */
+  playerRate: (configurationName: string, playerId: string, windowStart: number): ItemKey => ({
+    pk: `RATE#${configurationName}#${playerId}`,
+    sk: paddedTime(windowStart),
+  }),
   match: (matchId: string): ItemKey => ({ pk: `MATCH#${matchId}`, sk: 'MATCH' }),
   /** Every outbox partition of a configuration; publishing reads them all, in parallel. */
   outboxPartitions: (configurationName: string): string[] =>

@@ -175,6 +175,31 @@ export interface LeaseStore {
   acquireLease(configurationName: string, owner: string, nowMs: number, durationMs: number): Promise<boolean>;
 }
 
+/** One player counted once in a rate window (what giving the count back needs). */
+export interface RateAdmission {
+  configurationName: string;
+  playerId: string;
+  windowStart: number;
+  /** The player's count in the window right after this admission. */
+  hits: number;
+}
+
+/** Fixed-window admission counters (per player and configuration). */
+export interface RateLimitStore {
+  /**
+   * Counts one admission of each player in the window; not admitted (and the others' counts
+   * given back) when a player already had `limit` admissions in it.
+   */
+  admitPlayers(
+    configurationName: string,
+    playerIds: readonly string[],
+    window: { start: number; lengthMs: number },
+    limit: number,
+  ): Promise<{ admitted: true; admissions: RateAdmission[] } | { admitted: false; limited: string[] }>;
+  /** Undoes admissions of a request that failed after all, leaving no trace of it. */
+  giveBackAdmissions(admissions: readonly RateAdmission[]): Promise<void>;
+}
+
 /** Time-to-match samples, for the queues' time-to-match statistics. */
 export interface StatisticsStore {
   /** Keeps the seconds each ticket a pass matched had waited (one item per pass). */
@@ -199,4 +224,5 @@ export type MatchmakingStore = RuleSetStore &
   AcceptanceStore &
   OutboxStore &
   LeaseStore &
-  StatisticsStore;
+  StatisticsStore &
+  RateLimitStore;

@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { invalidRequest } from '../shared/errors';
+import { MAX_KEY_BYTES, utf8Bytes } from '../shared/storage-limits';
 import type { ItemKey } from './keys';
 import type { Page } from './store';
 
@@ -145,7 +146,10 @@ function decodeNextToken(token: string, partition: string): ItemKey {
       Array.isArray(decoded) &&
       decoded.length === 2 &&
       decoded[0] === partition &&
-      typeof decoded[1] === 'string'
+      typeof decoded[1] === 'string' &&
+      // Only a key the table could hold: a forged empty or oversized one would reach DynamoDB.
+      decoded[1] !== '' &&
+      utf8Bytes(decoded[1]) <= MAX_KEY_BYTES
     ) {
       return { pk: partition, sk: decoded[1] };
     }

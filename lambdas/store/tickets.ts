@@ -1,7 +1,14 @@
 import { IdempotentParameterMismatchException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { failure, notFound, SlotfillError, type TicketHolder } from '../shared/errors';
-import { outboxPut, reservationRelease, ticketItem, ticketPut, ticketWrites } from './items';
+import {
+  invitationRemoval,
+  outboxPut,
+  reservationRelease,
+  ticketItem,
+  ticketPut,
+  ticketWrites,
+} from './items';
 import { keys, type LockNamespace, poolKeys } from './keys';
 import { type TicketRecord, ticketHolds } from './records';
 import { MAX_BATCH_TICKETS, type TicketChange, type TicketStore } from './store';
@@ -9,7 +16,6 @@ import {
   type CancellationReason,
   cancellationReasons,
   type DynamoTable,
-  type Item,
   MAX_TRANSACTION_ITEMS,
   stripKeys,
   type TransactItem,
@@ -20,14 +26,19 @@ import {
  * fill DynamoDB's 100-item transaction.
  */
 export const MAX_LOCKED_PLAYERS = MAX_TRANSACTION_ITEMS - 2;
-/** Invitations outlive their ticket's own timeout by this much before TTL removes them. */
+/** A player's invitations outlive the latest inviting ticket's own timeout by this much before TTL removes them. */
 const INVITATION_GRACE_SECONDS = 3600;
 /** Invitations of a ticket without its own timeout expire after this long. */
 const DEFAULT_INVITATION_SECONDS = 3600;
+/**
+ * Pending invitations one player may hold per configuration, so nobody can flood another's
+ * invitations (and the read that lists them stays one small item).
+ */
+export const MAX_PENDING_INVITATIONS = 10;
 
 /**
  * Tickets and what keeps them exclusive: per-player locks (`PLAYER#…/LOCK#<kind>#<config>`),
- * the session slot of a backfill (`SESSION#…`), and invitations (`PLAYER#…/INVITE#…`). Every
+ * the session slot of a backfill (`SESSION#…`), and invitations (`PLAYER#…/INVITES#…`). Every
  * ticket write is conditioned on the version read; every new ticket on its configuration.
  */
 export function dynamoTickets(table: DynamoTable): TicketStore {
@@ -64,14 +75,17 @@ export function dynamoTickets(table: DynamoTable): TicketStore {
     },
   });
 
-  const invitationPut = (ticket: TicketRecord, playerId: string): TransactItem => ({
-    Put: {
+  const invitationAdd = (ticket: TicketRecord, playerId: string): TransactItem => ({
+    Update: {
       TableName: table.name,
-      // Invitations expire with the ticket's patience; a stale one is filtered out when read.
-      Item: {
-        ...keys.invitation(ticket.configurationName, playerId, ticket.ticketId),
-        ticketId: ticket.ticketId,
-        expiresAt:
+      Key: keys.invitations(ticket.configurationName, playerId),
+      // Ending tickets take themselves out; TTL removes the item once the newest invitation is stale.
+      UpdateExpression: 'ADD ticketIds :ticket SET expiresAt = :expiresAt',
+      ConditionExpression: 'attribute_not_exists(ticketIds) OR size(ticketIds) < :cap',
+      ExpressionAttributeValues: {
+        ':ticket': new Set([ticket.ticketId]),
+        ':cap': MAX_PENDING_INVITATIONS,
+        ':expiresAt':
           Math.ceil(ticket.startTime / 1000) +
           (ticket.timeoutSeconds ?? DEFAULT_INVITATION_SECONDS) +
           INVITATION_GRACE_SECONDS,
@@ -90,7 +104,7 @@ export function dynamoTickets(table: DynamoTable): TicketStore {
       const items: TransactItem[] = [
         ...newTicketItems(ticket),
         ...ticket.players.map((player) => lockPut(holds, ticket, player.playerId)),
-        ...invited.map((entity) => invitationPut(ticket, entity.id)),
+        ...invited.map((entity) => invitationAdd(ticket, entity.id)),
       ];
       try {
         await table.client.send(
@@ -109,6 +123,12 @@ export function dynamoTickets(table: DynamoTable): TicketStore {
             : [];
         });
         if (holders.length > 0) throw membershipLimit(ticket, holders);
+        const flooded = invited.filter((_, index) => reasons[index + 2 + ticket.players.length]?.failed);
+        if (flooded.length > 0)
+          throw invitationLimit(
+            ticket,
+            flooded.map((entity) => entity.id),
+          );
         throw error;
       }
     },
@@ -158,7 +178,11 @@ export function dynamoTickets(table: DynamoTable): TicketStore {
       try {
         await table.client.send(
           new TransactWriteCommand({
-            TransactItems: [ticketPut(table, { before, after }), lockPut('MATCHMAKING', after, playerId)],
+            TransactItems: [
+              ticketPut(table, { before, after }),
+              lockPut('MATCHMAKING', after, playerId),
+              invitationRemoval(table, before, playerId),
+            ],
             ClientRequestToken: table.requestToken('join', before.ticketId, before.version, playerId),
           }),
         );
@@ -271,17 +295,14 @@ export function dynamoTickets(table: DynamoTable): TicketStore {
 
     async invitations(configurationName, playerId) {
       const result = await table.client.send(
-        new QueryCommand({
+        new GetCommand({
           TableName: table.name,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: {
-            ':pk': keys.invitation(configurationName, playerId, '').pk,
-            ':prefix': keys.invitationPrefix(configurationName),
-          },
+          Key: keys.invitations(configurationName, playerId),
           ConsistentRead: true,
         }),
       );
-      return ((result.Items as Item[] | undefined) ?? []).map((item) => String(item.ticketId));
+      const ticketIds = result.Item?.ticketIds;
+      return ticketIds instanceof Set ? [...(ticketIds as Set<string>)].sort() : [];
     },
 
     async readPool(configurationName, statuses) {
@@ -354,6 +375,15 @@ function membershipLimit(ticket: TicketRecord, holders: TicketHolder[]): Slotfil
       .map((h) => `${h.playerId} (ticket ${h.ticketId})`)
       .join(', ')}. Stop that ticket or wait for it to end.`,
     { holders, ticketKind: ticket.kind },
+  );
+}
+
+function invitationLimit(ticket: TicketRecord, playerIds: string[]): SlotfillError {
+  return failure(
+    'LimitExceeded',
+    'InvitationLimit',
+    `Player(s) ${playerIds.join(', ')} already have ${MAX_PENDING_INVITATIONS} pending invitations in configuration '${ticket.configurationName}'; invite them once one of those ends.`,
+    { invitees: playerIds },
   );
 }
 

@@ -14,6 +14,7 @@ import {
   announceQueued,
   checkDistinct,
   checkSize,
+  checkStorable,
   configurationFor,
   createWithLocks,
   type PlayersOf,
@@ -61,6 +62,7 @@ export async function openBackfill(
   const players = request.players(program);
   checkDistinct(players.map((p) => p.playerId));
   checkSize(program, players.length, 'backfill', request.gameSessionArn === undefined);
+  checkStorable(players);
   if (isQueueProgram(program)) checkQueuePlayers(players, program, request.serverDetails);
   else checkTeams(players);
   if (request.gameSessionArn) checkSessionRegion(players, request.gameSessionArn);

@@ -7,6 +7,8 @@ export interface UseCaseContext {
   /** Epoch milliseconds. */
   now(): number;
   newId(): string;
+  /** Abuse limits; each falls back to its documented default when absent. */
+  limits?: UseCaseLimits;
   /**
    * Told when a ticket becomes QUEUED (created, or its last invitee joined), so a pass can
    * consider it at once instead of at the next scheduled one. Locally the service wakes its
@@ -19,6 +21,11 @@ export interface TicketArrivals {
   ticketQueued(configurationName: string): void;
 }
 
-export function systemContext(store: MatchmakingStore): UseCaseContext {
-  return { store, now: () => Date.now(), newId: () => randomUUID() };
+export interface UseCaseLimits {
+  /** Tickets one player may join per configuration and minute; 0 turns the limit off. */
+  playerTicketsPerMinute?: number;
+}
+
+export function systemContext(store: MatchmakingStore, limits?: UseCaseLimits): UseCaseContext {
+  return { store, now: () => Date.now(), newId: () => randomUUID(), ...(limits ? { limits } : {}) };
 }

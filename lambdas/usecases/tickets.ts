@@ -2,6 +2,7 @@ import type { Player, TicketKind, TicketStatus } from '../engine/model';
 import { isActiveStatus } from '../engine/model';
 import type { QueueProgram } from '../engine/rules';
 import { failure, notFound, SlotfillError } from '../shared/errors';
+import { MAX_PLAYER_BYTES, MAX_TICKET_PLAYERS_BYTES, utf8Bytes } from '../shared/storage-limits';
 import type { LockNamespace } from '../store/keys';
 import type {
   ConfigurationRecord,
@@ -16,6 +17,7 @@ import { getConfigurationOrFail } from './configurations';
 import type { UseCaseContext } from './context';
 import { ticketEndedEvent } from './events';
 import { isQueueProgram, languageOf, programOf } from './programs';
+import { withAdmittedPlayers } from './rate-limits';
 import { retryOnConflict } from './retry';
 
 /**
@@ -85,6 +87,7 @@ export async function openTicket(
   const invited = (request.invited ?? []).filter((entity) => !players.some((p) => p.playerId === entity.id));
   checkDistinct([...players.map((p) => p.playerId), ...invited.map((entity) => entity.id)]);
   checkSize(program, players.length + invited.length, 'matchmaking');
+  checkStorable(players);
   const ticket: TicketRecord = {
     ticketId: request.ticketId || context.newId(),
     kind: 'matchmaking',
@@ -97,25 +100,28 @@ export async function openTicket(
     ...(request.creator ? { creator: request.creator } : {}),
     ...(invited.length > 0 ? { invited } : {}),
   };
-  await createWithLocks(context, ticket);
+  await withAdmittedPlayers(
+    context,
+    configuration.name,
+    players.map((p) => p.playerId),
+    () => createWithLocks(context, ticket),
+  );
   return ticket;
 }
 
 /**
- * Writes a new ticket with its locks. A lock held by a ticket that waited too long for its
- * invitees is stale (nothing else ends such tickets): that ticket is ended and the write tried
- * once more.
+ * Writes a new ticket with its locks and invitations. A lock or an invitation held by a ticket
+ * that waited too long for its invitees is stale (nothing else ends such tickets): that ticket
+ * is ended and the write tried once more.
  */
 export async function createWithLocks(context: UseCaseContext, ticket: TicketRecord): Promise<void> {
   try {
     await context.store.createTicket(ticket);
     announceQueued(context, ticket);
   } catch (error) {
-    if (!(error instanceof SlotfillError && error.reason === 'MembershipLimit')) throw error;
-    const holders = (error.details.holders ?? []) as Array<{ ticketId?: string }>;
-    const heldIds = holders.flatMap((holder) => (holder.ticketId ? [holder.ticketId] : []));
+    const staleIds = await blockingTicketIds(context, ticket, error);
     let freed = false;
-    for (const held of await context.store.getTickets(heldIds)) {
+    for (const held of await context.store.getTickets(staleIds)) {
       if (waitedTooLong(context, held)) {
         await settleExpiry(context, held);
         freed = true;
@@ -133,6 +139,26 @@ export function announceQueued(
   ticket: Pick<TicketRecord, 'status' | 'configurationName'>,
 ) {
   if (ticket.status === 'QUEUED') context.arrivals?.ticketQueued(ticket.configurationName);
+}
+
+/** The tickets whose locks or invitations refused a new ticket; rethrows any other failure. */
+async function blockingTicketIds(
+  context: UseCaseContext,
+  ticket: TicketRecord,
+  error: unknown,
+): Promise<string[]> {
+  if (error instanceof SlotfillError && error.reason === 'MembershipLimit') {
+    const holders = (error.details.holders ?? []) as Array<{ ticketId?: string }>;
+    return holders.flatMap((holder) => (holder.ticketId ? [holder.ticketId] : []));
+  }
+  if (error instanceof SlotfillError && error.reason === 'InvitationLimit') {
+    const invitees = (error.details.invitees ?? []) as string[];
+    const pending = await Promise.all(
+      invitees.map((playerId) => context.store.invitations(ticket.configurationName, playerId)),
+    );
+    return pending.flat();
+  }
+  throw error;
 }
 
 /** Joins an invited player to a ticket; the last one to join releases the ticket to the matchmaker. */
@@ -165,6 +191,7 @@ export async function joinTicket(
     const [joining] = request.player(await programOf(context, configuration));
     if (!joining) throw new SlotfillError('Internal', 'No player to join.');
     const players = [...ticket.players, joining];
+    checkStorable(players);
     const everyoneJoined = invited.every((entity) => players.some((p) => p.playerId === entity.id));
     const after: TicketRecord = {
       ...ticket,
@@ -172,7 +199,9 @@ export async function joinTicket(
       status: everyoneJoined ? 'QUEUED' : 'WAITING_FOR_PLAYERS',
       version: ticket.version + 1,
     };
-    await context.store.joinTicket(ticket, after, playerId);
+    await withAdmittedPlayers(context, configuration.name, [playerId], () =>
+      context.store.joinTicket(ticket, after, playerId),
+    );
     announceQueued(context, after);
   });
 }
@@ -416,6 +445,32 @@ export function checkDistinct(playerIds: readonly string[]): void {
       'InvalidRequest',
       'DuplicatePlayers',
       `Each player may appear once per ticket; repeated PlayerId(s): ${[...repeated].join(', ')}.`,
+    );
+  }
+}
+
+/**
+ * Players' data as one ticket item stores it: each player within MAX_PLAYER_BYTES, all of them
+ * within MAX_TICKET_PLAYERS_BYTES (DynamoDB items end at 400 KB, and matches and events copy it).
+ */
+export function checkStorable(players: readonly Player[]): void {
+  let total = 0;
+  for (const player of players) {
+    const own = utf8Bytes(JSON.stringify([player.attributes, player.latencyInMs, player.team ?? null]));
+    if (own > MAX_PLAYER_BYTES) {
+      throw failure(
+        'InvalidRequest',
+        'AttributesTooLarge',
+        `The attributes of player '${player.playerId}' take ${own} bytes; slotfill stores at most ${MAX_PLAYER_BYTES} bytes of attributes, latencies and team per player. Send only the attributes the rules read.`,
+      );
+    }
+    total += own + utf8Bytes(player.playerId);
+  }
+  if (total > MAX_TICKET_PLAYERS_BYTES) {
+    throw failure(
+      'InvalidRequest',
+      'AttributesTooLarge',
+      `The ticket's players take ${total} bytes with their attributes; slotfill stores at most ${MAX_TICKET_PLAYERS_BYTES} bytes of players per ticket. Send fewer players or smaller attributes.`,
     );
   }
 }

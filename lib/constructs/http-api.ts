@@ -1,6 +1,7 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Annotations, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnStage,
   HttpApi,
   HttpMethod,
   HttpNoneAuthorizer,
@@ -9,12 +10,18 @@ import {
   LogGroupLogDestination,
   type ThrottleSettings,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { routes as defaultRoutes, type Route, type RouteAuth, routeFunctions } from '../../lambdas/routes';
+import {
+  routes as defaultRoutes,
+  PLAYER_TOKEN_HEADER,
+  type Route,
+  type RouteAuth,
+  routeFunctions,
+} from '../../lambdas/routes';
 import { PlayFabCredentials } from './playfab-credentials';
 import { ServiceFunction } from './service-function';
 
@@ -28,6 +35,34 @@ import { ServiceFunction } from './service-function';
  */
 export const DEFAULT_THROTTLE: Required<ThrottleSettings> = { rateLimit: 400, burstLimit: 800 };
 
+/**
+ * Route-level throttles, by who calls. Each route has a bucket of its own, so callers the
+ * gateway cannot identify (PlayFab game servers' X-SecretKey is checked only in the function)
+ * and players cannot use up what the signed GameLift callers (IAM) are given:
+ * - `iam` (`POST /`): the stage default above, FlexMatch's hot-call rates;
+ * - `playfab` (`POST /Match/{operation}`): game servers; 200/s, burst 400, a fleet's backfill
+ *   and server-made tickets, half the signed callers' share because nothing stops an anonymous
+ *   flood before it reaches this bucket;
+ * - `player-token` (`POST /Player/Match/{operation}`): players, each request already holding a
+ *   verified token; 300/s, burst 600 (ticket creation and the polling PlayFab clients do).
+ */
+export const ROUTE_THROTTLES: Readonly<Record<RouteAuth, Required<ThrottleSettings>>> = {
+  iam: DEFAULT_THROTTLE,
+  playfab: { rateLimit: 200, burstLimit: 400 },
+  'player-token': { rateLimit: 300, burstLimit: 600 },
+};
+
+/**
+ * Who issues player tokens: API Gateway's JWT authorizer fetches the issuer's
+ * `/.well-known/openid-configuration`, then its JWKS, and accepts RSA-signed tokens whose
+ * `iss` is `issuer` and whose `aud` (or `client_id`) is one of `audience`.
+ */
+export interface PlayerTokenIssuer {
+  /** An https URL, e.g. a Cognito user pool's `https://cognito-idp.<region>.amazonaws.com/<pool id>`. */
+  readonly issuer: string;
+  readonly audience: readonly string[];
+}
+
 export interface SlotfillHttpApiProps {
   /** The table every handler reads and writes. */
   readonly table: ITable;
@@ -36,8 +71,15 @@ export interface SlotfillHttpApiProps {
    * @default the project's `routes`
    */
   readonly routes?: readonly Route[];
-  /** @default DEFAULT_THROTTLE */
+  /** The stage's default route throttle. @default DEFAULT_THROTTLE */
   readonly throttle?: ThrottleSettings;
+  /** Per-route throttles by route auth. @default ROUTE_THROTTLES */
+  readonly routeThrottles?: Partial<Record<RouteAuth, ThrottleSettings>>;
+  /**
+   * The issuer of player tokens. Without it the player routes (`player-token`) are not
+   * deployed (a synth warning says so): players then have no way in.
+   */
+  readonly playerTokens?: PlayerTokenIssuer;
   /** Retention of the access log and of every function's log group. @default one month */
   readonly logRetention?: RetentionDays;
   /** @default RETAIN */
@@ -119,8 +161,19 @@ export class SlotfillHttpApi extends Construct {
       this.playFabCredentials = credentials;
     }
 
+    const playerAuthorizer = props.playerTokens ? playerTokenAuthorizer(props.playerTokens) : undefined;
+    const throttles = { ...ROUTE_THROTTLES, ...props.routeThrottles };
+    // CloudFormation's RouteSettings is a free-form map, so CDK passes it as written: PascalCase.
+    const routeSettings: Record<string, { ThrottlingRateLimit?: number; ThrottlingBurstLimit?: number }> = {};
     const integrations = new Map<string, HttpLambdaIntegration>();
     for (const route of table) {
+      if (route.auth === 'player-token' && !playerAuthorizer) {
+        Annotations.of(this).addWarningV2(
+          'slotfill:PlayerRoutesNotDeployed',
+          `${route.method} ${route.path} is not deployed: no player token issuer is configured (-c playerTokenIssuer=https://… -c playerTokenAudience=…, see lib/README-deploy.md).`,
+        );
+        continue;
+      }
       const fn = functions.get(route.function.name)!;
       let integration = integrations.get(route.function.name);
       if (!integration) {
@@ -133,18 +186,26 @@ export class SlotfillHttpApi extends Construct {
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration,
-        authorizer: authorizerFor(route.auth),
+        authorizer: authorizerFor(route.auth, playerAuthorizer),
       });
+      const throttle = throttles[route.auth];
+      routeSettings[`${route.method} ${route.path}`] = {
+        ThrottlingRateLimit: throttle.rateLimit,
+        ThrottlingBurstLimit: throttle.burstLimit,
+      };
+      // Route settings name routes by key: the stage can only take them once the routes exist.
+      for (const apiRoute of added) this.stage.node.addDependency(apiRoute);
       if (route.auth === 'playfab') {
         for (const apiRoute of added) {
           Validations.of(apiRoute).acknowledge({
             id: 'AwsSolutions-APIG4',
             reason:
-              'PlayFab clients authenticate with X-SecretKey / X-EntityToken, not SigV4 or JWT; the PlayFab function verifies them on every request (HMAC-signed entity tokens, title key from Secrets Manager) before any use case runs, because what a caller may do depends on the ticket it names.',
+              "PlayFab game servers authenticate with the title's X-SecretKey, which no API Gateway authorizer type checks; the PlayFab function compares it (key from Secrets Manager) before any use case runs. Players use the JWT-authorized player route instead.",
           });
         }
       }
     }
+    (this.stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
   }
 
   /** The URL clients (and the GameLift SDK's `endpoint`) use. */
@@ -153,14 +214,37 @@ export class SlotfillHttpApi extends Construct {
   }
 }
 
-function authorizerFor(auth: RouteAuth): IHttpRouteAuthorizer {
+function playerTokenAuthorizer(issuer: PlayerTokenIssuer): HttpJwtAuthorizer {
+  if (!/^https:\/\/[^/\s]+/.test(issuer.issuer)) {
+    throw new Error(
+      `The player token issuer must be an https URL (API Gateway requires it); got '${issuer.issuer}'`,
+    );
+  }
+  if (issuer.audience.length === 0 || issuer.audience.some((audience) => audience === '')) {
+    throw new Error('The player token issuer needs at least one non-empty audience');
+  }
+  return new HttpJwtAuthorizer('PlayerTokenAuthorizer', issuer.issuer, {
+    jwtAudience: [...issuer.audience],
+    // PlayFab clients send their entity token in X-EntityToken, not Authorization.
+    identitySource: [`$request.header.${PLAYER_TOKEN_HEADER}`],
+  });
+}
+
+function authorizerFor(
+  auth: RouteAuth,
+  playerAuthorizer: HttpJwtAuthorizer | undefined,
+): IHttpRouteAuthorizer {
   switch (auth) {
     case 'iam':
       // SigV4-signed requests only; the caller needs execute-api:Invoke on the route.
       return new HttpIamAuthorizer();
     case 'playfab':
-      // No gateway authorizer: the function verifies X-SecretKey / X-EntityToken (see routes.ts).
+      // No gateway authorizer: the function verifies X-SecretKey (see routes.ts).
       return new HttpNoneAuthorizer();
+    case 'player-token':
+      // One authorizer for the configured issuer, shared by every player route.
+      if (!playerAuthorizer) throw new Error('player-token routes need a player token issuer');
+      return playerAuthorizer;
     default: {
       // A new RouteAuth value must get a mapping here before it can deploy.
       const unknown: never = auth;

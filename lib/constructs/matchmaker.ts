@@ -3,7 +3,7 @@ import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type IEventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, FilterRule, type IDestination, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -68,6 +68,8 @@ export interface ScheduledMatchmakerProps {
   readonly logRetention?: RetentionDays;
   /** @default RETAIN */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /** Where a failed invocation's record goes (the alarm topic). @default none */
+  readonly onFailure?: IDestination;
 }
 
 /**
@@ -188,9 +190,13 @@ export class ScheduledMatchmaker extends Construct {
     // Lambda would retry a failed asynchronous invocation twice and keep an undeliverable one
     // for up to 6 hours. Neither helps here: the scheduled event carries no data, and the next
     // minute's run rereads the pool and does whatever a failed run left undone, so a retry
-    // would only overlap with it. Hence no DLQ or on-failure destination either (there is
-    // nothing to redrive); failures show in the logs and in the errors alarm below.
-    fn.configureAsyncInvoke({ maxEventAge: Duration.minutes(2), retryAttempts: 0 });
+    // would only overlap with it. Hence no DLQ (there is nothing to redrive); the on-failure
+    // destination only tells people (the alarm topic), with the error, at once.
+    fn.configureAsyncInvoke({
+      maxEventAge: Duration.minutes(2),
+      retryAttempts: 0,
+      ...(props.onFailure ? { onFailure: props.onFailure } : {}),
+    });
 
     this.schedule = new Rule(this, 'Schedule', {
       description: 'Runs the slotfill matchmaker every minute',

@@ -5,15 +5,13 @@ import { Construct } from 'constructs';
 import { SECRET_ENV } from '../../lambdas/handlers/playfab-secrets';
 
 /**
- * The PlayFab dialect's two secrets, in Secrets Manager: the title secret key game servers send
- * (X-SecretKey) and the key that signs player entity tokens. Both are generated at deploy time,
- * never appear in the template, and are read by the PlayFab function at cold start (it gets
- * their ARNs in SLOTFILL_PLAYFAB_SECRET_KEY_ARN / SLOTFILL_PLAYFAB_TOKEN_SECRET_ARN and read
- * access to exactly these two secrets).
+ * The PlayFab dialect's secret, in Secrets Manager: the title secret key game servers send
+ * (X-SecretKey). Generated at deploy time, never in the template, read by the PlayFab function
+ * at cold start (it gets the ARN in SLOTFILL_PLAYFAB_SECRET_KEY_ARN and read access to exactly
+ * this secret). Player tokens need no secret: API Gateway checks them with the issuer's public keys.
  */
 export class PlayFabCredentials extends Construct {
   readonly titleSecretKey: Secret;
-  readonly tokenSigningSecret: Secret;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -28,7 +26,7 @@ export class PlayFabCredentials extends Construct {
       Validations.of(secret).acknowledge({
         id: 'AwsSolutions-SMG4',
         reason:
-          'Rotating this key needs the game servers (title key) or the token-minting backend (signing key) to take the new value at the same time, which a rotation Lambda cannot coordinate; operators rotate it with put-secret-value as documented in lib/README-deploy.md.',
+          'Rotating this key needs the game servers to take the new value at the same time, which a rotation Lambda cannot coordinate; operators rotate it with put-secret-value as documented in lib/README-deploy.md.',
       });
       return secret;
     };
@@ -36,17 +34,11 @@ export class PlayFabCredentials extends Construct {
       'TitleSecretKey',
       'slotfill PlayFab dialect: title secret key that game servers send in X-SecretKey',
     );
-    this.tokenSigningSecret = generated(
-      'TokenSigningSecret',
-      'slotfill PlayFab dialect: HMAC key that signs and verifies player entity tokens (X-EntityToken)',
-    );
   }
 
-  /** Lets the function read both secrets and tells it where they are. */
+  /** Lets the function read the secret and tells it where it is. */
   grantTo(fn: IFunction & { addEnvironment(key: string, value: string): unknown }): void {
     this.titleSecretKey.grantRead(fn);
-    this.tokenSigningSecret.grantRead(fn);
     fn.addEnvironment(SECRET_ENV.titleSecretKeyArn, this.titleSecretKey.secretArn);
-    fn.addEnvironment(SECRET_ENV.tokenSigningSecretArn, this.tokenSigningSecret.secretArn);
   }
 }

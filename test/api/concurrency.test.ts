@@ -1,8 +1,10 @@
 import {
   CreateMatchmakingConfigurationCommand,
   CreateMatchmakingRuleSetCommand,
+  DescribeMatchmakingCommand,
   type GameLiftClient,
   InvalidRequestException,
+  StartMatchBackfillCommand,
   StartMatchmakingCommand,
 } from '@aws-sdk/client-gamelift';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -18,6 +20,10 @@ let service: LocalService;
 let client: GameLiftClient;
 
 beforeAll(async () => {
+  // Each player is named in about a dozen of the 240 requests within milliseconds: that is what
+  // the per-player ticket rate limit exists to slow down. This suite is about the locks, so the
+  // limit is off here (test/usecases/rate-limits.test.ts covers it).
+  process.env.SLOTFILL_PLAYER_TICKETS_PER_MINUTE = '0';
   service = await startTestService();
   client = gameLiftClient(service);
 });
@@ -26,21 +32,8 @@ afterAll(async () => {
   await service?.stop();
 });
 
-/** A deterministic spread of overlapping player groups (a seeded LCG), so runs are repeatable. */
-function playerGroups(count: number, players: string[]): string[][] {
-  let seed = 20261122;
-  const next = () => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed % players.length;
-  };
-  return Array.from({ length: count }, () => {
-    const group = new Set<string>();
-    while (group.size < PLAYERS_PER_REQUEST) group.add(players[next()]!);
-    return [...group];
-  });
-}
-
-it(`keeps one active ticket per player under ${CONCURRENT_REQUESTS} concurrent StartMatchmaking calls`, async () => {
+/** A configuration of one team of 2-8 players; returns its name. */
+async function createOneTeamConfiguration(): Promise<string> {
   const ruleSetName = uniqueName('rules');
   const configurationName = uniqueName('config');
   await client.send(
@@ -60,6 +53,25 @@ it(`keeps one active ticket per player under ${CONCURRENT_REQUESTS} concurrent S
       AcceptanceRequired: false,
     }),
   );
+  return configurationName;
+}
+
+/** A deterministic spread of overlapping player groups (a seeded LCG), so runs are repeatable. */
+function playerGroups(count: number, players: string[]): string[][] {
+  let seed = 20261122;
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % players.length;
+  };
+  return Array.from({ length: count }, () => {
+    const group = new Set<string>();
+    while (group.size < PLAYERS_PER_REQUEST) group.add(players[next()]!);
+    return [...group];
+  });
+}
+
+it(`keeps one active ticket per player under ${CONCURRENT_REQUESTS} concurrent StartMatchmaking calls`, async () => {
+  const configurationName = await createOneTeamConfiguration();
   const players = Array.from({ length: PLAYER_POOL }, (_, i) => `player-${i}`);
   const requests = playerGroups(CONCURRENT_REQUESTS, players);
 
@@ -129,4 +141,44 @@ it(`keeps one active ticket per player under ${CONCURRENT_REQUESTS} concurrent S
   expect(tickets.map((t) => t.ticketId).sort()).toEqual(winners.map((w) => w.ticketId).sort());
   expect(locks).toHaveLength(holder.size);
   for (const lock of locks) expect(lock.ticketId).toBe(holder.get(String(lock.playerId)));
+});
+
+const CONCURRENT_BACKFILLS = 30;
+
+it(`absorbs ${CONCURRENT_BACKFILLS} concurrent StartMatchBackfill calls for one game session, leaving one active`, async () => {
+  const configurationName = await createOneTeamConfiguration();
+  const gameSessionArn = `arn:aws:gamelift:us-east-1::gamesession/fleet-1/${uniqueName('session')}`;
+  // One attempt per call: what the service itself answers, before any SDK retry.
+  const outcomes = await Promise.allSettled(
+    Array.from({ length: CONCURRENT_BACKFILLS }, (_, i) =>
+      client.send(
+        new StartMatchBackfillCommand({
+          ConfigurationName: configurationName,
+          GameSessionArn: gameSessionArn,
+          Players: [{ PlayerId: `host-${i}`, Team: 'all' }],
+        }),
+      ),
+    ),
+  );
+
+  // Contention is never the caller's mistake: it succeeds, or asks for a retry the SDK makes.
+  const refusals = outcomes.flatMap((outcome) =>
+    outcome.status === 'rejected' ? [(outcome.reason as Error).name] : [],
+  );
+  expect(refusals.filter((name) => name !== 'ThrottlingException')).toEqual([]);
+  const ticketIds = outcomes.flatMap((outcome) =>
+    outcome.status === 'fulfilled' ? [outcome.value.MatchmakingTicket!.TicketId!] : [],
+  );
+  expect(ticketIds.length).toBeGreaterThan(0);
+
+  // The session keeps exactly one active backfill: every other one was replaced.
+  const statuses: string[] = [];
+  for (let start = 0; start < ticketIds.length; start += 10) {
+    const described = await client.send(
+      new DescribeMatchmakingCommand({ TicketIds: ticketIds.slice(start, start + 10) }),
+    );
+    statuses.push(...(described.TicketList ?? []).map((ticket) => ticket.Status!));
+  }
+  expect(statuses).toHaveLength(ticketIds.length);
+  expect(statuses.filter((status) => status !== 'CANCELLED')).toEqual(['QUEUED']);
 });

@@ -1,7 +1,6 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
 import { DescribeMatchmakingConfigurationsCommand, GameLiftClient } from '@aws-sdk/client-gamelift';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { LocalService } from '../../lambdas/local/service';
+import { signedPost as signedRawPost } from '../support/hostile';
 import { startTestService } from '../support/local-service';
 
 let service: LocalService;
@@ -17,31 +16,11 @@ afterAll(async () => {
 async function signedPost(
   target: string | undefined,
   body: string,
+  /** What is actually sent, when it differs from what was signed. */
+  sentBody: string = body,
 ): Promise<{ status: number; json: unknown }> {
-  const url = new URL(service.url);
-  const headers: Record<string, string> = {
-    host: url.host,
-    'content-type': 'application/x-amz-json-1.1',
-    ...(target ? { 'x-amz-target': target } : {}),
-  };
-  const signer = new SignatureV4({
-    credentials: service.options.credentials,
-    region: service.options.region,
-    service: 'gamelift',
-    sha256: Sha256,
-  });
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: 'http:',
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: '/',
-    query: {},
-    headers,
-    body,
-  });
-  const response = await fetch(`${service.url}/`, { method: 'POST', headers: signed.headers, body });
-  return { status: response.status, json: await response.json() };
+  const response = await signedRawPost(service, target, body, { sentBody });
+  return { status: response.status, json: response.body };
 }
 
 describe('local gateway', () => {
@@ -59,6 +38,19 @@ describe('local gateway', () => {
       $metadata: { httpStatusCode: 403 },
     });
     intruder.destroy();
+  });
+
+  it('refuses a body swapped after signing (403) although the signed payload hash header is intact', async () => {
+    const signedFor = '{"Limit":1}';
+    expect(await signedPost('GameLift.DescribeMatchmakingConfigurations', signedFor)).toMatchObject({
+      status: 200,
+    });
+    expect(await signedPost('GameLift.DescribeMatchmakingConfigurations', signedFor, '{"Limit":10}')).toEqual(
+      {
+        status: 403,
+        json: { message: expect.stringMatching(/x-amz-content-sha256 header does not match/) },
+      },
+    );
   });
 
   it('answers an unknown path with 404', async () => {

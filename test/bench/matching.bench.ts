@@ -9,7 +9,7 @@
 import { runMatchmakingPass } from '../../lambdas/engine/matching';
 import type { PoolTicket } from '../../lambdas/engine/model';
 import { compileRuleSetBody, type QueueProgram } from '../../lambdas/engine/rules';
-import { bell, seededRandom } from '../engine/matching/random';
+import { bell, seededRandom } from '../../lambdas/engine/simulation/random';
 
 const NOW = 1_700_000_000_000;
 const REGIONS = ['us-east-1', 'eu-west-1'];

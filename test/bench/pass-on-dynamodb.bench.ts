@@ -159,11 +159,11 @@ if (require.main === module) {
   runPassOnDynamoBenchmark().then(
     (row) => {
       process.stdout.write(
-        [
+        `${[
           '| tickets | pass on DynamoDB Local (s) | engine alone (s, baseline) | ratio | matches | write units / matched player | read units / matched player |',
           '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
           `| ${row.tickets} | ${row.passSeconds.toFixed(1)} | ${row.engineSeconds.toFixed(3)} | ${row.ratio.toFixed(0)} | ${row.matchesCommitted} | ${row.writeUnitsPerMatchedPlayer.toFixed(2)} | ${row.readUnitsPerMatchedPlayer.toFixed(2)} |`,
-        ].join('\n') + '\n',
+        ].join('\n')}\n`,
       );
     },
     (error: unknown) => {

@@ -9,6 +9,10 @@ import { join } from 'node:path';
 const benches: Array<{ title: string; file: string }> = [
   { title: 'Rule evaluation (candidates per second)', file: 'rules.bench.ts' },
   { title: 'Matching pass (pure engine) against sorting the same pool', file: 'matching.bench.ts' },
+  {
+    title: 'Match quality: small pools against the exhaustive optimum, large pools against sort-and-chunk',
+    file: 'quality.bench.ts',
+  },
   { title: 'Virtual-clock simulation: backfillPriority high vs normal', file: 'simulation.bench.ts' },
   {
     title: 'A full pass on DynamoDB Local: wall time and capacity per matched player',

@@ -43,8 +43,10 @@ async function measure(requests: number, send: (index: number) => Promise<unknow
 
 export async function runStartMatchmakingBenchmark(): Promise<ThroughputRow[]> {
   const dynamo = await startDynamoDbLocal();
+  const defaults = localServiceOptionsFromEnv({});
   const service = await startLocalService({
-    ...localServiceOptionsFromEnv({}),
+    ...defaults,
+    playerTokens: { ...defaults.playerTokens, keyFile: undefined },
     port: 0,
     dynamoDbEndpoint: dynamo.endpoint,
     tableName: `bench-${randomUUID()}`,

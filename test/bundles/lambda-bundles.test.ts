@@ -3,7 +3,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { DEV_TITLE_SECRET_KEY, DEV_TOKEN_SIGNING_SECRET } from '../../lambdas/handlers/playfab-secrets';
+import { DEV_TITLE_SECRET_KEY } from '../../lambdas/handlers/playfab-secrets';
 import { servePutEvents } from '../../lambdas/local/eventbridge-endpoint';
 import { type LocalEventEnvelope, LocalEventSink } from '../../lambdas/local/local-event-sink';
 import { scheduledEvent } from '../../lambdas/local/scheduled-event';
@@ -92,7 +92,6 @@ function environmentOf(asset: LambdaAsset): Record<string, string> {
     SLOTFILL_ACCOUNT_ID: ACCOUNT_ID,
     AWS_REGION: REGION,
     SLOTFILL_PLAYFAB_SECRET_KEY: DEV_TITLE_SECRET_KEY,
-    SLOTFILL_PLAYFAB_TOKEN_SECRET: DEV_TOKEN_SIGNING_SECRET,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     // Leases then last 3 × 100 ms: the next process's matchmaker may take over at once.
     MATCHMAKER_INTERVAL_MS: '100',

@@ -15,27 +15,21 @@ import {
 
 const arns = {
   titleSecretKey: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:title-AbCdEf',
-  tokenSigningSecret: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:token-AbCdEf',
 };
 
 describe('PlayFab secrets', () => {
-  it('reads both secrets from Secrets Manager once and caches them', async () => {
+  it('reads the title secret key from Secrets Manager once and caches it', async () => {
     const client = new SecretsManagerClient({ region: 'eu-west-1' });
     const secretsManager = mockClient(client);
     secretsManager
       .on(GetSecretValueCommand, { SecretId: arns.titleSecretKey })
-      .resolves({ SecretString: 'title-from-aws' })
-      .on(GetSecretValueCommand, { SecretId: arns.tokenSigningSecret })
-      .resolves({ SecretString: 'token-from-aws' });
+      .resolves({ SecretString: 'title-from-aws' });
     const secrets = cachedSecrets(
       new SecretsManagerSecretsSource(arns, new SecretsProvider({ awsSdkV3Client: client })),
     );
-    await expect(secrets()).resolves.toEqual({
-      titleSecretKey: 'title-from-aws',
-      tokenSigningSecret: 'token-from-aws',
-    });
+    await expect(secrets()).resolves.toEqual({ titleSecretKey: 'title-from-aws' });
     await secrets();
-    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(1);
   });
 
   it('does not cache a failed load: the next request tries again', async () => {
@@ -49,23 +43,17 @@ describe('PlayFab secrets', () => {
       new SecretsManagerSecretsSource(arns, new SecretsProvider({ awsSdkV3Client: client })),
     );
     await expect(secrets()).rejects.toThrow();
-    await expect(secrets()).resolves.toEqual({ titleSecretKey: 'value', tokenSigningSecret: 'value' });
+    await expect(secrets()).resolves.toEqual({ titleSecretKey: 'value' });
   });
 
-  it('uses Secrets Manager when the stack set the ARNs, else environment variables', () => {
+  it('uses Secrets Manager when the stack set the ARN, else environment variables', () => {
     expect(
-      secretsSourceFromEnv(
-        {
-          SLOTFILL_PLAYFAB_SECRET_KEY_ARN: arns.titleSecretKey,
-          SLOTFILL_PLAYFAB_TOKEN_SECRET_ARN: arns.tokenSigningSecret,
-        },
-        'eu-west-1',
-      ),
+      secretsSourceFromEnv({ SLOTFILL_PLAYFAB_SECRET_KEY_ARN: arns.titleSecretKey }, 'eu-west-1'),
     ).toBeInstanceOf(SecretsManagerSecretsSource);
     expect(secretsSourceFromEnv({}, 'eu-west-1')).toBeInstanceOf(EnvironmentSecretsSource);
   });
 
-  it('falls back to the development secrets locally but never inside Lambda', async () => {
+  it('falls back to the development secret locally but never inside Lambda', async () => {
     await expect(new EnvironmentSecretsSource({}).load()).resolves.toMatchObject({
       titleSecretKey: DEV_TITLE_SECRET_KEY,
     });

@@ -153,13 +153,15 @@ describe('matchmaker and event bus (default props, bundled with esbuild)', () =>
       ]);
     });
 
-    it('drops failed or stale asynchronous invocations instead of retrying them', () => {
+    it('drops failed or stale asynchronous invocations instead of retrying them, telling the alarm topic', () => {
       const [, config] = onlyResourceOf(template, 'AWS::Lambda::EventInvokeConfig');
+      const [topicId] = onlyResourceOf(template, 'AWS::SNS::Topic');
       expect(config.Properties).toEqual({
         FunctionName: { Ref: ids.matchmaker },
         Qualifier: '$LATEST',
         MaximumEventAgeInSeconds: 120,
         MaximumRetryAttempts: 0,
+        DestinationConfig: { OnFailure: { Destination: { Ref: topicId } } },
       });
     });
   });
@@ -244,7 +246,7 @@ describe('matchmaker and event bus (default props, bundled with esbuild)', () =>
       }
     });
 
-    it('gives the dispatcher role nothing else but its log group, X-Ray and sending to the work queue', () => {
+    it('gives the dispatcher role nothing else but its log group, X-Ray, sending to the work queue and the alarm topic', () => {
       const fn = template.findResources('AWS::Lambda::Function')[ids.matchmaker] as Resource;
       const logGroupId = referencedId((fn.Properties.LoggingConfig as { LogGroup: unknown }).LogGroup);
       const others = policyStatements(template)
@@ -259,7 +261,9 @@ describe('matchmaker and event bus (default props, bundled with esbuild)', () =>
       const [queueId] = resourcesOf(template, 'AWS::SQS::Queue').find(
         ([, queue]) => queue.Properties.RedrivePolicy,
       ) ?? [''];
-      expect(others).toHaveLength(3);
+      const [topicId] = onlyResourceOf(template, 'AWS::SNS::Topic');
+      const [keyId] = onlyResourceOf(template, 'AWS::KMS::Key');
+      expect(others).toHaveLength(5);
       expect(others).toEqual(
         expect.arrayContaining([
           {
@@ -272,6 +276,9 @@ describe('matchmaker and event bus (default props, bundled with esbuild)', () =>
             Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
             Resource: getAttArn(queueId),
           },
+          // The on-failure destination: publish to the alarm topic, under its key.
+          { Effect: 'Allow', Action: ['sns:Publish'], Resource: { Ref: topicId } },
+          { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: getAttArn(keyId!) },
           // X-Ray supports no resource-level permissions (the ServiceFunction acknowledgment).
           { Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' },
         ]),
@@ -500,11 +507,13 @@ describe('bin/app.ts context', () => {
     return { status: result.status, stderr: result.stderr };
   }
 
-  it('passes eventBusName, eventSource and matchmakerIntervalMs (as CLI strings) to the stack', () => {
+  it('passes eventBusName, eventSource, matchmakerIntervalMs and the player token issuer (as CLI strings) to the stack', () => {
     const result = runApp({
       eventBusName: 'slotfill-ctx',
       eventSource: 'ctx.matchmaking',
       matchmakerIntervalMs: '500',
+      playerTokenIssuer: 'https://login.example-game.com',
+      playerTokenAudience: 'example-game, example-game-dev',
     });
     expect(result).toEqual({ status: 0, stderr: '' });
     const synthesizedTemplate = JSON.parse(readFileSync(join(outdir, 'Slotfill.template.json'), 'utf8')) as {
@@ -520,6 +529,12 @@ describe('bin/app.ts context', () => {
     expect((matchmaker!.Properties.Environment as { Variables: object }).Variables).toMatchObject({
       EVENT_SOURCE: 'ctx.matchmaking',
       MATCHMAKER_INTERVAL_MS: '500',
+    });
+    expect(resources.find((r) => r.Type === 'AWS::ApiGatewayV2::Authorizer')?.Properties).toMatchObject({
+      JwtConfiguration: {
+        Issuer: 'https://login.example-game.com',
+        Audience: ['example-game', 'example-game-dev'],
+      },
     });
   }, 120_000);
 

@@ -1,7 +1,7 @@
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { gameLiftFunction, playFabFunction, type Route, routeFunctions, routes } from '../../lambdas/routes';
 import { tableDefinition } from '../../lambdas/store/table-definition';
-import { DEFAULT_THROTTLE } from '../../lib/constructs/http-api';
+import { DEFAULT_THROTTLE, ROUTE_THROTTLES } from '../../lib/constructs/http-api';
 import { matchmakerFunctionSpec, matchmakerWorkerFunctionSpec } from '../../lib/constructs/matchmaker';
 import {
   acknowledgments,
@@ -12,6 +12,14 @@ import {
   type Synthesized,
   synthesize,
 } from './synthesize';
+
+/** A title's identity provider, as `-c playerTokenIssuer=… -c playerTokenAudience=…` names it. */
+const playerTokens = {
+  issuer: 'https://login.example-game.com',
+  audience: ['example-game', 'example-game-dev'],
+};
+
+const routeKey = (route: Pick<Route, 'method' | 'path'>) => `${route.method} ${route.path}`;
 
 /** Every function the stack deploys: one per route-table function, plus the matchmaker. */
 const deployedFunctions = (table?: readonly Route[]) => [
@@ -25,7 +33,7 @@ describe('SlotfillStack (real route table, bundled with esbuild)', () => {
   let template: Template;
 
   beforeAll(() => {
-    synthesized = synthesize();
+    synthesized = synthesize({ playerTokens });
     template = synthesized.template;
   });
 
@@ -128,16 +136,17 @@ describe('SlotfillStack (real route table, bundled with esbuild)', () => {
   });
 
   describe('HTTP API', () => {
-    it('has one route per row of the route table, IAM-authorized unless the function authenticates (playfab)', () => {
+    it('has one route per row of the route table: IAM, JWT for players, none where the function authenticates (playfab)', () => {
       const apiRoutes = resourcesOf(template, 'AWS::ApiGatewayV2::Route').map(
         ([, route]) => route.Properties,
       );
       expect(apiRoutes).toHaveLength(routes.length);
+      const authorizationTypes = { iam: 'AWS_IAM', playfab: 'NONE', 'player-token': 'JWT' } as const;
       for (const route of routes) {
         expect(apiRoutes).toContainEqual(
           expect.objectContaining({
-            RouteKey: `${route.method} ${route.path}`,
-            AuthorizationType: route.auth === 'iam' ? 'AWS_IAM' : 'NONE',
+            RouteKey: routeKey(route),
+            AuthorizationType: authorizationTypes[route.auth],
           }),
         );
       }
@@ -164,6 +173,48 @@ describe('SlotfillStack (real route table, bundled with esbuild)', () => {
         Properties: { RetentionInDays: 30 },
       });
       expect(template.findResources('AWS::Logs::LogGroup')[groupId]).toBeDefined();
+    });
+
+    it("throttles every route on its own, so anonymous PlayFab traffic cannot use up the signed callers' share", () => {
+      const [stageId, stage] = resourcesOf(template, 'AWS::ApiGatewayV2::Stage')[0]!;
+      const settings = stage.Properties.RouteSettings as Record<string, Record<string, unknown>>;
+      expect(Object.keys(settings).sort()).toEqual(routes.map(routeKey).sort());
+      for (const route of routes) {
+        expect(settings[routeKey(route)]).toEqual({
+          ThrottlingRateLimit: ROUTE_THROTTLES[route.auth].rateLimit,
+          ThrottlingBurstLimit: ROUTE_THROTTLES[route.auth].burstLimit,
+        });
+      }
+      // The anonymous game-server route gets less than the signed GameLift route, never a shared bucket.
+      const anonymous = settings['POST /Match/{operation}']!;
+      const signed = settings['POST /']!;
+      expect(anonymous.ThrottlingRateLimit).toBeLessThan(signed.ThrottlingRateLimit as number);
+      expect(anonymous.ThrottlingBurstLimit).toBeLessThan(signed.ThrottlingBurstLimit as number);
+      // Route settings refer to routes by key, so the stage must be deployed after every route.
+      const stageResource = (template.toJSON().Resources as Record<string, { DependsOn?: string[] }>)[
+        stageId
+      ]!;
+      const routeIds = resourcesOf(template, 'AWS::ApiGatewayV2::Route').map(([id]) => id);
+      expect(stageResource.DependsOn).toEqual(expect.arrayContaining(routeIds));
+    });
+
+    it('verifies player tokens with a JWT authorizer for the configured issuer, reading X-EntityToken', () => {
+      template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+      const [authorizerId, authorizer] = resourcesOf(template, 'AWS::ApiGatewayV2::Authorizer')[0]!;
+      expect(authorizer.Properties).toMatchObject({
+        AuthorizerType: 'JWT',
+        IdentitySource: ['$request.header.X-EntityToken'],
+        JwtConfiguration: { Issuer: playerTokens.issuer, Audience: playerTokens.audience },
+      });
+      const playerRoute = resourcesOf(template, 'AWS::ApiGatewayV2::Route').find(
+        ([, route]) => route.Properties.RouteKey === 'POST /Player/Match/{operation}',
+      )!;
+      expect(referencedId(playerRoute[1].Properties.AuthorizerId)).toBe(authorizerId);
+      // The same PlayFab function serves both PlayFab routes.
+      const integrations = resourcesOf(template, 'AWS::ApiGatewayV2::Route')
+        .filter(([, route]) => String(route.Properties.RouteKey).includes('/Match/'))
+        .map(([, route]) => JSON.stringify(route.Properties.Target));
+      expect(new Set(integrations).size).toBe(1);
     });
 
     it('uses Lambda proxy integrations with payload format 2.0', () => {
@@ -246,9 +297,9 @@ describe('SlotfillStack (real route table, bundled with esbuild)', () => {
       expect(integration).toBeDefined();
     });
 
-    it('keeps its two secrets in Secrets Manager, generated at deploy time and retained', () => {
+    it('keeps the title secret key in Secrets Manager, generated at deploy time and retained (player tokens need no secret)', () => {
       const secrets = resourcesOf(template, 'AWS::SecretsManager::Secret');
-      expect(secrets).toHaveLength(2);
+      expect(secrets).toHaveLength(1);
       for (const [, secret] of secrets) {
         expect(secret.Properties.GenerateSecretString).toMatchObject({
           PasswordLength: 48,
@@ -260,18 +311,13 @@ describe('SlotfillStack (real route table, bundled with esbuild)', () => {
       }
     });
 
-    it('gives only the PlayFab function the secret ARNs and read access to exactly those secrets', () => {
+    it('gives only the PlayFab function the secret ARN and read access to exactly that secret', () => {
       const secretIds = resourcesOf(template, 'AWS::SecretsManager::Secret').map(([id]) => id);
       const [, fn] = playFabLambda();
       const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-      const wired = [
-        variables.SLOTFILL_PLAYFAB_SECRET_KEY_ARN,
-        variables.SLOTFILL_PLAYFAB_TOKEN_SECRET_ARN,
-      ].map(referencedId);
-      expect(wired.sort()).toEqual([...secretIds].sort());
+      expect([referencedId(variables.SLOTFILL_PLAYFAB_SECRET_KEY_ARN)]).toEqual(secretIds);
       // No plaintext development secrets in AWS.
       expect(variables.SLOTFILL_PLAYFAB_SECRET_KEY).toBeUndefined();
-      expect(variables.SLOTFILL_PLAYFAB_TOKEN_SECRET).toBeUndefined();
       for (const [, other] of resourcesOf(template, 'AWS::Lambda::Function')) {
         if (other === fn) continue;
         const otherVariables = (other.Properties.Environment as { Variables: Record<string, unknown> })
@@ -325,10 +371,10 @@ describe('SlotfillStack (real route table, bundled with esbuild)', () => {
         { path, id: 'AwsSolutions-IAM5[Resource::*]' },
         { path, id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]` },
       ]),
-      // The PlayFab route authenticates in its function, and its two secrets rotate by hand.
+      // The game servers' PlayFab route authenticates in its function, and its secret rotates by
+      // hand; the player route has a JWT authorizer and needs no acknowledgment.
       { path: 'Slotfill/Http/Api/POST--Match--{operation}', id: 'AwsSolutions-APIG4' },
       { path: 'Slotfill/Http/PlayFabCredentials/TitleSecretKey', id: 'AwsSolutions-SMG4' },
-      { path: 'Slotfill/Http/PlayFabCredentials/TokenSigningSecret', id: 'AwsSolutions-SMG4' },
     ];
     expect(acks.map(({ path, id }) => ({ path, id }))).toEqual(expect.arrayContaining(expected));
     expect(acks).toHaveLength(expected.length);
@@ -347,7 +393,7 @@ describe('SlotfillStack variants (bundling skipped)', () => {
       ...routes,
       { method: 'POST', path: '/Extra/{operation}', function: extraFunction, auth: 'iam' },
     ];
-    const { template, nagFindings } = synthesize({ routes: extended }, false);
+    const { template, nagFindings } = synthesize({ routes: extended, playerTokens }, false);
 
     const routeKeys = resourcesOf(template, 'AWS::ApiGatewayV2::Route').map(
       ([, route]) => route.Properties.RouteKey,
@@ -361,6 +407,35 @@ describe('SlotfillStack variants (bundling skipped)', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { Description: extraFunction.description });
     // The new function's role gets the same narrow acknowledgments, so nag stays clean.
     expect(nagFindings).toEqual([]);
+  });
+
+  it('leaves the player route out, with a synth warning, when no player token issuer is configured', () => {
+    const { stack, template, nagFindings } = synthesize({}, false);
+    const routeKeys = resourcesOf(template, 'AWS::ApiGatewayV2::Route').map(
+      ([, route]) => route.Properties.RouteKey,
+    );
+    expect(routeKeys.sort()).toEqual(
+      routes
+        .filter((route) => route.auth !== 'player-token')
+        .map(routeKey)
+        .sort(),
+    );
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
+    const warnings = Annotations.fromStack(stack).findWarning(
+      '*',
+      Match.stringLikeRegexp('playerTokenIssuer'),
+    );
+    expect(warnings).toHaveLength(1);
+    expect(nagFindings).toEqual([]);
+  });
+
+  it('refuses a player token issuer API Gateway would refuse: not https, or no audience', () => {
+    expect(() =>
+      synthesize({ playerTokens: { issuer: 'http://login.example-game.com', audience: ['g'] } }, false),
+    ).toThrow(/must be an https URL/);
+    expect(() => synthesize({ playerTokens: { issuer: playerTokens.issuer, audience: [] } }, false)).toThrow(
+      /at least one non-empty audience/,
+    );
   });
 
   it('lets dev stacks delete the table and logs with allowDestroy', () => {

@@ -1,4 +1,4 @@
-import { localServiceOptionsFromEnv } from '../../lambdas/local/service';
+import { beyondLoopbackWarning, localServiceOptionsFromEnv } from '../../lambdas/local/service';
 
 describe('npm start settings from the environment', () => {
   it('serves the TypeScript sources unless SLOTFILL_HANDLERS asks for the bundles', () => {
@@ -15,5 +15,16 @@ describe('npm start settings from the environment', () => {
     expect(() => localServiceOptionsFromEnv({ SLOTFILL_HANDLERS: 'bundle' })).toThrow(
       "SLOTFILL_HANDLERS must be one of sources, bundles, got 'bundle'",
     );
+  });
+});
+
+describe('binding beyond loopback', () => {
+  it('warns for every address other machines can reach, and stays quiet on loopback', () => {
+    for (const host of ['0.0.0.0', '::', '192.168.1.20', 'my-laptop.lan']) {
+      expect(beyondLoopbackWarning(host)).toMatch(new RegExp(`WARNING: slotfill is listening on ${host}`));
+    }
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '::ffff:127.0.0.1']) {
+      expect(beyondLoopbackWarning(host)).toBeUndefined();
+    }
   });
 });

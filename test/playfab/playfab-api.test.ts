@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mintPlayerToken } from '../../lambdas/dialects/playfab/auth';
-import { DEV_TOKEN_SIGNING_SECRET } from '../../lambdas/handlers/playfab-secrets';
+import { DEV_TITLE_SECRET_KEY } from '../../lambdas/handlers/playfab-secrets';
+import { LocalPlayerTokenKeys } from '../../lambdas/local/player-tokens';
 import type { LocalService } from '../../lambdas/local/service';
 import { startTestService } from '../support/local-service';
 import { asPlayer, fails, ok, player, SERVER } from '../support/playfab-client';
@@ -613,31 +613,89 @@ describe('server backfill tickets (seed 004)', () => {
 });
 
 describe('ownership', () => {
-  it('refuses credentials that are missing, forged or expired', async () => {
+  it('refuses game-server calls without the title secret key, and player tokens on the game-server route', async () => {
     const queue = uniqueQueue('auth');
     await createQueue(duelQueue(queue));
     const request = { QueueName: queue, Creator: player('eve'), GiveUpAfterSeconds: 60 };
     expect(
       (await fails(service, 'CreateMatchmakingTicket', request, 'EntityTokenMissing', { none: true })).code,
     ).toBe(401);
-    await fails(service, 'CreateMatchmakingTicket', request, 'EntityTokenInvalid', {
-      token: `${mintPlayerToken('eve', 'wrong-secret', 60)}`,
+    const serverRoute = (headers: Record<string, string>) =>
+      fetch(`${service.url}/Match/CreateMatchmakingTicket`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(request),
+      }).then(async (response) => ({ status: response.status, body: (await response.json()) as object }));
+    expect(await serverRoute({ 'X-SecretKey': 'guess' })).toMatchObject({
+      status: 401,
+      body: { error: 'NotAuthenticated' },
     });
-    await fails(service, 'CreateMatchmakingTicket', request, 'EntityTokenExpired', {
-      token: mintPlayerToken(
-        'eve',
-        DEV_TOKEN_SIGNING_SECRET,
-        60,
-        'title_player_account',
-        Date.now() - 120_000,
-      ),
+    // A valid player token is no game server's key: the answer points to the player route.
+    const token = await service.playerTokens.mint('eve');
+    expect(await serverRoute({ 'X-EntityToken': token })).toMatchObject({
+      status: 401,
+      body: {
+        error: 'NotAuthenticated',
+        errorMessage: expect.stringContaining('POST /Player/Match/CreateMatchmakingTicket'),
+      },
     });
-    const wrongKey = await fetch(`${service.url}/Match/ListMatchmakingQueues`, {
-      method: 'POST',
-      headers: { 'X-SecretKey': 'guess' },
-      body: '{}',
+  });
+
+  it('lets the gateway refuse missing, forged and expired player tokens before the function runs (401, as API Gateway does)', async () => {
+    const queue = uniqueQueue('jwt');
+    await createQueue(duelQueue(queue));
+    const playerRoute = (headers: Record<string, string>) =>
+      fetch(`${service.url}/Player/Match/CreateMatchmakingTicket`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ QueueName: queue, Creator: player('eve'), GiveUpAfterSeconds: 60 }),
+      }).then(async (response) => ({
+        status: response.status,
+        body: (await response.json()) as object,
+        challenge: response.headers.get('www-authenticate'),
+      }));
+    const refused = (description: RegExp) => ({
+      status: 401,
+      body: { message: 'Unauthorized' },
+      challenge: expect.stringMatching(description),
     });
-    expect(((await wrongKey.json()) as { error: string }).error).toBe('NotAuthenticated');
+    expect(await playerRoute({})).toEqual(refused(/no token in X-EntityToken/));
+    // The title secret key opens no player route.
+    expect(await playerRoute({ 'X-SecretKey': DEV_TITLE_SECRET_KEY })).toEqual(refused(/no token/));
+    const stranger = await LocalPlayerTokenKeys.open(service.options.playerTokens);
+    expect(await playerRoute({ 'X-EntityToken': await stranger.mint('eve') })).toEqual(
+      refused(/no key of the issuer matches/),
+    );
+    const expired = await service.playerTokens.mint('eve', { ttlSeconds: 60, nowMs: Date.now() - 120_000 });
+    expect(await playerRoute({ 'X-EntityToken': expired })).toEqual(refused(/expired/));
+    const valid = await service.playerTokens.mint('eve');
+    expect(await playerRoute({ 'X-EntityToken': `Bearer ${valid}` })).toMatchObject({ status: 200 });
+    // Nothing was created by the refused calls: eve holds exactly the one ticket.
+    const tickets = await ok<{ TicketIds: string[] }>(
+      service,
+      'ListMatchmakingTicketsForPlayer',
+      { QueueName: queue, Entity: { Id: 'eve', Type: 'title_player_account' } },
+      SERVER,
+    );
+    expect(tickets.TicketIds).toHaveLength(1);
+  });
+
+  it('rotates player-token keys by kid: both keys verify during the overlap, a removed key no longer does', async () => {
+    const queue = uniqueQueue('rotate');
+    await createQueue(duelQueue(queue));
+    const list = (token: string) =>
+      fetch(`${service.url}/Player/Match/ListMatchmakingTicketsForPlayer`, {
+        method: 'POST',
+        headers: { 'X-EntityToken': token },
+        body: JSON.stringify({ QueueName: queue }),
+      }).then((response) => response.status);
+    const [oldKid] = service.playerTokens.kids.slice(-1);
+    const newKid = await service.playerTokens.addKey();
+    const signedByOld = await service.playerTokens.mint('frank', { kid: oldKid });
+    const signedByNew = await service.playerTokens.mint('frank', { kid: newKid });
+    expect([await list(signedByOld), await list(signedByNew)]).toEqual([200, 200]);
+    service.playerTokens.removeKey(oldKid!);
+    expect([await list(signedByOld), await list(signedByNew)]).toEqual([401, 200]);
   });
 
   it('keeps players to their own tickets and away from backfill tickets and queue admin', async () => {

@@ -31,6 +31,8 @@ export async function startTestService(): Promise<LocalService> {
     // Tests drive matchmaker ticks themselves, so outcomes don't depend on timing.
     matchmakerIntervalMs: 0,
     printEvents: false,
+    // Signing keys in memory: a test run leaves no key file behind.
+    playerTokens: { ...options.playerTokens, keyFile: undefined },
   });
 }
 

@@ -1,10 +1,12 @@
-import { mintPlayerToken } from '../../lambdas/dialects/playfab/auth';
 import { type PlayFabOperation, resultDatatypeNames } from '../../lambdas/dialects/playfab/schemas';
-import { DEV_TITLE_SECRET_KEY, DEV_TOKEN_SIGNING_SECRET } from '../../lambdas/handlers/playfab-secrets';
+import { DEV_TITLE_SECRET_KEY } from '../../lambdas/handlers/playfab-secrets';
 import type { LocalService } from '../../lambdas/local/service';
 import { validateAgainstSpec } from './playfab-spec';
 
-/** Who calls: the game server (title secret key), a player (entity token), or nobody. */
+/**
+ * Who calls: the game server (title secret key, `/Match/*`), a player (a JWT the local
+ * issuer signs, `/Player/Match/*`), a given token on the player route, or nobody (`/Match/*`).
+ */
 export type Credential = { server: true } | { player: string } | { token: string } | { none: true };
 
 export const SERVER: Credential = { server: true };
@@ -21,12 +23,21 @@ export interface PlayFabResponse {
   };
 }
 
-function headersFor(credential: Credential): Record<string, string> {
-  if ('server' in credential) return { 'X-SecretKey': DEV_TITLE_SECRET_KEY };
-  if ('player' in credential)
-    return { 'X-EntityToken': mintPlayerToken(credential.player, DEV_TOKEN_SIGNING_SECRET, 600) };
-  if ('token' in credential) return { 'X-EntityToken': credential.token };
-  return {};
+/** Where a call with this credential goes (server and player routes differ) and its headers. */
+export async function requestFor(
+  service: LocalService,
+  operation: string,
+  credential: Credential,
+): Promise<{ url: string; headers: Record<string, string> }> {
+  const serverRoute = `${service.url}/Match/${operation}`;
+  const playerRoute = `${service.url}/Player/Match/${operation}`;
+  if ('server' in credential) return { url: serverRoute, headers: { 'X-SecretKey': DEV_TITLE_SECRET_KEY } };
+  if ('player' in credential) {
+    const token = await service.playerTokens.mint(credential.player, { ttlSeconds: 600 });
+    return { url: playerRoute, headers: { 'X-EntityToken': token } };
+  }
+  if ('token' in credential) return { url: playerRoute, headers: { 'X-EntityToken': credential.token } };
+  return { url: serverRoute, headers: {} };
 }
 
 /** The envelope of an error as the spec's errors table describes it. */
@@ -50,9 +61,10 @@ export async function call(
   request: object,
   credential: Credential = SERVER,
 ): Promise<PlayFabResponse> {
-  const response = await fetch(`${service.url}/Match/${operation}`, {
+  const { url, headers } = await requestFor(service, operation, credential);
+  const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headersFor(credential) },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(request),
   });
   const body = (await response.json()) as PlayFabResponse['body'];
@@ -99,4 +111,14 @@ export async function fails(
 export const player = (id: string, dataObject: Record<string, unknown> = {}) => ({
   Entity: { Id: id, Type: 'title_player_account' },
   Attributes: { DataObject: dataObject },
+});
+
+/** A DifferenceRule on the members' `skill` (any missing value matches), for queues of tests. */
+export const skillDifferenceRule = (difference: number) => ({
+  Name: 'skill',
+  Attribute: { Path: 'skill', Source: 'User' },
+  AttributeNotSpecifiedBehavior: 'MatchAny',
+  Difference: difference,
+  MergeFunction: 'Average',
+  Weight: 1,
 });

@@ -17,3 +17,36 @@ export const twoVersusTwoSkill = JSON.stringify({
     },
   ],
 });
+
+/**
+ * 1v1, both skills within 100 of each other; after `expandAfterSeconds` of waiting within 600.
+ * The console and explanation tests' rule set: one rule that fails by a known amount, and the
+ * expansion step that lets it pass.
+ */
+export function closeSkillDuel(expandAfterSeconds: number, extraRules: object[] = []): object {
+  return {
+    name: 'duel',
+    ruleLanguageVersion: '1.0',
+    playerAttributes: [{ name: 'skill', type: 'number', default: 1000 }],
+    teams: [
+      { name: 'red', minPlayers: 1, maxPlayers: 1 },
+      { name: 'blue', minPlayers: 1, maxPlayers: 1 },
+    ],
+    rules: [
+      {
+        name: 'CloseSkill',
+        type: 'distance',
+        measurements: ['max(flatten(teams[*].players.attributes[skill]))'],
+        referenceValue: 'min(flatten(teams[*].players.attributes[skill]))',
+        maxDistance: 100,
+      },
+      ...extraRules,
+    ],
+    expansions: [
+      {
+        target: 'rules[CloseSkill].maxDistance',
+        steps: [{ waitTimeSeconds: expandAfterSeconds, value: 600 }],
+      },
+    ],
+  };
+}

@@ -13,6 +13,8 @@ const errorNames: Record<FailureKind, { type: string; statusCode: number }> = {
   Conflict: { type: 'InvalidRequestException', statusCode: 400 },
   LimitExceeded: { type: 'LimitExceededException', statusCode: 400 },
   Unauthorized: { type: 'UnauthorizedException', statusCode: 400 },
+  // Not in the model's error list, but the SDKs' standard retry strategy retries this name.
+  Busy: { type: 'ThrottlingException', statusCode: 400 },
   Internal: { type: 'InternalServiceException', statusCode: 500 },
 };
 
@@ -24,6 +26,8 @@ export function awsJsonError(type: string, message: string, statusCode = 400): A
 const errorNamesByReason: Partial<Record<FailureReason, { type: string; statusCode: number }>> = {
   // FlexMatch refuses a player with an active ticket as a bad request, naming the ticket.
   MembershipLimit: errorNames.InvalidRequest,
+  // The SDKs' retry strategies recognise ThrottlingException by name and back off and retry.
+  RateLimited: { type: 'ThrottlingException', statusCode: 400 },
 };
 
 export function toAwsJsonError(error: unknown): AwsJsonError {

@@ -5,16 +5,20 @@ import { GAME_SERVER } from '../../usecases/access';
 import { openBackfill } from '../../usecases/backfill';
 import * as configurations from '../../usecases/configurations';
 import type { UseCaseContext } from '../../usecases/context';
+import { explainWaitingTicket } from '../../usecases/observation';
 import * as ruleSets from '../../usecases/rule-sets';
 import * as tickets from '../../usecases/tickets';
 import { type ArnScope, nameFromNameOrArn } from './arns';
 import { toEnginePlayer } from './players';
 import { renderConfiguration, renderRuleSet, renderTicket } from './render';
 import type { GameLiftOperation, operationInputSchemas } from './schemas';
+import { renderWaitingReport } from './waiting-report';
 
 export interface GameLiftContext {
   useCases: UseCaseContext;
   arnScope: ArnScope;
+  /** slotfill's DescribeMatchmaking extension was asked for (waiting-report.ts). */
+  explainWaiting?: boolean;
 }
 
 type InputOf<Operation extends GameLiftOperation> = z.infer<(typeof operationInputSchemas)[Operation]>;
@@ -131,7 +135,22 @@ export const implementedOperations: {
 
   DescribeMatchmaking: async (context, input) => {
     const found = await tickets.readTickets(context.useCases, input.TicketIds, 'ruleSet');
-    return { TicketList: found.map((t) => renderTicket(context.arnScope, t)) };
+    if (!context.explainWaiting) return { TicketList: found.map((t) => renderTicket(context.arnScope, t)) };
+    // slotfill's extension (X-Slotfill-Explain): why each waiting ticket still waits.
+    return {
+      TicketList: await Promise.all(
+        found.map(async (ticket) => ({
+          ...renderTicket(context.arnScope, ticket),
+          ...(ticket.status === 'QUEUED' || ticket.status === 'SEARCHING'
+            ? {
+                SlotfillWaitingReport: renderWaitingReport(
+                  await explainWaitingTicket(context.useCases, ticket.ticketId),
+                ),
+              }
+            : {}),
+        })),
+      ),
+    };
   },
 
   AcceptMatch: async (context, input) => {

@@ -18,6 +18,12 @@
  *   listed in SERVICE_RULES so the conformance test can tell them from invented constraints.
  */
 import * as z from 'zod';
+import {
+  isStorableNumber,
+  MAX_KEY_BYTES,
+  STORABLE_NUMBER_RULE,
+  utf8Bytes,
+} from '../../shared/storage-limits';
 
 // ---------------------------------------------------------------------------------------------
 // AWS constraint phrases. validation-message.ts frames them; the test matches on them.
@@ -36,7 +42,10 @@ export const constraintPhrase = {
   mapValues: (phrases: readonly string[]) => `Map value must satisfy constraint: [${phrases.join(', ')}]`,
   exactlyOneOf: (members: readonly string[]) => `Member must have exactly one of [${members.join(', ')}] set`,
   type: (expected: WireType) => `Member must be of type ${expected}`,
+  maxBytes: (max: number) => `Member must have length less than or equal to ${max} bytes of UTF-8`,
 } as const;
+
+const storableNumberPhrase = `Member must be ${STORABLE_NUMBER_RULE}`;
 
 export type WireType = 'string' | 'integer' | 'number' | 'boolean' | 'list' | 'map' | 'structure';
 
@@ -63,6 +72,8 @@ interface StringConstraints {
   minLength?: number;
   maxLength?: number;
   pattern?: string;
+  /** UTF-8 bytes, for values that become part of a DynamoDB key (a slotfill rule). */
+  maxBytes?: number;
 }
 
 interface NumberConstraints {
@@ -76,6 +87,7 @@ function stringConstraintPhrases(constraints: StringConstraints): string[] {
   if (constraints.maxLength !== undefined) phrases.push(constraintPhrase.maxLength(constraints.maxLength));
   if (constraints.minLength !== undefined) phrases.push(constraintPhrase.minLength(constraints.minLength));
   if (constraints.pattern !== undefined) phrases.push(constraintPhrase.pattern(constraints.pattern));
+  if (constraints.maxBytes !== undefined) phrases.push(constraintPhrase.maxBytes(constraints.maxBytes));
   return phrases;
 }
 
@@ -90,6 +102,7 @@ function satisfiesString(value: string, constraints: StringConstraints): boolean
   if (constraints.minLength !== undefined && value.length < constraints.minLength) return false;
   if (constraints.maxLength !== undefined && value.length > constraints.maxLength) return false;
   if (constraints.pattern !== undefined && !wholeValuePattern(constraints.pattern).test(value)) return false;
+  if (constraints.maxBytes !== undefined && utf8Bytes(value) > constraints.maxBytes) return false;
   return true;
 }
 
@@ -146,6 +159,18 @@ const MatchmakingAcceptanceTimeoutInteger: NumberConstraints = { min: 1, max: 60
  */
 export const SERVICE_RULES = {
   startMatchmakingMaxPlayers: 10,
+  /**
+   * What DynamoDB stores, which FlexMatch's model does not say (slotfill, issue 13): numbers
+   * (N, SDM values) within ±(2^53 − 1) and 0 or at least 1e-130 in magnitude; ids used in keys
+   * (PlayerId) at most 1024 bytes of UTF-8; names used as keys at least 1 character; at most 100
+   * LatencyInMs regions of at most 128 characters; at most 100 Names per
+   * DescribeMatchmakingConfigurations (one batched read).
+   */
+  maxKeyBytes: MAX_KEY_BYTES,
+  minNameLength: 1,
+  maxLatencyRegions: 100,
+  maxRegionNameLength: 128,
+  maxDescribedConfigurations: 100,
   startMatchmakingMinPlayers: 1,
   startMatchBackfillMaxPlayers: 199,
   describeMatchmakingMaxTicketIds: 10,
@@ -159,6 +184,17 @@ export const SERVICE_RULES = {
   /** AttributeValue is a tagged union on the wire (documented, not modelled). */
   attributeValueMembers: ['S', 'N', 'SL', 'SDM'] as const,
 } as const;
+
+/** Names that become keys: the model allows an empty one, a key can't be empty. */
+const NewResourceName: StringConstraints = {
+  ...MatchmakingIdStringModel,
+  minLength: SERVICE_RULES.minNameLength,
+};
+/** PlayerId becomes part of lock and invitation keys. */
+const StoredPlayerId: StringConstraints = { ...PlayerIdString, maxBytes: SERVICE_RULES.maxKeyBytes };
+const LatencyRegion: StringConstraints = { ...NonEmptyString, maxLength: SERVICE_RULES.maxRegionNameLength };
+/** PositiveInteger is an `integer`: at most 2^31 − 1. */
+const LatencyMilliseconds: NumberConstraints = { ...PositiveInteger, max: 2 ** 31 - 1 };
 
 /** Model members whose values AWS never echoes in messages (@sensitive). */
 export const SENSITIVE_MEMBER_NAMES: ReadonlySet<string> = new Set(['PlayerId', 'PlayerIds']);
@@ -191,21 +227,31 @@ function constrainedString(constraints: StringConstraints) {
       error: constraintPhrase.pattern(constraints.pattern),
     });
   }
-  return schema;
+  const { maxBytes } = constraints;
+  if (maxBytes === undefined) return schema;
+  // Reported only for values within the length limit, which says more when both fail.
+  const lengthLimit = constraints.maxLength ?? Number.POSITIVE_INFINITY;
+  return schema.refine((value) => value.length > lengthLimit || utf8Bytes(value) <= maxBytes, {
+    error: constraintPhrase.maxBytes(maxBytes),
+  });
 }
+
+/** Smithy's `integer` is a signed 32-bit integer: a bound of the type, whatever the range trait says. */
+const INT32_MAX = 2 ** 31 - 1;
 
 function constrainedInteger(constraints: NumberConstraints) {
   let schema = z.number({ error: typeMismatch('integer') }).int({ error: constraintPhrase.type('integer') });
   if (constraints.min !== undefined) {
     schema = schema.min(constraints.min, { error: constraintPhrase.minValue(constraints.min) });
   }
-  if (constraints.max !== undefined) {
-    schema = schema.max(constraints.max, { error: constraintPhrase.maxValue(constraints.max) });
-  }
+  const max = constraints.max ?? INT32_MAX;
+  schema = schema.max(max, { error: constraintPhrase.maxValue(max) });
   return schema;
 }
 
-const doubleValue = z.number({ error: typeMismatch('number') });
+const doubleValue = z
+  .number({ error: typeMismatch('number') })
+  .refine(isStorableNumber, { error: storableNumberPhrase });
 const booleanValue = z.boolean({ error: typeMismatch('boolean') });
 
 function enumeration<const Values extends readonly [string, ...string[]]>(values: Values) {
@@ -331,10 +377,10 @@ const attributeValueSchema = z
   });
 
 const latencyIsPositiveInteger = (entry: unknown): boolean =>
-  typeof entry === 'number' && Number.isInteger(entry) && satisfiesNumber(entry, PositiveInteger);
+  typeof entry === 'number' && Number.isInteger(entry) && satisfiesNumber(entry, LatencyMilliseconds);
 
 const playerMembers = {
-  PlayerId: constrainedString(PlayerIdString),
+  PlayerId: constrainedString(StoredPlayerId),
   PlayerAttributes: optional(
     stringKeyedMap(NonZeroAndMaxString, attributeValueSchema, {
       maxEntries: SERVICE_RULES.maxAttributesPerPlayer,
@@ -342,9 +388,10 @@ const playerMembers = {
   ),
   Team: optional(constrainedString(NonZeroAndMaxString)),
   LatencyInMs: optional(
-    stringKeyedMap(NonEmptyString, z.number({ error: typeMismatch('integer') }), {
+    stringKeyedMap(LatencyRegion, z.number({ error: typeMismatch('integer') }), {
       valueCheck: latencyIsPositiveInteger,
-      valuePhrases: numberConstraintPhrases(PositiveInteger),
+      valuePhrases: numberConstraintPhrases(LatencyMilliseconds),
+      maxEntries: SERVICE_RULES.maxLatencyRegions,
     }),
   ),
 };
@@ -406,7 +453,7 @@ export const stopMatchmakingInputSchema = operationInput({
 
 export const acceptMatchInputSchema = operationInput({
   TicketId: constrainedString(MatchmakingIdStringModel),
-  PlayerIds: stringList(PlayerIdString),
+  PlayerIds: stringList(StoredPlayerId),
   AcceptanceType: enumeration(acceptanceTypes),
 });
 
@@ -415,7 +462,7 @@ export const validateMatchmakingRuleSetInputSchema = operationInput({
 });
 
 export const createMatchmakingRuleSetInputSchema = operationInput({
-  Name: constrainedString(MatchmakingIdStringModel),
+  Name: constrainedString(NewResourceName),
   RuleSetBody: constrainedString(RuleSetBody),
   Tags: optional(tagList),
 });
@@ -431,7 +478,7 @@ export const deleteMatchmakingRuleSetInputSchema = operationInput({
 });
 
 export const createMatchmakingConfigurationInputSchema = operationInput({
-  Name: constrainedString(MatchmakingIdStringModel),
+  Name: constrainedString(NewResourceName),
   Description: optional(constrainedString(NonZeroAndMaxString)),
   GameSessionQueueArns: optional(stringList(ArnStringModel)),
   RequestTimeoutSeconds: constrainedInteger(MatchmakingRequestTimeoutInteger),
@@ -449,7 +496,9 @@ export const createMatchmakingConfigurationInputSchema = operationInput({
 });
 
 export const describeMatchmakingConfigurationsInputSchema = operationInput({
-  Names: optional(stringList(MatchmakingConfigurationName)),
+  Names: optional(
+    stringList(MatchmakingConfigurationName, { maxLength: SERVICE_RULES.maxDescribedConfigurations }),
+  ),
   RuleSetName: optional(constrainedString(MatchmakingRuleSetName)),
   Limit: optional(constrainedInteger(PositiveInteger)),
   NextToken: optional(constrainedString(NonZeroAndMaxString)),

@@ -96,15 +96,24 @@ function toAwsPath(path: readonly PropertyKey[]): { awsPath: string; sensitive: 
   };
 }
 
-/** Java's toString conventions, which AWS's messages show. */
+/** How much of a refused value a message echoes: enough to recognise it, never the whole body. */
+const MAX_PRINTED_DEPTH = 8;
+const MAX_PRINTED_LENGTH = 512;
+
+/**
+ * Java's toString conventions, which AWS's messages show. Nesting past MAX_PRINTED_DEPTH prints
+ * as `...` (a hostile value can nest deeper than the stack) and long prints are cut.
+ */
 export function printValue(value: unknown): string {
+  const printed = printNested(value, 0);
+  return printed.length > MAX_PRINTED_LENGTH ? `${printed.slice(0, MAX_PRINTED_LENGTH)}...` : printed;
+}
+
+function printNested(value: unknown, depth: number): string {
   if (value === null || value === undefined) return 'null';
-  if (Array.isArray(value)) return `[${value.map(printValue).join(', ')}]`;
-  if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(
-      ([, entry]) => entry !== undefined,
-    );
-    return `{${entries.map(([key, entry]) => `${key}=${printValue(entry)}`).join(', ')}}`;
-  }
-  return String(value);
+  if (typeof value !== 'object') return String(value);
+  if (depth >= MAX_PRINTED_DEPTH) return '...';
+  if (Array.isArray(value)) return `[${value.map((entry) => printNested(entry, depth + 1)).join(', ')}]`;
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, entry]) => entry !== undefined);
+  return `{${entries.map(([key, entry]) => `${key}=${printNested(entry, depth + 1)}`).join(', ')}}`;
 }

@@ -1,29 +1,26 @@
 /**
- * Who is calling the PlayFab dialect. Two principals, as in PlayFab:
+ * Who is calling the PlayFab dialect. Two principals, as in PlayFab, on two routes:
  *
- * - the game server / title: header `X-SecretKey: <title secret key>`; may do everything;
- * - a player: header `X-EntityToken: <token>`, bound to one player id; may only touch regular
- *   tickets they are a member of and never any backfill ticket (seed 004).
+ * - the game server / title: `POST /Match/<op>` with header `X-SecretKey: <title secret key>`,
+ *   compared here; may do everything;
+ * - a player: `POST /Player/Match/<op>` with header `X-EntityToken: <JWT>`. The gateway has
+ *   verified the token (API Gateway's JWT authorizer; the local gateway does the same checks)
+ *   before the function runs and hands over its claims; `sub` is the player id. A player may
+ *   only touch regular tickets they are a member of and never any backfill ticket (seed 004).
  *
- * Entity tokens are slotfill's own (PlayFab's are opaque to titles too): base64url of
- * `{"pid":<playerId>,"typ":<entity type>,"exp":<epoch seconds>}`, a dot, and the base64url
- * HMAC-SHA256 of that first part under the token signing secret. The title's backend mints
- * them after it has authenticated its player (mintPlayerToken), the way PlayFab hands out
- * entity tokens at login. Pure: no I/O; the secrets come from the caller.
+ * Player tokens are standard JWTs, so a title's backend in any language (or its identity
+ * provider) mints them after it has authenticated its player, the way PlayFab hands out entity
+ * tokens at login. Pure: no I/O; the secrets and claims come from the caller.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { PlayFabErrorName } from './envelope';
 
 export interface PlayFabSecrets {
   /** The title secret key game servers send in X-SecretKey. */
   titleSecretKey: string;
-  /** Signs and verifies player entity tokens. */
-  tokenSigningSecret: string;
 }
 
-export type Principal =
-  | { kind: 'server' }
-  | { kind: 'player'; playerId: string; entityType: string; expiresAt: number };
+export type Principal = { kind: 'server' } | { kind: 'player'; playerId: string };
 
 export type AuthenticationResult =
   | { ok: true; principal: Principal }
@@ -31,17 +28,11 @@ export type AuthenticationResult =
 
 export const SECRET_KEY_HEADER = 'x-secretkey';
 export const ENTITY_TOKEN_HEADER = 'x-entitytoken';
-export const DEFAULT_ENTITY_TYPE = 'title_player_account';
+/** Where players send their calls: the route whose gateway authorizer verifies X-EntityToken. */
+export const PLAYER_ROUTE_PREFIX = '/Player';
 
-interface TokenClaims {
-  pid: string;
-  typ: string;
-  exp: number;
-}
-
-function sign(payload: string, secret: string): string {
-  return createHmac('sha256', secret).update(payload).digest('base64url');
-}
+/** The claims a gateway JWT authorizer verified, as API Gateway passes them (string values). */
+export type VerifiedClaims = Readonly<Record<string, string | undefined>>;
 
 function sameText(left: string, right: string): boolean {
   const a = Buffer.from(left);
@@ -50,72 +41,27 @@ function sameText(left: string, right: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** A player entity token valid for `ttlSeconds` from `nowMs`. */
-export function mintPlayerToken(
-  playerId: string,
-  tokenSigningSecret: string,
-  ttlSeconds: number,
-  entityType: string = DEFAULT_ENTITY_TYPE,
-  nowMs: number = Date.now(),
-): string {
-  const claims: TokenClaims = { pid: playerId, typ: entityType, exp: Math.floor(nowMs / 1000) + ttlSeconds };
-  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  return `${payload}.${sign(payload, tokenSigningSecret)}`;
-}
-
-export function verifyPlayerToken(
-  token: string,
-  tokenSigningSecret: string,
-  nowMs: number = Date.now(),
-): AuthenticationResult {
-  const invalid: AuthenticationResult = {
-    ok: false,
-    error: 'EntityTokenInvalid',
-    message: 'The X-EntityToken header does not hold a valid entity token.',
-  };
-  const parts = token.split('.');
-  if (parts.length !== 2 || !parts[0] || !parts[1]) return invalid;
-  const [payload, signature] = parts as [string, string];
-  if (!sameText(signature, sign(payload, tokenSigningSecret))) return invalid;
-  let claims: unknown;
-  try {
-    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-  } catch {
-    return invalid;
-  }
-  if (!isClaims(claims)) return invalid;
-  if (claims.exp * 1000 <= nowMs) {
+/** The player a verified token names. */
+export function playerFromClaims(claims: VerifiedClaims): AuthenticationResult {
+  const playerId = claims.sub;
+  if (playerId === undefined || playerId === '') {
     return {
       ok: false,
-      error: 'EntityTokenExpired',
-      message: 'The entity token has expired; get a new one.',
+      error: 'EntityTokenInvalid',
+      message: 'The entity token names no player: put the player id in its "sub" claim.',
     };
   }
-  return {
-    ok: true,
-    principal: { kind: 'player', playerId: claims.pid, entityType: claims.typ, expiresAt: claims.exp },
-  };
-}
-
-function isClaims(value: unknown): value is TokenClaims {
-  if (typeof value !== 'object' || value === null) return false;
-  const record = value as Record<string, unknown>;
-  return (
-    typeof record.pid === 'string' &&
-    record.pid !== '' &&
-    typeof record.typ === 'string' &&
-    typeof record.exp === 'number'
-  );
+  return { ok: true, principal: { kind: 'player', playerId } };
 }
 
 /**
- * The caller's principal from the two headers. A secret key, when sent, decides alone (a
- * server that also forwards a player's token acts as the server).
+ * The caller's principal on a route without a gateway authorizer: game servers only. A player
+ * token sent here is refused with directions, since no gateway has verified it.
  */
-export function authenticate(
+export function authenticateServer(
   headers: { secretKey?: string; entityToken?: string },
   secrets: PlayFabSecrets,
-  nowMs: number = Date.now(),
+  operation: string,
 ): AuthenticationResult {
   if (headers.secretKey !== undefined && headers.secretKey !== '') {
     return sameText(headers.secretKey, secrets.titleSecretKey)
@@ -127,12 +73,15 @@ export function authenticate(
         };
   }
   if (headers.entityToken !== undefined && headers.entityToken !== '') {
-    return verifyPlayerToken(headers.entityToken, secrets.tokenSigningSecret, nowMs);
+    return {
+      ok: false,
+      error: 'NotAuthenticated',
+      message: `Players call POST ${PLAYER_ROUTE_PREFIX}/Match/${operation} with their X-EntityToken; /Match/${operation} takes the title's X-SecretKey (game servers).`,
+    };
   }
   return {
     ok: false,
     error: 'EntityTokenMissing',
-    message:
-      'No credentials: send X-EntityToken (a player entity token) or X-SecretKey (the title secret key, game servers only).',
+    message: `No credentials: game servers send X-SecretKey (the title secret key); players call POST ${PLAYER_ROUTE_PREFIX}/Match/${operation} with X-EntityToken.`,
   };
 }

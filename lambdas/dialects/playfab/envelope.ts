@@ -133,12 +133,16 @@ const BY_REASON: Readonly<Record<FailureReason, PlayFabErrorName>> = {
   TooLarge: 'MatchmakingNumberOfPlayersInTicketTooLarge',
   WrongTicketKind: 'MatchmakingRequestTypeMismatch',
   MembershipLimit: 'MatchmakingTicketMembershipLimitExceeded',
+  // PlayFab names no error for it; the request is refused as it stands.
+  InvitationLimit: 'MatchmakingBadRequest',
   ServerOnly: 'MatchmakingUnauthorized',
   NotOwner: 'MatchmakingUnauthorized',
   InvalidBackfillMember: 'MatchmakingBadRequest',
   InvalidRuleDefinition: 'MatchmakingQueueConfigInvalid',
   InvalidPlayerAttributes: 'MatchmakingPlayerAttributesInvalid',
+  AttributesTooLarge: 'MatchmakingPlayerAttributesTooLarge',
   Unsupported: 'MatchmakingBadRequest',
+  RateLimited: 'MatchmakingRateLimitExceeded',
 };
 
 /** What was not found (details.resource) → its PlayFab error. */
@@ -155,6 +159,8 @@ const DEFAULT_BY_KIND: Readonly<Record<FailureKind, PlayFabErrorName>> = {
   Conflict: 'MatchmakingTicketAlreadyCompleted',
   LimitExceeded: 'MatchmakingTicketMembershipLimitExceeded',
   Unauthorized: 'MatchmakingUnauthorized',
+  // 429: the status PlayFab's SDKs and guides treat as "retry after a pause".
+  Busy: 'MatchmakingRateLimitExceeded',
   Internal: 'InternalServerError',
 };
 

@@ -33,6 +33,7 @@ import type { AttributeValue, Player } from '../../engine/model';
 import { type AttributeBinding, RESERVED_ATTRIBUTE } from '../../engine/queues/attributes';
 import type { PlayFabQueueProgram } from '../../engine/queues/compile';
 import { failure } from '../../shared/errors';
+import { jsonProblem, MAX_JSON_DEPTH, STORABLE_NUMBER_RULE } from '../../shared/storage-limits';
 import type {
   EntityKey,
   MatchmakingPlayer,
@@ -103,6 +104,17 @@ export function memberDataObject(
   }
   if (!isJsonObject(parsed)) {
     throw failure('InvalidRequest', 'InvalidPlayerAttributes', 'EscapedDataObject must hold a JSON object.');
+  }
+  // The same checks DataObject gets from its schema, now that the text is an object.
+  const problem = jsonProblem(parsed);
+  if (problem !== undefined) {
+    throw failure(
+      'InvalidRequest',
+      'InvalidPlayerAttributes',
+      problem.kind === 'depth'
+        ? `EscapedDataObject must nest at most ${MAX_JSON_DEPTH} levels of objects and arrays.`
+        : `EscapedDataObject must hold only numbers that are ${STORABLE_NUMBER_RULE} (found ${problem.value}).`,
+    );
   }
   return parsed;
 }

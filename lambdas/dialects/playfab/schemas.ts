@@ -33,6 +33,7 @@ import {
   DifferenceRuleSchema,
   giveUpAfterSeconds,
   jsonObject,
+  keyText,
   LinearDifferenceRuleExpansionSchema,
   LinearRegionSelectionRuleExpansionSchema,
   LinearSetIntersectionRuleExpansionSchema,
@@ -67,6 +68,7 @@ import {
   TeamSizeBalanceRuleSchema,
   TeamTicketSizeSimilarityRuleSchema,
   text,
+  ticketIdText,
   uint32,
 } from '../../engine/queues/definition';
 
@@ -76,14 +78,15 @@ export * from '../../engine/queues/definition';
 // Shared datatypes
 
 export const EntityKeySchema = z.object({
-  Id: nonEmptyText(),
+  Id: keyText(),
   Type: optional(text()),
   TypeString: optional(text()),
 });
 
 export const MatchmakingPlayerAttributesSchema = z.object({
   DataObject: optional(jsonObject()),
-  EscapedDataObject: optional(text()),
+  // Unbounded here: its size is the player's attribute budget (2043), its content checked once parsed.
+  EscapedDataObject: optional(z.string()),
 });
 
 export const MatchmakingPlayerSchema = z.object({
@@ -121,12 +124,12 @@ export const CancelAllServerBackfillTicketsForPlayerRequestSchema = z.object({
 export const CancelMatchmakingTicketRequestSchema = z.object({
   CustomTags: customTags(),
   QueueName: queueName(),
-  TicketId: nonEmptyText(),
+  TicketId: ticketIdText(),
 });
 export const CancelServerBackfillTicketRequestSchema = z.object({
   CustomTags: customTags(),
   QueueName: queueName(),
-  TicketId: nonEmptyText(),
+  TicketId: ticketIdText(),
 });
 export const CreateMatchmakingTicketRequestSchema = z.object({
   Creator: MatchmakingPlayerSchema,
@@ -162,7 +165,7 @@ export const CreateServerMatchmakingTicketRequestSchema = z.object({
 export const GetMatchRequestSchema = z.object({
   CustomTags: customTags(),
   EscapeObject: bool(),
-  MatchId: nonEmptyText(),
+  MatchId: ticketIdText(),
   QueueName: queueName(),
   ReturnMemberAttributes: bool(),
 });
@@ -174,7 +177,7 @@ export const GetMatchmakingTicketRequestSchema = z.object({
   CustomTags: customTags(),
   EscapeObject: bool(),
   QueueName: queueName(),
-  TicketId: nonEmptyText(),
+  TicketId: ticketIdText(),
 });
 export const GetQueueStatisticsRequestSchema = z.object({
   CustomTags: customTags(),
@@ -184,13 +187,13 @@ export const GetServerBackfillTicketRequestSchema = z.object({
   CustomTags: customTags(),
   EscapeObject: bool(),
   QueueName: queueName(),
-  TicketId: nonEmptyText(),
+  TicketId: ticketIdText(),
 });
 export const JoinMatchmakingTicketRequestSchema = z.object({
   CustomTags: customTags(),
   Member: MatchmakingPlayerSchema,
   QueueName: queueName(),
-  TicketId: nonEmptyText(),
+  TicketId: ticketIdText(),
 });
 export const ListMatchmakingQueuesRequestSchema = z.object({ CustomTags: customTags() });
 export const ListMatchmakingTicketsForPlayerRequestSchema = z.object({

@@ -131,8 +131,8 @@ export class MatchBuilder {
 
   /**
    * The slot a party should join: one it may play on with room for all of it; below its
-   * minimum first, then the emptiest, then the lowest balance sum (a snake draft on a sorted
-   * list), then program order.
+   * minimum first, then the one with the most open slots, then the lowest balance sum (a snake
+   * draft on a sorted list), then program order.
    */
   private chooseSlot(entry: Entry, counts: readonly number[], sums: readonly number[]): number {
     let best = -1;
@@ -151,8 +151,11 @@ export class MatchBuilder {
         if (belowMinimum) best = slot;
         continue;
       }
-      if (count !== bestCount) {
-        if (count < bestCount) best = slot;
+      // FlexMatch fills the team with the most open slots next (teams may differ in size).
+      const open = (this.maxima[slot] as number) - count;
+      const bestOpen = (this.maxima[best] as number) - bestCount;
+      if (open !== bestOpen) {
+        if (open > bestOpen) best = slot;
         continue;
       }
       if ((sums[slot] as number) < (sums[best] as number)) best = slot;

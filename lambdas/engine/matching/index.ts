@@ -79,14 +79,83 @@ function settingsFor(program: QueueProgram, options: PassOptions): PassSettings 
   };
 }
 
-function anchorComparator(program: QueueProgram): (left: Entry, right: Entry) => number {
+/** Without expansions, a ticket this old is anchored before fresher ones (PassOptions.seasonedAgeMs). */
+export const DEFAULT_SEASONED_AGE_MS = 30_000;
+
+/**
+ * The age from which a ticket is seasoned: the first expansion step, or the configured age when
+ * that comes sooner (or there are no expansions).
+ */
+function seasonedAge(program: QueueProgram, options: PassOptions): number {
+  let age = options.seasonedAgeMs ?? DEFAULT_SEASONED_AGE_MS;
+  for (const expansion of program.expansions)
+    for (const step of expansion.steps) if (step.atAgeMs > 0 && step.atAgeMs < age) age = step.atAgeMs;
+  return age;
+}
+
+/**
+ * The order anchors are tried in. Seasoned tickets first, oldest first, so nobody waits forever
+ * behind fresher players; then every other ticket in batching order (group, key), so each match
+ * is built from the lowest free key upwards, like cutting a sorted list into consecutive
+ * matches, which strands far fewer players than anchoring by age. Backfill tickets go first
+ * (`high`), last (`low`, oldest first) or with everyone else (`normal`).
+ */
+/**
+ * Anchor tries in order, as parallel arrays (a pool of 100k tickets makes as many tries): the
+ * entry, the group to build in (-1: every group of the ticket, preferred first), and whether
+ * the try belongs to the key-order sweep.
+ */
+interface AnchorTurns {
+  entry: Int32Array;
+  group: Int32Array;
+  sweep: Uint8Array;
+  length: number;
+}
+
+function anchorOrder(
+  program: QueueProgram,
+  entries: readonly Entry[],
+  order: BatchOrder,
+  seasonedFromMs: number,
+  nowMs: number,
+): AnchorTurns {
   const priority = program.algorithm.backfillPriority;
-  if (priority === 'normal') return compareAge;
-  const backfillFirst = priority === 'high';
-  return (left, right) => {
-    if (left.backfill !== right.backfill) return left.backfill === backfillFirst ? -1 : 1;
-    return compareAge(left, right);
+  const backfillTier: Entry[] = [];
+  const seasoned: Entry[] = [];
+  const turns: AnchorTurns = {
+    entry: new Int32Array(order.placementCount + entries.length),
+    group: new Int32Array(order.placementCount + entries.length),
+    sweep: new Uint8Array(order.placementCount + entries.length),
+    length: 0,
   };
+  const push = (entry: Entry, group: number, sweep: boolean): void => {
+    turns.entry[turns.length] = entry.index;
+    turns.group[turns.length] = group;
+    turns.sweep[turns.length] = sweep ? 1 : 0;
+    turns.length++;
+  };
+  const byAge = (list: Entry[]): Entry[] => list.sort(compareAge);
+  const fresh: Array<[Entry, number, boolean]> = [];
+  for (let at = 0; at < order.placementCount; at++) {
+    const entry = entries[order.entryIndexAt(at)] as Entry;
+    const group = order.groupAtPosition(at);
+    const primary = group === entry.group;
+    if (entry.backfill && priority !== 'normal') {
+      if (primary) backfillTier.push(entry);
+    } else if (nowMs - entry.ticket.startTime >= seasonedFromMs) {
+      if (primary) seasoned.push(entry);
+    } else if (entry.backfill) {
+      if (primary) fresh.push([entry, -1, false]);
+    } else {
+      // Each group's batch is swept on its own: a ticket playable in several regions anchors in each.
+      fresh.push([entry, group, true]);
+    }
+  }
+  if (priority === 'high') for (const entry of byAge(backfillTier)) push(entry, -1, false);
+  for (const entry of byAge(seasoned)) push(entry, -1, false);
+  for (const [entry, group, sweep] of fresh) push(entry, group, sweep);
+  if (priority === 'low') for (const entry of byAge(backfillTier)) push(entry, -1, false);
+  return turns;
 }
 
 export function runMatchmakingPass(
@@ -110,7 +179,10 @@ export function runMatchmakingPass(
   };
   const matches: ProposedMatch[] = [];
   const order = new BatchOrder(entries);
-  const anchors = [...entries].sort(anchorComparator(program));
+  const seasonedFromMs = seasonedAge(program, options);
+  const anchors = anchorOrder(program, entries, order, seasonedFromMs, nowMs);
+  // Tickets batched under several groups (playable regions) are met in each group's own list.
+  const multiGroup = entries.some((entry) => entry.groups.length > 1);
   const builder = new MatchBuilder(
     program,
     nowMs,
@@ -148,20 +220,68 @@ export function runMatchmakingPass(
     return true;
   };
 
-  const orderWindow = (anchor: Entry): void => {
+  /** Per entry: its batching distance to the current anchor (scratch, rewritten per window). */
+  const distanceOf = new Float64Array(entries.length);
+  /**
+   * Tickets that already anchored in vain this pass come after the others: in a sweep in key
+   * order those lie behind the anchor and found no match around themselves, while the tickets
+   * ahead are the ones a match starting at the anchor needs.
+   */
+  const failedAnchor = new Uint8Array(entries.length);
+  const byDistance = (left: Entry, right: Entry): number => {
+    const leftFailed = failedAnchor[left.index] as number;
+    if (leftFailed !== failedAnchor[right.index]) return leftFailed - (failedAnchor[right.index] as number);
+    const toLeft = distanceOf[left.index] as number;
+    const toRight = distanceOf[right.index] as number;
+    if (toLeft !== toRight) return toLeft < toRight ? -1 : 1;
+    return compareAge(left, right);
+  };
+  /**
+   * The first try's order: same group first, then the rule set's sort keys, then, for a fresh
+   * anchor, nearest in batching terms (its closest partners win, the oldest among equally
+   * close ones); for a seasoned or backfill anchor, oldest first, so the longest-waiting
+   * players leave first and together (with the newest ticket driving expansions, a fresh
+   * partner would take back the expansions an old anchor has earned).
+   */
+  let nearestReady = false;
+  /** The window nearest first (failed anchors last, then oldest among equally near ones). */
+  const nearestList = (): readonly Entry[] => {
+    if (!nearestReady) {
+      for (const entry of window) nearestFirst.push(entry);
+      nearestFirst.sort(byDistance);
+      nearestReady = true;
+    }
+    return nearestFirst;
+  };
+  const orderWindow = (anchor: Entry, group: number): void => {
+    let mixedGroups = false;
+    for (const entry of window) {
+      const distance = Math.abs(entry.sortValue - anchor.sortValue);
+      distanceOf[entry.index] = Number.isNaN(distance) ? Number.POSITIVE_INFINITY : distance;
+      if (entry.group !== group && !entry.groups.includes(group)) mixedGroups = true;
+    }
+    nearestFirst.length = 0;
+    const oldestFirst = anchor.backfill || nowMs - anchor.ticket.startTime >= seasonedFromMs;
+    if (oldestFirst) {
+      // The nearest-first list is only needed for retries: sorted on first use (nearestList()).
+      window.sort(compareAge);
+      nearestReady = false;
+    } else {
+      window.sort(byDistance);
+      for (const entry of window) nearestFirst.push(entry);
+      nearestReady = true;
+    }
+    if (!ruleOrdering && !mixedGroups) return;
     const keys = new Map<Entry, number[]>();
     if (ruleOrdering) {
       for (const entry of window)
         keys.set(entry, orderingKeys(program, anchor.ticket.players, entry.ticket.players));
     }
+    // Stable: within equal groups and rule keys the order above stays.
     window.sort((left, right) => {
-      const leftSame = left.group === anchor.group;
-      if (leftSame !== (right.group === anchor.group)) return leftSame ? -1 : 1;
-      if (ruleOrdering) {
-        const byRules = compareOrderingKeys(keys.get(left) ?? [], keys.get(right) ?? []);
-        if (byRules !== 0) return byRules;
-      }
-      return compareAge(left, right);
+      const leftSame = left.groups.includes(group);
+      if (leftSame !== right.groups.includes(group)) return leftSame ? -1 : 1;
+      return ruleOrdering ? compareOrderingKeys(keys.get(left) ?? [], keys.get(right) ?? []) : 0;
     });
   };
 
@@ -221,7 +341,7 @@ export function runMatchmakingPass(
   const fillFrom = (
     anchor: Entry,
     preferred: readonly Entry[],
-    nearest: readonly Entry[],
+    nearest: () => readonly Entry[],
     budget: number,
   ): number => {
     excluded.clear();
@@ -232,7 +352,7 @@ export function runMatchmakingPass(
       let refused = false;
       // The first try follows the batch order (age, sort rules); once that fails, the anchor's
       // nearest neighbours make the most compact match, which is what distance rules want.
-      for (const entry of attempt === 0 ? preferred : nearest) {
+      for (const entry of attempt === 0 ? preferred : nearest()) {
         if (builder.openRoom() === 0) break;
         if (!excluded.has(entry) && !builder.tryAdd(entry)) refused = true;
       }
@@ -266,17 +386,29 @@ export function runMatchmakingPass(
     anchorAloneVerdict = undefined;
     const stepStart = newestDriven ? expansionStepReached(nowMs - anchor.ticket.startTime) : 0;
     const isSeasoned = (entry: Entry) => nowMs - entry.ticket.startTime >= stepStart;
-    const seasoned = stepStart > 0 ? window.filter(isSeasoned) : window;
-    const twoPhases = seasoned.length < window.length;
+    const twoPhases = stepStart > 0 && !window.every(isSeasoned);
     let budget = settings.maxEvaluations;
-    const spent = fillFrom(anchor, window, nearestFirst, twoPhases ? Math.ceil(budget / 2) : budget);
+    const spent = fillFrom(anchor, window, nearestList, twoPhases ? Math.ceil(budget / 2) : budget);
     if (spent < 0) return true;
     budget -= spent;
-    return twoPhases && budget > 0 && fillFrom(anchor, seasoned, nearestFirst.filter(isSeasoned), budget) < 0;
+    if (!twoPhases || budget <= 0) return false;
+    const seasonedNearest = nearestList().filter(isSeasoned);
+    return fillFrom(anchor, window.filter(isSeasoned), () => seasonedNearest, budget) < 0;
   };
 
-  for (const anchor of anchors) {
+  let sweptGroup = -1;
+  const oneGroup: number[] = [0];
+  for (let turn = 0; turn < anchors.length; turn++) {
+    const anchor = entries[anchors.entry[turn] as number] as Entry;
+    const turnGroup = anchors.group[turn] as number;
     if (matches.length >= settings.maxMatches) break;
+    if (anchors.sweep[turn] === 1 && turnGroup !== sweptGroup) {
+      // A ticket that failed in another group's batch may still fit this one.
+      sweptGroup = turnGroup;
+      failedAnchor.fill(0);
+    }
+    oneGroup[0] = turnGroup;
+    const groups = turnGroup < 0 ? anchor.groups : oneGroup;
     if (!order.isLinked(anchor.index)) continue;
     if (usesMatchedPlayer(anchor)) {
       order.unlink(anchor.index);
@@ -284,39 +416,45 @@ export function runMatchmakingPass(
     }
     stats.anchorsTried++;
     currentAnchor = anchor;
-    stale.length = 0;
-    stats.candidatesScanned += order.gather(
-      anchor,
-      settings.windowSize,
-      settings.maxSteps,
-      acceptCandidate,
-      window,
-    );
-    for (const entry of stale) order.unlink(entry.index);
-    // gather() returns nearest first; keep that order before the window is re-sorted by age.
-    nearestFirst.length = 0;
-    for (const entry of window) nearestFirst.push(entry);
-    orderWindow(anchor);
-    if (buildAround(anchor)) {
+    let built = false;
+    // Each group the anchor is batched under (its playable regions, fastest first) in turn.
+    for (const group of groups) {
+      if (!order.isLinked(anchor.index)) break;
+      stale.length = 0;
+      stats.candidatesScanned += order.gather(
+        anchor,
+        group,
+        // Fresh anchors stay within their group; seasoned ones may reach into neighbouring groups.
+        !multiGroup && nowMs - anchor.ticket.startTime >= seasonedFromMs,
+        settings.windowSize,
+        settings.maxSteps,
+        acceptCandidate,
+        window,
+      );
+      for (const entry of stale) order.unlink(entry.index);
+      orderWindow(anchor, group);
+      if (!buildAround(anchor)) continue;
       const match = proposal(program, builder, anchor, nowMs);
-      if (match !== undefined) {
-        matches.push(match);
-        if (anchor.backfill) {
-          order.unlink(anchor.index);
-          if (anchor.sharesPlayers)
-            for (const player of anchor.ticket.players) matchedPlayers.add(player.playerId);
-          stats.backfillsFilled++;
-          stats.ticketsMatched++;
-        }
-        for (const entry of builder.selected) {
-          order.unlink(entry.index);
-          if (entry.sharesPlayers)
-            for (const player of entry.ticket.players) matchedPlayers.add(player.playerId);
-          stats.ticketsMatched++;
-        }
-        continue;
+      if (match === undefined) continue;
+      built = true;
+      matches.push(match);
+      if (anchor.backfill) {
+        order.unlink(anchor.index);
+        if (anchor.sharesPlayers)
+          for (const player of anchor.ticket.players) matchedPlayers.add(player.playerId);
+        stats.backfillsFilled++;
+        stats.ticketsMatched++;
       }
+      for (const entry of builder.selected) {
+        order.unlink(entry.index);
+        if (entry.sharesPlayers)
+          for (const player of entry.ticket.players) matchedPlayers.add(player.playerId);
+        stats.ticketsMatched++;
+      }
+      break;
     }
+    if (built) continue;
+    failedAnchor[anchor.index] = 1;
     // A backfill ticket is never anyone's candidate: once tried it only slows later walks.
     if (anchor.backfill) order.unlink(anchor.index);
   }

@@ -1,26 +1,20 @@
 import type { Entry } from './prepare';
 
-/** Total order on tickets: batching group, numeric key (missing last), age, id. */
-export function compareBatchOrder(left: Entry, right: Entry): number {
-  if (left.group !== right.group) return left.group - right.group;
-  const a = left.sortValue;
-  const b = right.sortValue;
-  const aMissing = Number.isNaN(a);
-  const bMissing = Number.isNaN(b);
-  // Missing keys sort last; two missing keys are equal here (NaN !== NaN would say otherwise).
-  if (aMissing !== bMissing) return aMissing ? 1 : -1;
-  if (!aMissing && a !== b) return a < b ? -1 : 1;
-  return compareAge(left, right);
-}
-
 /** Oldest first; equal start times fall back to the ticket id, so runs repeat (see rankAges). */
 export function compareAge(left: Entry, right: Entry): number {
   return left.ageRank - right.ageRank;
 }
 
+/** Whether two tickets are batched under some common group. */
+export function shareGroup(left: Entry, right: Entry): boolean {
+  if (left.group === right.group) return true;
+  for (const group of left.groups) if (right.groups.includes(group)) return true;
+  return false;
+}
+
 /** How far apart two tickets are in batching terms; Infinity across groups or without a key. */
 export function batchDistance(anchor: Entry, other: Entry): number {
-  if (anchor.group !== other.group) return Number.POSITIVE_INFINITY;
+  if (!shareGroup(anchor, other)) return Number.POSITIVE_INFINITY;
   const distance = Math.abs(anchor.sortValue - other.sortValue);
   return Number.isNaN(distance) ? Number.POSITIVE_INFINITY : distance;
 }
@@ -32,26 +26,83 @@ export function batchDistance(anchor: Entry, other: Entry): number {
  * at a cost bounded by the window size, whatever the pool size.
  */
 export class BatchOrder {
-  private readonly position: Int32Array;
+  /** Per placement (a ticket under one of its groups), in batching order. */
   private readonly entryAt: Int32Array;
+  private readonly groupAt: Int32Array;
+  private readonly keyAt: Float64Array;
   private readonly previous: Int32Array;
   private readonly next: Int32Array;
+  /** Per entry: its placements' positions, `firstPosition[i]` to `firstPosition[i + 1]`. */
+  private readonly positions: Int32Array;
+  private readonly firstPosition: Int32Array;
   private readonly linked: Uint8Array;
+  /** How many placements there are: a ticket once per group it is batched under. */
+  readonly placementCount: number;
 
   constructor(private readonly entries: readonly Entry[]) {
     const count = entries.length;
-    const sorted = [...entries].sort(compareBatchOrder);
-    this.position = new Int32Array(count);
-    this.entryAt = new Int32Array(count);
-    this.previous = new Int32Array(count);
-    this.next = new Int32Array(count);
+    this.firstPosition = new Int32Array(count + 1);
+    let placements = 0;
+    for (const entry of entries) {
+      this.firstPosition[entry.index] = placements;
+      placements += entry.groups.length;
+    }
+    this.firstPosition[count] = placements;
+    const placementEntry = new Int32Array(placements);
+    const placementGroup = new Int32Array(placements);
+    for (const entry of entries) {
+      let at = this.firstPosition[entry.index] as number;
+      for (const group of entry.groups) {
+        placementEntry[at] = entry.index;
+        placementGroup[at] = group;
+        at++;
+      }
+    }
+    // Sort placement numbers on typed arrays: group, key (missing last), age.
+    const sortKey = new Float64Array(placements);
+    const ageRank = new Int32Array(placements);
+    for (let placement = 0; placement < placements; placement++) {
+      const entry = entries[placementEntry[placement] as number] as Entry;
+      sortKey[placement] = Number.isNaN(entry.sortValue) ? Number.POSITIVE_INFINITY : entry.sortValue;
+      ageRank[placement] = entry.ageRank;
+    }
+    const order = new Int32Array(placements);
+    for (let placement = 0; placement < placements; placement++) order[placement] = placement;
+    order.sort(
+      (left, right) =>
+        (placementGroup[left] as number) - (placementGroup[right] as number) ||
+        (sortKey[left] as number) - (sortKey[right] as number) ||
+        (ageRank[left] as number) - (ageRank[right] as number),
+    );
+    this.entryAt = new Int32Array(placements);
+    this.groupAt = new Int32Array(placements);
+    this.keyAt = new Float64Array(placements);
+    this.previous = new Int32Array(placements);
+    this.next = new Int32Array(placements);
+    this.positions = new Int32Array(placements);
     this.linked = new Uint8Array(count).fill(1);
-    sorted.forEach((entry, at) => {
-      this.position[entry.index] = at;
-      this.entryAt[at] = entry.index;
+    this.placementCount = placements;
+    for (let at = 0; at < placements; at++) {
+      const placement = order[at] as number;
+      const entryIndex = placementEntry[placement] as number;
+      const entry = entries[entryIndex] as Entry;
+      this.entryAt[at] = entryIndex;
+      this.groupAt[at] = placementGroup[placement] as number;
+      this.keyAt[at] = entry.sortValue;
       this.previous[at] = at - 1;
-      this.next[at] = at + 1 < count ? at + 1 : -1;
-    });
+      this.next[at] = at + 1 < placements ? at + 1 : -1;
+      this.positions[placement] = at;
+    }
+  }
+
+  /** The entry at a position of the batching order. */
+  entryIndexAt(at: number): number {
+    return this.entryAt[at] as number;
+  }
+
+  /** The group of the placement at a position of the batching order. */
+  groupAtPosition(at: number): number {
+    return this.groupAt[at] as number;
   }
 
   isLinked(entryIndex: number): boolean {
@@ -61,57 +112,76 @@ export class BatchOrder {
   unlink(entryIndex: number): void {
     if (this.linked[entryIndex] !== 1) return;
     this.linked[entryIndex] = 0;
-    const at = this.position[entryIndex] as number;
-    const before = this.previous[at] as number;
-    const after = this.next[at] as number;
-    if (before >= 0) this.next[before] = after;
-    if (after >= 0) this.previous[after] = before;
+    const end = this.firstPosition[entryIndex + 1] as number;
+    for (let placement = this.firstPosition[entryIndex] as number; placement < end; placement++) {
+      const at = this.positions[placement] as number;
+      const before = this.previous[at] as number;
+      const after = this.next[at] as number;
+      if (before >= 0) this.next[before] = after;
+      if (after >= 0) this.previous[after] = before;
+    }
+  }
+
+  private distance(at: number, group: number, key: number, crossGroups: boolean): number {
+    if (at < 0) return Number.NaN;
+    if (this.groupAt[at] !== group) return crossGroups ? Number.POSITIVE_INFINITY : Number.NaN;
+    const distance = Math.abs((this.keyAt[at] as number) - key);
+    return Number.isNaN(distance) ? Number.POSITIVE_INFINITY : distance;
   }
 
   /**
-   * Up to `limit` linked entries accepted by `accept`, nearest to the anchor first, looking at
-   * no more than `maxSteps` entries. Returns how many entries were looked at.
+   * Up to `limit` linked entries accepted by `accept`, nearest to the anchor under `group`
+   * first, looking at no more than `maxSteps` entries. Other groups are walked into only when
+   * `crossGroups` (a ticket batched under several groups is met in each of them instead).
+   * Returns how many entries were looked at.
    */
   gather(
     anchor: Entry,
+    group: number,
+    crossGroups: boolean,
     limit: number,
     maxSteps: number,
     accept: (entry: Entry) => boolean,
     out: Entry[],
   ): number {
     out.length = 0;
-    const at = this.position[anchor.index] as number;
+    let at = -1;
+    const end = this.firstPosition[anchor.index + 1] as number;
+    for (let placement = this.firstPosition[anchor.index] as number; placement < end; placement++) {
+      const position = this.positions[placement] as number;
+      if (this.groupAt[position] === group) at = position;
+    }
+    if (at < 0) return 0;
+    const key = anchor.sortValue;
     let left = this.previous[at] as number;
     let right = this.next[at] as number;
     let steps = 0;
     let preferRight = true;
-    let leftEntry = left >= 0 ? (this.entries[this.entryAt[left] as number] as Entry) : undefined;
-    let rightEntry = right >= 0 ? (this.entries[this.entryAt[right] as number] as Entry) : undefined;
-    let toLeft = leftEntry === undefined ? Number.POSITIVE_INFINITY : batchDistance(anchor, leftEntry);
-    let toRight = rightEntry === undefined ? Number.POSITIVE_INFINITY : batchDistance(anchor, rightEntry);
-    while (out.length < limit && steps < maxSteps && (leftEntry !== undefined || rightEntry !== undefined)) {
+    // NaN marks a side that is exhausted (or ends at the group's edge).
+    let toLeft = this.distance(left, group, key, crossGroups);
+    let toRight = this.distance(right, group, key, crossGroups);
+    while (out.length < limit && steps < maxSteps && !(Number.isNaN(toLeft) && Number.isNaN(toRight))) {
       let takeRight: boolean;
-      if (leftEntry === undefined) takeRight = true;
-      else if (rightEntry === undefined) takeRight = false;
+      if (Number.isNaN(toLeft)) takeRight = true;
+      else if (Number.isNaN(toRight)) takeRight = false;
       else {
         // Equal (or both infinite) distances alternate sides so neither side starves.
         takeRight = toRight < toLeft || (toRight === toLeft && preferRight);
         if (toRight === toLeft) preferRight = !preferRight;
       }
-      let taken: Entry;
+      let taken: number;
       if (takeRight) {
-        taken = rightEntry as Entry;
+        taken = right;
         right = this.next[right] as number;
-        rightEntry = right >= 0 ? (this.entries[this.entryAt[right] as number] as Entry) : undefined;
-        toRight = rightEntry === undefined ? Number.POSITIVE_INFINITY : batchDistance(anchor, rightEntry);
+        toRight = this.distance(right, group, key, crossGroups);
       } else {
-        taken = leftEntry as Entry;
+        taken = left;
         left = this.previous[left] as number;
-        leftEntry = left >= 0 ? (this.entries[this.entryAt[left] as number] as Entry) : undefined;
-        toLeft = leftEntry === undefined ? Number.POSITIVE_INFINITY : batchDistance(anchor, leftEntry);
+        toLeft = this.distance(left, group, key, crossGroups);
       }
       steps++;
-      if (accept(taken)) out.push(taken);
+      const entry = this.entries[this.entryAt[taken] as number] as Entry;
+      if (accept(entry)) out.push(entry);
     }
     return steps;
   }

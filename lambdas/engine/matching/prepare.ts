@@ -17,8 +17,14 @@ export interface Entry {
   /**
    * Batching group (region, string sort attributes) as a rank among the pool's groups, so
    * comparing two is one integer comparison; tickets of different groups are far apart.
+   * The ticket's preferred group: `groups[0]`.
    */
   group: number;
+  /**
+   * Every group the ticket is batched under, preferred first: more than one when a latency
+   * rule lets it play in several regions.
+   */
+  groups: number[];
   /** Position in the pool's age order (oldest 0; ties by ticket id): FIFO as one integer. */
   ageRank: number;
   /** Some player of this ticket is on another ticket too: check it against matched players. */
@@ -54,9 +60,22 @@ function numberSpec(program: QueueProgram, name: string | undefined): AttributeS
   return spec?.type === 'number' ? spec : undefined;
 }
 
+/** Rules that reject candidates outright weigh most when choosing the batching key. */
+const MEASURING_RULE_RANK: Readonly<Record<string, number>> = {
+  distance: 0,
+  batchDistance: 0,
+  DifferenceRule: 0,
+  comparison: 1,
+  distanceSort: 2,
+  absoluteSort: 2,
+};
+
 /**
- * The attribute that lines the pool up into batches. Program closures do not expose which
- * attribute a distance rule measures, so this picks the most explicit hint available.
+ * The attribute that lines the pool up into batches, derived from what the rules measure and
+ * never from the order attributes are declared in: the designer's explicit balancedAttribute,
+ * else the first number attribute of sortByAttributes, else the attribute measured by the first
+ * rejecting rule (distance, batchDistance, difference), then comparison, then sort rules. With
+ * none of them the pool has no key and batches follow age.
  */
 export function chooseNeighbourAttribute(
   program: QueueProgram,
@@ -73,7 +92,17 @@ export function chooseNeighbourAttribute(
     const spec = numberSpec(program, name);
     if (spec !== undefined) return spec;
   }
-  return program.attributes.find((spec) => spec.type === 'number');
+  let best: AttributeSpec | undefined;
+  let bestRank = Number.POSITIVE_INFINITY;
+  for (const rule of program.matchRules) {
+    const rank = MEASURING_RULE_RANK[rule.sourceType];
+    if (rank === undefined || rank >= bestRank) continue;
+    const spec = numberSpec(program, rule.measuredAttribute);
+    if (spec === undefined) continue;
+    best = spec;
+    bestRank = rank;
+  }
+  return best;
 }
 
 /** String attributes of sortByAttributes group the pool (FlexMatch's example sorts by map first). */
@@ -114,17 +143,17 @@ function fastestRegion(players: readonly Player[]): string {
   return best;
 }
 
-type Grouper = (players: readonly Player[]) => string;
+/** A ticket's batching groups, most preferred first: one, or one per playable region. */
+type Grouper = (players: readonly Player[], ageMs: number) => string[];
 
 function makeGrouper(program: QueueProgram, pool: readonly PoolTicket[]): Grouper {
   const stringSpecs = groupingSpecs(program);
   const preference = program.algorithm.batchingPreference;
-  let region: ((players: readonly Player[]) => string) | undefined;
-  // With random batching (the default) and a latency rule, batching by fastest region keeps
-  // batches of players who can share a server: a latency rule needs one region good for all.
+  let regions: ((players: readonly Player[], ageMs: number) => string[]) | undefined;
   const hasLatencyRule = program.matchRules.some((rule) => rule.sourceType === 'latency');
-  if (preference === 'fastestRegion' || (preference === 'random' && hasLatencyRule)) {
-    region = fastestRegion;
+  const playable = program.playableRegions;
+  if (preference === 'fastestRegion') {
+    regions = (players) => [fastestRegion(players)];
   } else if (preference === 'largestPopulation') {
     // Batches form where the most tickets can play: each ticket joins its best-populated region.
     const population = new Map<string, number>();
@@ -132,7 +161,7 @@ function makeGrouper(program: QueueProgram, pool: readonly PoolTicket[]): Groupe
       for (const name of reportedRegions(ticket.players))
         population.set(name, (population.get(name) ?? 0) + 1);
     }
-    region = (players) => {
+    regions = (players) => {
       let best = '';
       let bestCount = -1;
       for (const name of reportedRegions(players)) {
@@ -142,18 +171,32 @@ function makeGrouper(program: QueueProgram, pool: readonly PoolTicket[]): Groupe
           bestCount = count;
         }
       }
-      return best;
+      return [best];
     };
+  } else if (hasLatencyRule && playable !== undefined) {
+    // A latency rule needs one region good for everyone: batch each ticket under every region it
+    // may play in (not only its fastest), so two players whose fastest regions differ still meet.
+    regions = (players, ageMs) => {
+      const found = playable(players, ageMs);
+      return found.length > 0 ? found : [fastestRegion(players)];
+    };
+  } else if (hasLatencyRule) {
+    regions = (players) => [fastestRegion(players)];
   }
-  if (region === undefined && stringSpecs.length === 0) return () => '';
-  return (players) => {
-    const parts: string[] = region === undefined ? [] : [region(players)];
+  if (regions === undefined && stringSpecs.length === 0) {
+    const single = [''];
+    return () => single;
+  }
+  const regionsOnly = regions;
+  if (regionsOnly !== undefined && stringSpecs.length === 0) return regionsOnly;
+  return (players, ageMs) => {
     const first = players[0];
-    for (const spec of stringSpecs) {
+    const suffix = stringSpecs.map((spec) => {
       const supplied = first === undefined ? undefined : first.attributes[spec.name];
-      parts.push(supplied?.kind === 'string' ? supplied.value : String(spec.defaultValue ?? ''));
-    }
-    return parts.join('\u0000');
+      return supplied?.kind === 'string' ? supplied.value : String(spec.defaultValue ?? '');
+    });
+    const names = regions === undefined ? [undefined] : regions(players, ageMs);
+    return names.map((region) => (region === undefined ? suffix : [region, ...suffix]).join('\u0000'));
   };
 }
 
@@ -229,7 +272,9 @@ export function preparePool(
   const byOldest = program.algorithm.expansionAgeSelection === 'oldest';
 
   const entries: Entry[] = [];
-  const groupNames: string[] = [];
+  // Group names are interned as they come; ranks follow name order once all are known.
+  const groupIds = new Map<string, number>();
+  const groupIdsOf: number[][] = [];
   const invalidBackfills: InvalidBackfill[] = [];
   const seenTickets = new Set<string>();
   let filteredOut = 0;
@@ -285,6 +330,7 @@ export function preparePool(
       backfill,
       size: backfill ? 0 : ticket.players.length,
       group: 0,
+      groups: [],
       ageRank: 0,
       sharesPlayers: false,
       sortValue:
@@ -296,9 +342,18 @@ export function preparePool(
         allowedSlots === undefined ? program.teamSlots.length : allowedSlots.filter(Boolean).length,
       fixedPlayers,
     });
-    groupNames.push(grouper(ticket.players));
+    const ids: number[] = [];
+    for (const name of grouper(ticket.players, filterAge)) {
+      let id = groupIds.get(name);
+      if (id === undefined) {
+        id = groupIds.size;
+        groupIds.set(name, id);
+      }
+      ids.push(id);
+    }
+    groupIdsOf.push(ids);
   }
-  rankGroups(entries, groupNames);
+  rankGroups(entries, groupIds, groupIdsOf);
   rankAges(entries);
   markSharedPlayers(entries);
   return { entries, invalidBackfills, filteredOut, neighbourSpec };
@@ -309,11 +364,20 @@ function fitsSlot(program: QueueProgram, slotIndex: number, size: number): boole
   return slot !== undefined && largestValue(slot.maxPlayers) >= size;
 }
 
-function rankGroups(entries: Entry[], groupNames: readonly string[]): void {
-  const distinct = [...new Set(groupNames)].sort();
-  const rank = new Map(distinct.map((name, index) => [name, index]));
+function rankGroups(
+  entries: Entry[],
+  groupIds: ReadonlyMap<string, number>,
+  idsOf: readonly number[][],
+): void {
+  const rankOfId = new Int32Array(groupIds.size);
+  [...groupIds.keys()].sort().forEach((name, rank) => {
+    rankOfId[groupIds.get(name) as number] = rank;
+  });
   entries.forEach((entry, index) => {
-    entry.group = rank.get(groupNames[index] as string) ?? 0;
+    const ids = idsOf[index] ?? [0];
+    for (let at = 0; at < ids.length; at++) ids[at] = rankOfId[ids[at] as number] as number;
+    entry.groups = ids;
+    entry.group = ids[0] ?? 0;
   });
 }
 

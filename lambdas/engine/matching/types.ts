@@ -18,10 +18,16 @@ export interface PassOptions {
   maxEvaluationsPerAnchor?: number;
   /**
    * Number attribute that orders the pool into batches of similar players. By default the
-   * balancedAttribute, else the first number attribute of sortByAttributes, else the first
-   * number attribute the rule set declares.
+   * balancedAttribute, else the first number attribute of sortByAttributes, else the attribute
+   * the rules measure (distance, batchDistance and difference rules first, then comparison,
+   * then sort rules); never the order attributes are declared in.
    */
   neighbourAttribute?: string;
+  /**
+   * Tickets at least this old (or past the rule set's first expansion step, if sooner) are
+   * anchored first, oldest first; younger ones in batching-key order. Default 30,000 ms.
+   */
+  seasonedAgeMs?: number;
   /** Stop after this many matches (a pass that must yield quickly, or a test). */
   maxMatches?: number;
 }

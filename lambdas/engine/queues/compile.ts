@@ -784,7 +784,7 @@ function differenceRule(rule: DifferenceRuleConfig, attributes: AttributeRegistr
     return `${rule.Attribute.Path} differs by ${format(high - low)} between tickets (${format(low)} to ${format(high)}); at most ${format(limit)} is allowed`;
   };
   return matchRuleBuild(
-    meta(rule.Name, 'DifferenceRule', rule.Weight, rule.SecondsUntilOptional),
+    { ...meta(rule.Name, 'DifferenceRule', rule.Weight, rule.SecondsUntilOptional), measuredAttribute: key },
     evaluate,
     describe(`${rule.Name}.Difference`, schedule),
   );

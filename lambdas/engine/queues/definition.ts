@@ -5,6 +5,15 @@
  * schemas and only translates wire shapes; field names are PlayFab's (PascalCase).
  */
 import * as z from 'zod';
+import {
+  isStorableNumber,
+  jsonProblem,
+  MAX_JSON_DEPTH,
+  MAX_KEY_BYTES,
+  MAX_TICKET_ID_LENGTH,
+  STORABLE_NUMBER_RULE,
+  utf8Bytes,
+} from '../../shared/storage-limits';
 
 // ---------------------------------------------------------------------------------------------
 // Limits
@@ -32,6 +41,17 @@ export const MIN_GIVE_UP_AFTER_SECONDS = 1;
 export const MAX_GIVE_UP_AFTER_SECONDS = 3600;
 /** A ticket can't hold more players than the largest match allows. */
 export const MAX_TICKET_MEMBERS = MAX_MATCH_SIZE;
+/**
+ * Free text PlayFab gives no length for (entity types, server details, port names, build ids):
+ * slotfill keeps at most this many characters (issue 13: unbounded text reached item limits).
+ */
+export const MAX_TEXT_LENGTH = 1024;
+/** Custom expansion schedules: at most this many intervals (slotfill). */
+export const MAX_EXPANSION_INTERVALS = 100;
+/** Values of a SetIntersectionRule's default set (slotfill, as FlexMatch's string lists). */
+export const MAX_SET_ENTRIES = 100;
+/** Ports per ServerDetails (slotfill). */
+export const MAX_SERVER_PORTS = 16;
 /** The only subscription version the spec allows ("Current supported version must be 1"). */
 export const SUBSCRIPTION_VERSION = 1;
 
@@ -49,8 +69,23 @@ export function optional<Schema extends z.ZodType>(schema: Schema) {
   return z.preprocess((value) => (value === null ? undefined : value), schema.optional()).optional();
 }
 
-export const text = () => z.string();
-export const nonEmptyText = () => z.string().min(1, { error: 'must not be empty' });
+export const text = () =>
+  z.string().max(MAX_TEXT_LENGTH, { error: `must be at most ${MAX_TEXT_LENGTH} characters` });
+export const nonEmptyText = () => text().min(1, { error: 'must not be empty' });
+/** An id that becomes part of a key (Entity.Id): DynamoDB's key size in UTF-8 bytes. */
+export const keyText = () =>
+  z
+    .string()
+    .min(1, { error: 'must not be empty' })
+    .refine((value) => utf8Bytes(value) <= MAX_KEY_BYTES, {
+      error: `must be at most ${MAX_KEY_BYTES} bytes of UTF-8`,
+    });
+/** A ticket or match id: slotfill issues UUIDs, so no longer one names anything. */
+export const ticketIdText = () =>
+  z
+    .string()
+    .min(1, { error: 'must not be empty' })
+    .max(MAX_TICKET_ID_LENGTH, { error: `must be at most ${MAX_TICKET_ID_LENGTH} characters` });
 export const int32 = () =>
   z
     .number()
@@ -63,11 +98,24 @@ export const uint32 = () =>
     .int({ error: 'must be a whole number' })
     .min(0, { error: 'must be 0 or more' })
     .max(UINT32_MAX, { error: `must be at most ${UINT32_MAX}` });
-export const double = () => z.number();
+/** Numbers are stored as given: only those DynamoDB and the DocumentClient keep exactly. */
+export const double = () => z.number().refine(isStorableNumber, { error: `must be ${STORABLE_NUMBER_RULE}` });
 export const bool = () => z.boolean();
 export const stringMap = () => z.record(z.string(), z.string());
 /** A JSON object of any shape (the spec's `object` type). */
-export const jsonObject = () => z.record(z.string(), z.unknown());
+export const jsonObject = () =>
+  z.record(z.string(), z.unknown()).superRefine((value, context) => {
+    const problem = jsonProblem(value);
+    if (problem === undefined) return;
+    context.addIssue({
+      code: 'custom',
+      input: value,
+      message:
+        problem.kind === 'depth'
+          ? `must nest at most ${MAX_JSON_DEPTH} levels of objects and arrays`
+          : `must hold only numbers that are ${STORABLE_NUMBER_RULE} (found ${problem.value})`,
+    });
+  });
 
 export const queueName = () =>
   z.string().regex(QUEUE_NAME_PATTERN, {
@@ -152,7 +200,9 @@ export const ServerDetailsSchema = z.object({
   Fqdn: optional(text()),
   // Not validated: the seed documents IPV4Address as free text that may carry any connect string.
   IPV4Address: optional(text()),
-  Ports: optional(z.array(PortSchema)),
+  Ports: optional(
+    z.array(PortSchema).max(MAX_SERVER_PORTS, { error: `must list at most ${MAX_SERVER_PORTS} ports` }),
+  ),
   Region: optional(text()),
   ServerId: optional(text()),
 });
@@ -164,7 +214,10 @@ export const QueueRuleAttributeSchema = z.object({
 
 /** An override list entry: a value, or null to switch the rule off for that interval (PlayFab docs, "Expansions"). */
 const overrideList = <Entry extends z.ZodType>(entry: Entry) =>
-  z.array(entry.nullable()).min(1, { error: 'must list at least one interval' });
+  z
+    .array(entry.nullable())
+    .min(1, { error: 'must list at least one interval' })
+    .max(MAX_EXPANSION_INTERVALS, { error: `must list at most ${MAX_EXPANSION_INTERVALS} intervals` });
 
 export const OverrideDoubleSchema = z.object({ Value: double() });
 export const OverrideUnsignedIntSchema = z.object({ Value: uint32() });
@@ -237,7 +290,9 @@ export const SetIntersectionRuleSchema = z.object({
   Attribute: QueueRuleAttributeSchema,
   AttributeNotSpecifiedBehavior: oneOf(ATTRIBUTE_NOT_SPECIFIED_BEHAVIORS),
   CustomExpansion: optional(CustomSetIntersectionRuleExpansionSchema),
-  DefaultAttributeValue: optional(z.array(text())),
+  DefaultAttributeValue: optional(
+    z.array(text()).max(MAX_SET_ENTRIES, { error: `must list at most ${MAX_SET_ENTRIES} values` }),
+  ),
   LinearExpansion: optional(LinearSetIntersectionRuleExpansionSchema),
   MinIntersectionSize: uint32(),
   Name: ruleName(),
@@ -246,7 +301,10 @@ export const SetIntersectionRuleSchema = z.object({
 });
 
 export const StringEqualityRuleExpansionSchema = z.object({
-  EnabledOverrides: z.array(bool()).min(1, { error: 'must list at least one interval' }),
+  EnabledOverrides: z
+    .array(bool())
+    .min(1, { error: 'must list at least one interval' })
+    .max(MAX_EXPANSION_INTERVALS, { error: `must list at most ${MAX_EXPANSION_INTERVALS} intervals` }),
   SecondsBetweenExpansions: secondsBetweenExpansions(),
 });
 export const StringEqualityRuleSchema = z.object({
@@ -313,11 +371,22 @@ export const StatisticsVisibilityToPlayersSchema = z.object({
   ShowTimeToMatch: bool(),
 });
 
+/**
+ * A list of one rule type. compile.ts counts rules across lists (MAX_RULES_PER_QUEUE, with the
+ * count in its message); a list far past that is refused before its rules are read at all.
+ */
+export const MAX_RULE_LIST_LENGTH = 100;
+function ruleList<Rule extends z.ZodType>(rule: Rule) {
+  return z
+    .array(rule)
+    .max(MAX_RULE_LIST_LENGTH, { error: `must list at most ${MAX_RULES_PER_QUEUE} rules in all` });
+}
+
 export const MatchmakingQueueConfigSchema = z.object({
   BuildAliasParams: optional(BuildAliasParamsSchema),
   BuildId: optional(text()),
-  DifferenceRules: optional(z.array(DifferenceRuleSchema)),
-  MatchTotalRules: optional(z.array(MatchTotalRuleSchema)),
+  DifferenceRules: optional(ruleList(DifferenceRuleSchema)),
+  MatchTotalRules: optional(ruleList(MatchTotalRuleSchema)),
   MaxMatchSize: uint32()
     .min(MIN_MATCH_SIZE, { error: `must be at least ${MIN_MATCH_SIZE}` })
     .max(MAX_MATCH_SIZE, { error: `must be at most ${MAX_MATCH_SIZE}` }),
@@ -328,11 +397,15 @@ export const MatchmakingQueueConfigSchema = z.object({
   Name: queueName(),
   RegionSelectionRule: optional(RegionSelectionRuleSchema),
   ServerAllocationEnabled: bool(),
-  SetIntersectionRules: optional(z.array(SetIntersectionRuleSchema)),
+  SetIntersectionRules: optional(ruleList(SetIntersectionRuleSchema)),
   StatisticsVisibilityToPlayers: optional(StatisticsVisibilityToPlayersSchema),
-  StringEqualityRules: optional(z.array(StringEqualityRuleSchema)),
-  TeamDifferenceRules: optional(z.array(TeamDifferenceRuleSchema)),
-  Teams: optional(z.array(MatchmakingQueueTeamSchema)),
+  StringEqualityRules: optional(ruleList(StringEqualityRuleSchema)),
+  TeamDifferenceRules: optional(ruleList(TeamDifferenceRuleSchema)),
+  Teams: optional(
+    z
+      .array(MatchmakingQueueTeamSchema)
+      .max(MAX_MATCH_SIZE_WITH_TEAMS, { error: `must list at most ${MAX_MATCH_SIZE_WITH_TEAMS} teams` }),
+  ),
   TeamSizeBalanceRule: optional(TeamSizeBalanceRuleSchema),
   TeamTicketSizeSimilarityRule: optional(TeamTicketSizeSimilarityRuleSchema),
 });

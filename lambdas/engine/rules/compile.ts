@@ -96,6 +96,7 @@ export function compileRuleSet(ruleSet: RuleSet): QueueProgram {
       sourceType: rule.type,
       weight: 1,
       standalone: !referencedByCompound.has(rule.name),
+      ...measuredAttributeOf(rule, environment),
     };
     switch (rule.type) {
       case 'distanceSort':
@@ -130,7 +131,9 @@ export function compileRuleSet(ruleSet: RuleSet): QueueProgram {
     if (spec !== undefined) orderingRules.push(compiler.attributeOrdering(spec));
   }
 
+  const playableRegions = playableRegionsOf(ruleSet.rules, expandable);
   return {
+    ...(playableRegions === undefined ? {} : { playableRegions }),
     dialect: 'flexmatch',
     name: ruleSet.name,
     attributes: ruleSet.playerAttributes,
@@ -143,6 +146,102 @@ export function compileRuleSet(ruleSet: RuleSet): QueueProgram {
     totalMinPlayers: teamSlots.reduce((total, slot) => total + slot.minPlayers.base, 0),
     totalMaxPlayers: teamSlots.reduce((total, slot) => total + slot.maxPlayers.base, 0),
     environment,
+  };
+}
+
+/** The number attributes an expression reads, in the order they appear. */
+function numberAttributesIn(node: ExpressionNode, environment: ExpressionEnvironment, into: string[]): void {
+  if (node.kind === 'call') {
+    numberAttributesIn(node.argument, environment, into);
+    return;
+  }
+  if (node.selection.kind !== 'attribute') return;
+  const spec = environment.attributes.get(node.selection.attribute);
+  if (spec?.type === 'number' || spec?.type === 'string_number_map') into.push(spec.name);
+}
+
+/**
+ * The one number attribute a rule measures, when it measures exactly one: the batching key the
+ * pass derives from the rules (a rule comparing two attributes says nothing about which to line
+ * the pool up by).
+ */
+function measuredAttributeOf(
+  rule: RuleDefinition,
+  environment: ExpressionEnvironment,
+): { measuredAttribute?: string } {
+  const names: string[] = [];
+  switch (rule.type) {
+    case 'distance':
+    case 'comparison':
+      for (const measurement of rule.measurements) numberAttributesIn(measurement.node, environment, names);
+      if (rule.referenceValue?.kind === 'expression')
+        numberAttributesIn(rule.referenceValue.expression.node, environment, names);
+      break;
+    case 'batchDistance':
+      names.push(rule.batchAttribute);
+      break;
+    case 'distanceSort':
+    case 'absoluteSort':
+      names.push(rule.sortAttribute);
+      break;
+    default:
+      break;
+  }
+  const distinct = [...new Set(names)];
+  const only = distinct[0];
+  return distinct.length === 1 && only !== undefined && environment.attributes.get(only)?.type === 'number'
+    ? { measuredAttribute: only }
+    : {};
+}
+
+/**
+ * Where a party may be hosted under the rule set's latency rules: every reported region whose
+ * party latency meets each rule's maxLatency at the age, fastest first (ties by name). Undefined
+ * without a latency rule.
+ */
+function playableRegionsOf(
+  rules: readonly RuleDefinition[],
+  expandable: (target: string, base: number) => Expandable,
+): QueueProgram['playableRegions'] {
+  const limits = rules
+    .filter((rule): rule is LatencyRuleDefinition => rule.type === 'latency')
+    .map((rule) => ({
+      how: rule.partyAggregation,
+      maxLatency:
+        rule.maxLatency === undefined
+          ? fixedValue(Number.POSITIVE_INFINITY)
+          : expandable(`rules[${rule.name}].maxLatency`, rule.maxLatency),
+    }));
+  if (limits.length === 0) return undefined;
+  return (party, ageMs) => {
+    const first = party[0];
+    if (first === undefined) return [];
+    const regions: string[] = [];
+    const latencies: number[] = [];
+    for (const region in first.latencyInMs) {
+      if (!Object.hasOwn(first.latencyInMs, region)) continue;
+      let worst = Number.NEGATIVE_INFINITY;
+      for (const limit of limits) {
+        const latency = partyLatency(party, region, limit.how);
+        if (!(latency <= valueAtAge(limit.maxLatency, ageMs))) {
+          worst = Number.NaN;
+          break;
+        }
+        if (latency > worst) worst = latency;
+      }
+      if (Number.isNaN(worst)) continue;
+      // Insertion keeps the few regions sorted: fastest first, ties by name.
+      let at = regions.length;
+      while (
+        at > 0 &&
+        ((latencies[at - 1] as number) > worst ||
+          ((latencies[at - 1] as number) === worst && (regions[at - 1] as string) > region))
+      )
+        at--;
+      regions.splice(at, 0, region);
+      latencies.splice(at, 0, worst);
+    }
+    return regions;
   };
 }
 

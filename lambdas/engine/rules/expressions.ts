@@ -1,3 +1,4 @@
+import { MAX_EXPRESSION_DEPTH, textNestingDepth } from '../../shared/storage-limits';
 import type { Player } from '../model';
 import type {
   AttributeLeafValue,
@@ -17,7 +18,8 @@ import type {
  *   expression := FUNCTION '(' expression ')' | path
  *   path       := 'teams' '[' ( '*' | NAME { ',' NAME } ) ']' [ '.' 'players' [ '.' 'attributes' '[' NAME ']' | '[' 'playerId' ']' ] ]
  * `teams[red, blue]` selects a set of specific teams (a list, even when it names one team
- * with several slots); `teams[red]` alone is one team.
+ * with several slots); `teams[red]` alone is one team. The FlexMatch guide also spells the path
+ * `team[red].players` and `team[*].players`, so `team` is accepted as the same keyword.
  * NAME is anything up to the closing bracket, because team and attribute names may contain
  * characters such as '-' (`monster-kills` in the published examples).
  */
@@ -92,7 +94,7 @@ class ExpressionParser {
           : `expected a function or 'teams', found '${this.text.charAt(this.position)}'`,
       );
     }
-    if (identifier === 'teams') {
+    if (identifier === 'teams' || identifier === 'team') {
       return this.path(column);
     }
     if (!isFunctionName(identifier)) {
@@ -227,6 +229,14 @@ function isFunctionName(name: string): name is FunctionName {
 
 /** Parses a property expression; errors read `at column 17: expected ']'`. */
 export function parsePropertyExpression(text: string): ExpressionParseResult {
+  // The parser recurses once per level: deeper text is refused before it can exhaust the stack.
+  if (textNestingDepth(text, true) > MAX_EXPRESSION_DEPTH) {
+    return {
+      ok: false,
+      column: 1,
+      message: `at column 1: nests deeper than ${MAX_EXPRESSION_DEPTH} levels of parentheses and brackets`,
+    };
+  }
   try {
     return { ok: true, node: new ExpressionParser(text).parse() };
   } catch (error) {

@@ -1,4 +1,5 @@
 import { type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { MAX_JSON_DEPTH, textNestingDepth } from '../../shared/storage-limits';
 import { childPath, type RuleSetProblem } from './problems';
 
 /** RuleSetBody length limits from the GameLift API model. */
@@ -63,6 +64,13 @@ export function parseRuleSetJson(body: string): JsonParseResult {
           message: `length must be between ${MIN_RULE_SET_BODY_LENGTH} and ${MAX_RULE_SET_BODY_LENGTH} characters (got ${body.length})`,
         },
       ],
+    };
+  }
+  // jsonc-parser recurses once per level: deeper text is refused before it can exhaust the stack.
+  if (textNestingDepth(body) > MAX_JSON_DEPTH) {
+    return {
+      ok: false,
+      problems: [{ path: '', message: `nests deeper than ${MAX_JSON_DEPTH} levels of objects and arrays` }],
     };
   }
   const errors: ParseError[] = [];

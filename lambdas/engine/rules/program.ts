@@ -92,6 +92,12 @@ export interface RuleMeta {
    * The matching pass skips such rules for those candidates; FlexMatch never sets it.
    */
   ignoredForBackfill?: boolean;
+  /**
+   * The number attribute the rule measures (a distance, comparison, difference, batch or sort
+   * rule on one attribute): what the matching pass lines the pool up by, so batches hold
+   * players the rule would put together. Unset when the rule measures no single number.
+   */
+  measuredAttribute?: string;
 }
 
 /** A rule that accepts or rejects a whole candidate. evaluate returns undefined or a failure detail. */
@@ -189,4 +195,10 @@ export interface QueueProgram {
   totalMinPlayers: number;
   totalMaxPlayers: number;
   environment: ExpressionEnvironment;
+  /**
+   * Set when latency rules limit where a match may be hosted: the regions a party may play in
+   * at an age (every latency rule's limit met), fastest first. The pass batches each ticket
+   * under every one of them.
+   */
+  playableRegions?: (party: readonly Player[], ageMs: number) => string[];
 }

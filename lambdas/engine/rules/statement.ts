@@ -3,6 +3,7 @@
  * names refer to other rules. Names may hold '-' and other characters, so a name runs up to
  * the next parenthesis, comma or whitespace.
  */
+import { MAX_EXPRESSION_DEPTH, textNestingDepth } from '../../shared/storage-limits';
 
 export type StatementOperator = 'and' | 'or' | 'not' | 'xor';
 
@@ -19,6 +20,13 @@ class StatementFailure {
 }
 
 export function parseCompoundStatement(text: string): StatementParseResult {
+  // One recursion per level: deeper text is refused before it can exhaust the stack.
+  if (textNestingDepth(text, true) > MAX_EXPRESSION_DEPTH) {
+    return {
+      ok: false,
+      message: `at column 1: nests deeper than ${MAX_EXPRESSION_DEPTH} levels of parentheses`,
+    };
+  }
   let position = 0;
   const fail = (reason: string, column = position + 1): never => {
     throw new StatementFailure(`at column ${column}: ${reason}`);

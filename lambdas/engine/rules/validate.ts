@@ -95,6 +95,8 @@ const RULE_PROPERTIES: Record<RuleType, readonly string[]> = {
   compound: ['statement'],
 };
 
+/** A plain decimal number written as a string (`"500"`, `"2.5"`); no exponents, hex or blanks. */
+const DECIMAL = /^-?\d+(\.\d+)?$/;
 /** Numeric rule properties an expansion may relax; counts must stay whole numbers. */
 export const EXPANDABLE_RULE_PROPERTIES: Record<RuleType, readonly string[]> = {
   distance: ['minDistance', 'maxDistance', 'referenceValue'],
@@ -193,14 +195,22 @@ class Checker {
     object: JsonObject,
     key: string,
     path: string,
-    options: { required?: boolean; min?: number; max?: number; integer?: boolean } = {},
+    options: {
+      required?: boolean;
+      min?: number;
+      max?: number;
+      integer?: boolean;
+      decimalString?: boolean;
+    } = {},
   ): number | undefined {
-    const value = object[key];
+    const raw = object[key];
     const at = childPath(path, key);
-    if (value === undefined) {
+    if (raw === undefined) {
       if (options.required) this.report(at, 'is required');
       return undefined;
     }
+    const value =
+      options.decimalString && typeof raw === 'string' && DECIMAL.test(raw.trim()) ? Number(raw) : raw;
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       this.report(at, `must be a number, got ${describe(value)}`);
       return undefined;
@@ -748,7 +758,8 @@ function validateRuleBody(context: RuleContext, type: RuleType, largeMatch: bool
           `must be a number or string attribute, "${spec.name}" is ${spec.type}`,
         );
       }
-      const maxDistance = checker.number(rule, 'maxDistance', path, { min: 0 });
+      // The guide's own batchDistance example writes "maxDistance": "500", a number in a string.
+      const maxDistance = checker.number(rule, 'maxDistance', path, { min: 0, decimalString: true });
       if (spec?.type === 'string' && rule.maxDistance !== undefined) {
         checker.report(
           childPath(path, 'maxDistance'),
@@ -848,8 +859,11 @@ function validateAlgorithm(
   }
   const expansionAgeSelection =
     checker.oneOf(algorithm, 'expansionAgeSelection', path, AGE_SELECTIONS) ?? 'newest';
+  // FlexMatch serves backfill tickets first in large matches unless told otherwise, so new
+  // players fill half-empty large games instead of forming fresh ones.
   const backfillPriority =
-    checker.oneOf(algorithm, 'backfillPriority', path, BACKFILL_PRIORITIES) ?? 'normal';
+    checker.oneOf(algorithm, 'backfillPriority', path, BACKFILL_PRIORITIES) ??
+    (largeMatch ? 'high' : 'normal');
   return {
     strategy,
     batchingPreference: batchingPreference ?? allowedBatching[0] ?? 'random',

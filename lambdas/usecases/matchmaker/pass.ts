@@ -1,15 +1,17 @@
 import { estimateWaitSeconds, runMatchmakingPass } from '../../engine/matching';
-import type { PoolTicket, TicketStatus } from '../../engine/model';
+import type { TicketStatus } from '../../engine/model';
 import type { QueueProgram } from '../../engine/rules';
 import { mapConcurrent } from '../../shared/concurrency';
 import { SlotfillError } from '../../shared/errors';
-import type { ConfigurationRecord, TicketRecord } from '../../store/records';
+import type { ConfigurationRecord, MatchmakingEvent, TicketRecord } from '../../store/records';
 import { MAX_BATCH_TICKETS, type TicketChange } from '../../store/store';
 import type { UseCaseContext } from '../context';
 import { searchingEvent, ticketEndedEvent } from '../events';
+import { toPoolTicket } from '../pool-tickets';
 import { programOf } from '../programs';
 import { commitProposedMatch } from './commit';
 import { recoverPlacing, settleDueAcceptances } from './recovery';
+import { RULE_REPORTS_PER_PASS, timedOutRuleMetrics } from './timeout-report';
 
 export interface PassReport {
   configurationName: string;
@@ -24,6 +26,14 @@ export interface PassReport {
   placingRecovered: number;
   /** Matches awaiting acceptance that this pass decided (timed out) or finished moving. */
   acceptancesSettled: number;
+  /** Wall-clock time the pass took, storage calls included. */
+  durationMs: number;
+  /** Players on tickets searching when the engine ran. */
+  playersWaiting: number;
+  /** How long each matchmaking ticket matched by this pass waited (seconds). */
+  timeToMatchSeconds: number[];
+  /** How long each backfill ticket filled by this pass waited (seconds). */
+  timeToFillSeconds: number[];
   /** The pass reached its deadline: what it had not started yet is left for the next pass. */
   cutShort: boolean;
 }
@@ -65,6 +75,7 @@ export async function runPass(
   options: PassOptions = {},
 ): Promise<PassReport> {
   const deadline = options.deadline ?? Number.POSITIVE_INFINITY;
+  const startedAt = performance.now();
   const report: PassReport = {
     configurationName,
     ticketsInPool: 0,
@@ -76,6 +87,10 @@ export async function runPass(
     matchesDropped: 0,
     placingRecovered: 0,
     acceptancesSettled: 0,
+    durationMs: 0,
+    playersWaiting: 0,
+    timeToMatchSeconds: [],
+    timeToFillSeconds: [],
     cutShort: false,
   };
   const timeLeft = () => {
@@ -118,6 +133,8 @@ export async function runPass(
     if (now - ticket.startTime >= timeoutMs(ticket)) expired.push(ticket);
     else live.push(ticket);
   }
+  // Explaining a time-out costs an engine run: only the first few of a mass time-out get one.
+  const explained = new Set(expired.slice(0, RULE_REPORTS_PER_PASS));
   const ended = await mapConcurrent(expired, WRITE_CONCURRENCY, async (ticket) =>
     timeLeft()
       ? endQuietly(
@@ -127,6 +144,7 @@ export async function runPass(
           'TIMED_OUT',
           'MatchmakingTimedOut',
           'Removed from matchmaking due to timing out.',
+          explained.has(ticket) ? timedOutRuleMetrics(program, pool, ticket, now) : undefined,
         )
       : false,
   );
@@ -148,6 +166,7 @@ export async function runPass(
   const byId = new Map(current.filter((t) => t.status === 'SEARCHING').map((t) => [t.ticketId, t]));
 
   const result = runMatchmakingPass(program, [...byId.values()].map(toPoolTicket), now);
+  for (const ticket of byId.values()) report.playersWaiting += ticket.players.length;
 
   const failedBackfills = await mapConcurrent(result.invalidBackfills, WRITE_CONCURRENCY, async (invalid) => {
     const ticket = byId.get(invalid.ticketId);
@@ -166,7 +185,11 @@ export async function runPass(
     if (!timeLeft()) return;
     if (await commitProposedMatch(context, configuration, match, byId, now, declaredAttributes)) {
       report.matchesCommitted++;
-      if (match.backfillTicketId) report.backfillsFilled++;
+      if (match.backfillTicketId) {
+        report.backfillsFilled++;
+        const backfill = byId.get(match.backfillTicketId);
+        if (backfill) report.timeToFillSeconds.push((now - backfill.startTime) / 1000);
+      }
       for (const ticketId of match.ticketIds) {
         const ticket = byId.get(ticketId);
         if (ticket && ticket.kind === 'matchmaking') waitSeconds.push((now - ticket.startTime) / 1000);
@@ -176,6 +199,8 @@ export async function runPass(
     }
   });
   await recordWaits(context, configuration.name, now, waitSeconds);
+  report.timeToMatchSeconds = waitSeconds;
+  report.durationMs = Math.round(performance.now() - startedAt);
   return report;
 }
 
@@ -196,16 +221,6 @@ async function recordWaits(context: UseCaseContext, configurationName: string, n
     .catch(() => undefined);
 }
 
-function toPoolTicket(ticket: TicketRecord): PoolTicket {
-  return {
-    ticketId: ticket.ticketId,
-    kind: ticket.kind,
-    players: ticket.players,
-    startTime: ticket.startTime,
-    gameSessionId: ticket.gameSessionArn,
-  };
-}
-
 /** Ends one ticket with its event; false when it changed under us (the next pass sees it again). */
 async function endQuietly(
   context: UseCaseContext,
@@ -214,6 +229,7 @@ async function endQuietly(
   status: Extract<TicketStatus, 'TIMED_OUT' | 'FAILED'>,
   type: 'MatchmakingTimedOut' | 'MatchmakingFailed',
   message: string,
+  ruleEvaluationMetrics?: MatchmakingEvent['ruleEvaluationMetrics'],
 ): Promise<boolean> {
   const time = context.now();
   const after: TicketRecord = {
@@ -225,10 +241,10 @@ async function endQuietly(
     version: ticket.version + 1,
   };
   try {
-    await context.store.replaceTickets(
-      [{ before: ticket, after }],
-      ticketEndedEvent(configuration, after, type, time, status, message),
-    );
+    await context.store.replaceTickets([{ before: ticket, after }], {
+      ...ticketEndedEvent(configuration, after, type, time, status, message),
+      ...(ruleEvaluationMetrics ? { ruleEvaluationMetrics } : {}),
+    });
     return true;
   } catch (error) {
     if (error instanceof SlotfillError && error.kind === 'Conflict') return false;

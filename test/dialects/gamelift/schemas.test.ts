@@ -159,7 +159,7 @@ describe('GameLift input schemas', () => {
     });
     expect(parseOperationInput('StartMatchmaking', start({ 'us-east-1': 40 })).ok).toBe(true);
     expect(rejection('StartMatchmaking', start({ 'us-east-1': 0.5 }))).toContain(
-      "Value '{us-east-1=0.5}' at 'players.1.member.latencyInMs' failed to satisfy constraint: Map value must satisfy constraint: [Member must have value greater than or equal to 1]",
+      "Value '{us-east-1=0.5}' at 'players.1.member.latencyInMs' failed to satisfy constraint: Map value must satisfy constraint: [Member must have value less than or equal to 2147483647, Member must have value greater than or equal to 1]",
     );
   });
 });

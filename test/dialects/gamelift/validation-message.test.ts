@@ -93,8 +93,8 @@ describe('AWS-style validation messages', () => {
     });
     expect(message).toBe(
       '2 validation errors detected: ' +
-        "Value '{=0, us-east-1=-1}' at 'players.1.member.latencyInMs' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length greater than or equal to 1]; " +
-        "Value '{=0, us-east-1=-1}' at 'players.1.member.latencyInMs' failed to satisfy constraint: Map value must satisfy constraint: [Member must have value greater than or equal to 1]",
+        "Value '{=0, us-east-1=-1}' at 'players.1.member.latencyInMs' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1]; " +
+        "Value '{=0, us-east-1=-1}' at 'players.1.member.latencyInMs' failed to satisfy constraint: Map value must satisfy constraint: [Member must have value less than or equal to 2147483647, Member must have value greater than or equal to 1]",
     );
   });
 

@@ -146,6 +146,51 @@ describe('backfill', () => {
   });
 });
 
+describe('large matches fill teams as FlexMatch does', () => {
+  // Attackers 20–30 and defenders 20–25: 55 players at most, a large match.
+  const siege = program({
+    name: 'siege',
+    ruleLanguageVersion: '1.0',
+    playerAttributes: [{ name: 'skill', type: 'number', default: 1000 }],
+    algorithm: { strategy: 'balanced', balancedAttribute: 'skill' },
+    teams: [
+      { name: 'attackers', minPlayers: 20, maxPlayers: 30 },
+      { name: 'defenders', minPlayers: 20, maxPlayers: 25 },
+    ],
+  });
+  const game = (attackers: number, defenders: number) =>
+    backfill(
+      'siege-game',
+      { attackers: new Array(attackers).fill(1000), defenders: new Array(defenders).fill(1000) },
+      NOW - 5_000,
+    );
+  const joinersOf = (pool: PoolTicket[]) => {
+    const [match] = runMatchmakingPass(siege, pool, NOW).matches;
+    return Object.fromEntries(
+      (match?.teams ?? []).map((team) => [
+        team.name,
+        team.players.filter((member) => member.ticketId !== 'siege-game').length,
+      ]),
+    );
+  };
+
+  it('a team below its minimum first, even when another has more open slots', () => {
+    // attackers 22 (8 open), defenders 19 (below the minimum of 20, 6 open).
+    expect(joinersOf([game(22, 19), solo('joiner', 1000)])).toEqual({ attackers: 0, defenders: 1 });
+  });
+
+  it('then the team with the most open slots, not the one with the fewest players', () => {
+    // attackers 24 (6 open), defenders 21 (4 open): the fuller team has more room.
+    expect(joinersOf([game(24, 21), solo('joiner', 1000)])).toEqual({ attackers: 1, defenders: 0 });
+  });
+
+  it('is the backfill FlexMatch serves first in a large match by default', () => {
+    const pool = [game(24, 21), solo('a', 1000, NOW - 9_000), solo('b', 1000, NOW - 8_000)];
+    const [first] = runMatchmakingPass(siege, pool, NOW).matches;
+    expect(first?.backfillTicketId).toBe('siege-game');
+  });
+});
+
 describe('backfillPriority', () => {
   // A 2v2 game missing one blue player, and four waiting players: enough for the backfill or
   // for a new match, not both.

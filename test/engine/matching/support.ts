@@ -10,7 +10,7 @@ import {
 
 export const NOW = 1_700_000_000_000;
 
-export { bell, seededRandom } from './random';
+export { bell, seededRandom } from '../../../lambdas/engine/simulation/random';
 
 export function program(ruleSet: object): QueueProgram {
   return compileRuleSetBody(JSON.stringify(ruleSet));

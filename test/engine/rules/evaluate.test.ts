@@ -235,6 +235,23 @@ describe('strings, collections and literal filters: preferences', () => {
     ).toThrow(/unknown team 'villains'/);
   });
 
+  it("reads the guide's team[a, b].players spelling as teams[a, b].players", () => {
+    const spelledTeam = loadProgram('preferences.jsonc', (body) =>
+      body
+        .replace(
+          '"teams[heroes].players.attributes[roles]"',
+          '"team[heroes, boss].players.attributes[roles]"',
+        )
+        .replace(
+          '"referenceValue": "healer",\n      "minCount": 1',
+          '"referenceValue": "healer",\n      "minCount": 2',
+        ),
+    );
+    const healingBoss = player('b3', { level: 30, isBoss: 1, maps: ['desert'], roles: ['healer'] });
+    expect(rule(evaluate(spelledTeam, match([hero1], healingBoss)), 'HeroesHaveHealer').passed).toBe(true);
+    expect(rule(evaluate(spelledTeam, match([hero1], boss)), 'HeroesHaveHealer').passed).toBe(false);
+  });
+
   it('rejects a match holding a player someone blocked (reference_intersection_count)', () => {
     const blocker = player('h8', {
       level: 12,
@@ -368,6 +385,22 @@ describe('ordering rules: ordering', () => {
     expect(rule(evaluate(program, apart(NOW)), 'RankBand')).toMatchObject({ passed: false });
     expect(evaluate(program, apart(NOW - 20_000)).passed).toBe(true);
   });
+
+  it('reads the guide\'s string form of batchDistance maxDistance ("1") as the number', () => {
+    const quoted = loadProgram('ordering.json', (body) =>
+      body.replace('"maxDistance": 1 }', '"maxDistance": "1" }'),
+    );
+    const band = (rank: number) =>
+      rule(
+        evaluate(quoted, candidate({ all: solos(NOW, player('a', { rank: 3 }), player('b', { rank })) })),
+        'RankBand',
+      ).passed;
+    expect(band(4)).toBe(true);
+    expect(band(5)).toBe(false);
+    expect(() =>
+      loadProgram('ordering.json', (body) => body.replace('"maxDistance": 1 }', '"maxDistance": "1e3" }')),
+    ).toThrow(/maxDistance: must be a number, got string "1e3"/);
+  });
 });
 
 describe('compound rules: compound', () => {
@@ -477,6 +510,17 @@ describe('large matches: large-battle', () => {
     expect(program.teamSlots.map((slot) => slot.name)).toEqual(['army_1', 'army_2']);
     expect([program.totalMinPlayers, program.totalMaxPlayers]).toEqual([40, 60]);
     expect(program.teamSlots[1]?.minPlayers).toEqual({ base: 20, steps: [{ atAgeMs: 30_000, value: 10 }] });
+  });
+
+  it('serves backfill tickets first by default in a large match, as FlexMatch does', () => {
+    const withoutPriority = (body: string) => body.replace(',\n    "backfillPriority": "high"', '');
+    expect(loadProgram('large-battle.json', withoutPriority).algorithm.backfillPriority).toBe('high');
+    const explicitlyNormal = loadProgram('large-battle.json', (body) =>
+      body.replace('"backfillPriority": "high"', '"backfillPriority": "normal"'),
+    );
+    expect(explicitlyNormal.algorithm.backfillPriority).toBe('normal');
+    // Small matches keep serving tickets by age.
+    expect(loadProgram('skill-5v5.jsonc').algorithm.backfillPriority).toBe('normal');
   });
 
   it('requires equal strings for a string batchDistance', () => {

@@ -1,0 +1,89 @@
+import {
+  publishMatchmakerMetrics,
+  recordTick,
+  recordTickFailure,
+} from '../../lambdas/handlers/matchmaker-metrics';
+import { metrics } from '../../lambdas/shared/observability';
+import type { TickReport } from '../../lambdas/usecases/matchmaker';
+
+/** The EMF documents Powertools writes to stdout while `run` executes. */
+function emitted(run: () => void): Array<Record<string, unknown>> {
+  const lines: string[] = [];
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  try {
+    run();
+  } finally {
+    spy.mockRestore();
+  }
+  return lines
+    .flatMap((line) => line.split('\n'))
+    .filter((line) => line.includes('_aws'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+const tick: TickReport = {
+  passes: [
+    {
+      configurationName: 'duel',
+      ticketsInPool: 7,
+      movedToSearching: 2,
+      timedOut: 1,
+      failed: 0,
+      matchesCommitted: 2,
+      backfillsFilled: 1,
+      matchesDropped: 1,
+      placingRecovered: 0,
+      acceptancesSettled: 0,
+      durationMs: 42,
+      playersWaiting: 9,
+      timeToMatchSeconds: [3, 5, 8],
+      timeToFillSeconds: [12],
+      cutShort: false,
+    },
+  ],
+  skipped: [],
+  published: 4,
+  publishFailures: 2,
+};
+
+describe('matchmaker metrics', () => {
+  it('emits FlexMatch-style metrics per configuration, with every wait as a value for percentiles', () => {
+    const documents = emitted(() => {
+      recordTick(tick);
+      publishMatchmakerMetrics();
+      metrics.publishStoredMetrics();
+    });
+    const perConfiguration = documents.find((document) => document.configuration === 'duel');
+    expect(perConfiguration).toMatchObject({
+      CurrentTickets: 7,
+      PlayersWaiting: 9,
+      MatchesCreated: 2,
+      BackfillsFilled: 1,
+      TicketsCompleted: 4,
+      TicketsTimedOut: 1,
+      CommitConflicts: 1,
+      PassDuration: 42,
+      TimeToMatch: [3, 5, 8],
+      TimeToFill: 12,
+    });
+    const aws = perConfiguration?._aws as
+      | { CloudWatchMetrics: Array<{ Dimensions: string[][] }> }
+      | undefined;
+    const directive = aws?.CloudWatchMetrics[0];
+    expect(directive?.Dimensions[0]).toEqual(expect.arrayContaining(['configuration', 'service']));
+  });
+
+  it('keeps the alarms’ metrics across configurations in the shared buffer', () => {
+    const documents = emitted(() => {
+      recordTick(tick);
+      recordTickFailure();
+      metrics.publishStoredMetrics();
+    });
+    const shared = documents.find((document) => document.PublishFailures !== undefined);
+    expect(shared).toMatchObject({ PublishFailures: 2, TickFailures: 1, TimeToMatch: [3, 5, 8] });
+    expect(shared?.configuration).toBeUndefined();
+  });
+});
