@@ -369,7 +369,7 @@ describe('matchmaker and event bus (default props, bundled with esbuild)', () =>
 
     it('gives the worker its own errors alarm, and the same pass settings as the dispatcher', () => {
       const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm').filter(([, alarm]) =>
-        JSON.stringify(alarm.Properties.Dimensions).includes(ids.worker),
+        JSON.stringify(alarm.Properties.Dimensions ?? []).includes(ids.worker),
       );
       expect(alarms).toHaveLength(1);
       const worker = environmentOf(template, ids.worker);

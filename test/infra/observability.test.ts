@@ -41,9 +41,9 @@ describe('observability', () => {
     });
   });
 
-  it('sends every alarm, the matchmaker errors alarm included, to the topic', () => {
+  it('sends every alarm, the matchmaker and worker errors alarms included, to the topic', () => {
     const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm');
-    expect(alarms.length).toBe(5);
+    expect(alarms.length).toBe(6);
     for (const [, alarm] of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId() }]);
   });
 
@@ -108,8 +108,9 @@ describe('log level', () => {
           (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables
             .POWERTOOLS_LOG_LEVEL,
       );
-    expect(levels()).toEqual(['INFO', 'INFO', 'INFO']);
-    expect(levels('debug')).toEqual(['DEBUG', 'DEBUG', 'DEBUG']);
+    // GameLiftApi, PlayFabApi, the matchmaker's dispatcher and its worker.
+    expect(levels()).toEqual(['INFO', 'INFO', 'INFO', 'INFO']);
+    expect(levels('debug')).toEqual(['DEBUG', 'DEBUG', 'DEBUG', 'DEBUG']);
     expect(() => synthesize({ logLevel: 'LOUD' }, false)).toThrow(/logLevel must be one of/);
   });
 });
