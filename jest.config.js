@@ -25,7 +25,7 @@ module.exports = {
     {
       ...base,
       displayName: 'bundles',
-      testMatch: ['<rootDir>/test/api/**/*.test.ts', '<rootDir>/test/playfab/**/*.test.ts'],
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
       setupFiles: ['<rootDir>/test/support/serve-bundles.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/support/bundles-timeout.ts'],
     },

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { DEV_TITLE_SECRET_KEY } from '../../lambdas/handlers/playfab-secrets';
-import type { LocalService } from '../../lambdas/local/service';
-import { playFabErrorShapeProblems, readResponse, tableSnapshot } from '../support/hostile';
-import { startTestService } from '../support/local-service';
+import { DEV_TITLE_SECRET_KEY } from '../../../lambdas/handlers/playfab-secrets';
+import type { LocalService } from '../../../lambdas/local/service';
+import { playFabErrorShapeProblems, readResponse, tableSnapshot } from '../../support/hostile';
+import { startTestService } from '../../support/local-service';
 import {
   asPlayer,
   type Credential,
@@ -13,7 +13,7 @@ import {
   requestFor,
   SERVER,
   skillDifferenceRule,
-} from '../support/playfab-client';
+} from '../../support/playfab-client';
 
 /**
  * Every class of client mistake a probe once turned into a 500 (issue 13) answers a PlayFab

@@ -1,7 +1,7 @@
-import type { LocalService } from '../../lambdas/local/service';
-import { gameLiftErrorShapeProblems, signedGameLiftCall, tableSnapshot } from '../support/hostile';
-import { startTestService, uniqueName } from '../support/local-service';
-import { twoVersusTwoSkill } from '../support/rule-sets';
+import type { LocalService } from '../../../lambdas/local/service';
+import { gameLiftErrorShapeProblems, signedGameLiftCall, tableSnapshot } from '../../support/hostile';
+import { startTestService, uniqueName } from '../../support/local-service';
+import { twoVersusTwoSkill } from '../../support/rule-sets';
 
 /**
  * Every class of client mistake a probe once turned into a 500 (issue 13) answers

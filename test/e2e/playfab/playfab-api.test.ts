@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { DEV_TITLE_SECRET_KEY } from '../../lambdas/handlers/playfab-secrets';
-import { LocalPlayerTokenKeys } from '../../lambdas/local/player-tokens';
-import type { LocalService } from '../../lambdas/local/service';
-import { startTestService } from '../support/local-service';
-import { asPlayer, fails, ok, player, SERVER } from '../support/playfab-client';
+import { DEV_TITLE_SECRET_KEY } from '../../../lambdas/handlers/playfab-secrets';
+import { LocalPlayerTokenKeys } from '../../../lambdas/local/player-tokens';
+import type { LocalService } from '../../../lambdas/local/service';
+import { startTestService } from '../../support/local-service';
+import { asPlayer, fails, ok, player, SERVER } from '../../support/playfab-client';
 
 let service: LocalService;
 

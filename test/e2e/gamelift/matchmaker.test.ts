@@ -10,10 +10,10 @@ import {
   StartMatchmakingCommand,
   StopMatchmakingCommand,
 } from '@aws-sdk/client-gamelift';
-import type { LocalEventEnvelope } from '../../lambdas/local/local-event-sink';
-import type { LocalService } from '../../lambdas/local/service';
-import { gameLiftClient, startTestService, uniqueName } from '../support/local-service';
-import { twoVersusTwoSkill } from '../support/rule-sets';
+import type { LocalEventEnvelope } from '../../../lambdas/local/local-event-sink';
+import type { LocalService } from '../../../lambdas/local/service';
+import { gameLiftClient, startTestService, uniqueName } from '../../support/local-service';
+import { twoVersusTwoSkill } from '../../support/rule-sets';
 
 const twoVersusTwo = twoVersusTwoSkill;
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { LocalService } from '../../lambdas/local/service';
-import { MAX_PENDING_INVITATIONS } from '../../lambdas/store/tickets';
-import { tableSnapshot } from '../support/hostile';
-import { startTestService } from '../support/local-service';
-import { asPlayer, fails, ok, player } from '../support/playfab-client';
+import type { LocalService } from '../../../lambdas/local/service';
+import { MAX_PENDING_INVITATIONS } from '../../../lambdas/store/tickets';
+import { tableSnapshot } from '../../support/hostile';
+import { startTestService } from '../../support/local-service';
+import { asPlayer, fails, ok, player } from '../../support/playfab-client';
 
 /**
  * Invitations (MembersToMatchWith) live exactly as long as their ticket, and one player can't

@@ -14,9 +14,9 @@ import {
   UpdateMatchmakingConfigurationCommand,
   ValidateMatchmakingRuleSetCommand,
 } from '@aws-sdk/client-gamelift';
-import type { LocalService } from '../../lambdas/local/service';
-import { gameLiftClient, startTestService, uniqueName } from '../support/local-service';
-import { twoVersusTwoSkill } from '../support/rule-sets';
+import type { LocalService } from '../../../lambdas/local/service';
+import { gameLiftClient, startTestService, uniqueName } from '../../support/local-service';
+import { twoVersusTwoSkill } from '../../support/rule-sets';
 
 const ruleSetBody = twoVersusTwoSkill;
 

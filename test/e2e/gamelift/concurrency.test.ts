@@ -8,9 +8,9 @@ import {
   StartMatchmakingCommand,
 } from '@aws-sdk/client-gamelift';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { LocalService } from '../../lambdas/local/service';
-import { createDocumentClient, createDynamoClient } from '../../lambdas/shared/clients';
-import { gameLiftClient, startTestService, uniqueName } from '../support/local-service';
+import type { LocalService } from '../../../lambdas/local/service';
+import { createDocumentClient, createDynamoClient } from '../../../lambdas/shared/clients';
+import { gameLiftClient, startTestService, uniqueName } from '../../support/local-service';
 
 const CONCURRENT_REQUESTS = 240;
 const PLAYER_POOL = 60;

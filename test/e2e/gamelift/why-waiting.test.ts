@@ -5,11 +5,11 @@ import {
   type GameLiftClient,
   StartMatchmakingCommand,
 } from '@aws-sdk/client-gamelift';
-import type { LocalEventEnvelope } from '../../lambdas/local/local-event-sink';
-import type { LocalService } from '../../lambdas/local/service';
-import { signedPost } from '../support/hostile';
-import { gameLiftClient, startTestService, uniqueName } from '../support/local-service';
-import { closeSkillDuel } from '../support/rule-sets';
+import type { LocalEventEnvelope } from '../../../lambdas/local/local-event-sink';
+import type { LocalService } from '../../../lambdas/local/service';
+import { signedPost } from '../../support/hostile';
+import { gameLiftClient, startTestService, uniqueName } from '../../support/local-service';
+import { closeSkillDuel } from '../../support/rule-sets';
 
 /** Why a ticket waits, through the APIs: the time-out event's rule report and DescribeMatchmaking's extension. */
 let service: LocalService;

@@ -1,7 +1,7 @@
 import { DescribeMatchmakingConfigurationsCommand, GameLiftClient } from '@aws-sdk/client-gamelift';
-import type { LocalService } from '../../lambdas/local/service';
-import { signedPost as signedRawPost } from '../support/hostile';
-import { startTestService } from '../support/local-service';
+import type { LocalService } from '../../../lambdas/local/service';
+import { signedPost as signedRawPost } from '../../support/hostile';
+import { startTestService } from '../../support/local-service';
 
 let service: LocalService;
 
