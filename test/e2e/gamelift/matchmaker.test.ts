@@ -423,10 +423,11 @@ describe('acceptance through the official SDK', () => {
   });
 
   it('treats silence past AcceptanceTimeoutSeconds as rejection', async () => {
-    const { tickets } = await proposedMatch(1);
+    // Three seconds: the two answers must land inside the window even on a loaded machine.
+    const { tickets } = await proposedMatch(3);
     await accept(tickets[0]!);
     await accept(tickets[1]!);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await new Promise((resolve) => setTimeout(resolve, 3100));
     await service.runMatchmakerTick();
     const after = await describe_(tickets.map((t) => t.TicketId!));
     expect(after.map((t) => t.Status)).toEqual(['SEARCHING', 'SEARCHING', 'CANCELLED', 'CANCELLED']);
