@@ -1,3 +1,5 @@
+import { invalidRequest } from '../../shared/errors';
+
 /** GameLift ARNs, in AWS's format, for the region and account slotfill is configured with. */
 export interface ArnScope {
   region: string;
@@ -17,5 +19,11 @@ export const ruleSetArn = (scope: ArnScope, name: string): string =>
 export function nameFromNameOrArn(nameOrArn: string): string {
   if (!nameOrArn.startsWith('arn:')) return nameOrArn;
   const slash = nameOrArn.lastIndexOf('/');
-  return slash >= 0 ? nameOrArn.slice(slash + 1) : nameOrArn;
+  const name = slash >= 0 ? nameOrArn.slice(slash + 1) : nameOrArn;
+  // An empty name can be no key (the fuzz suite found "…:matchmakingconfiguration/" answered 500).
+  if (name === '')
+    throw invalidRequest(
+      `'${nameOrArn}' names no resource: an ARN must end with the name after its last '/'.`,
+    );
+  return name;
 }
