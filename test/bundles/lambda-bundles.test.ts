@@ -93,9 +93,9 @@ function environmentOf(asset: LambdaAsset): Record<string, string> {
     AWS_REGION: REGION,
     SLOTFILL_PLAYFAB_SECRET_KEY: DEV_TITLE_SECRET_KEY,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    // Leases then last 3 × 100 ms: the next process's matchmaker may take over at once.
-    MATCHMAKER_INTERVAL_MS: '100',
-    MATCHMAKER_SAFETY_MARGIN_MS: '0',
+    // As deployed: a configuration's lease is 3 × 1 s + 5 s and a pass may use half of it.
+    MATCHMAKER_INTERVAL_MS: '1000',
+    MATCHMAKER_SAFETY_MARGIN_MS: '5000',
   };
 }
 
@@ -214,11 +214,19 @@ describe('the bundles cdk deploy uploads', () => {
     const bundledTick = await answers(bundle(matchmakerFunctionSpec.name), [matchmakerInvocation()]);
     expect(bundledTick).toEqual([{ ticks: 1, matches: 1 }]);
 
-    // The same from the sources, on the other four tickets: the same answer.
-    await answers(
-      source(gameLiftFunction.name),
-      sourceTickets.map((ticketId) => startTicket(configurationName, ticketId, 30)),
-    );
+    // The same from the sources, on the other four tickets: the same answer. They queue in a
+    // configuration of their own: the bundle's worker still holds the first one's lease.
+    const sourceConfigurationName = `${configurationName}-sources`;
+    await answers(source(gameLiftFunction.name), [
+      gameLift('CreateMatchmakingConfiguration', {
+        Name: sourceConfigurationName,
+        RuleSetName: ruleSetName,
+        RequestTimeoutSeconds: 120,
+        AcceptanceRequired: false,
+        BackfillMode: 'MANUAL',
+      }),
+      ...sourceTickets.map((ticketId) => startTicket(sourceConfigurationName, ticketId, 30)),
+    ]);
     const sourceTick = await answers(source(matchmakerFunctionSpec.name), [matchmakerInvocation()]);
     expect(sourceTick).toEqual(bundledTick);
 
