@@ -29,6 +29,7 @@ import type { MatchmakingStore, TicketChange } from '../../lambdas/store/store';
 import type { UseCaseContext } from '../../lambdas/usecases/context';
 import type { EventSink } from '../../lambdas/usecases/event-sink';
 import { runConfigurationWorker } from '../../lambdas/usecases/matchmaker';
+import { twoVersusTwoSkill } from '../support/rule-sets';
 
 /** Published per-partition limits (DynamoDB developer guide, "partitions and data distribution"). */
 const PARTITION_WCU = 1000;
@@ -316,23 +317,8 @@ const ruleSet: RuleSetRecord = {
   name: 'model',
   creationTime: EPOCH,
   tags: [],
-  body: JSON.stringify({
-    ruleLanguageVersion: '1.0',
-    playerAttributes: [{ name: 'skill', type: 'number', default: 10 }],
-    teams: [
-      { name: 'red', minPlayers: 2, maxPlayers: 2 },
-      { name: 'blue', minPlayers: 2, maxPlayers: 2 },
-    ],
-    rules: [
-      {
-        name: 'FairSkill',
-        type: 'distance',
-        measurements: ['avg(teams[*].players.attributes[skill])'],
-        referenceValue: 'avg(flatten(teams[*].players.attributes[skill]))',
-        maxDistance: 10,
-      },
-    ],
-  }),
+  // The API tests' 2v2 with one team-skill distance rule.
+  body: twoVersusTwoSkill,
 };
 const configuration: ConfigurationRecord = {
   name: 'model',
