@@ -2,14 +2,13 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { type ArnScope, nameFromNameOrArn } from '../dialects/gamelift/arns';
+import type { ArnScope } from '../dialects/gamelift/arns';
 import { awsJsonError, toAwsJsonError } from '../dialects/gamelift/errors';
 import { type GameLiftContext, implementedOperations } from '../dialects/gamelift/operations';
 import { type GameLiftOperation, operationInputSchemas } from '../dialects/gamelift/schemas';
 import { parseOperationInput } from '../dialects/gamelift/validation-message';
 import { EXPLAIN_HEADER } from '../dialects/gamelift/waiting-report';
 import { SlotfillError } from '../shared/errors';
-import { API_METRICS } from '../shared/metric-names';
 import { logger, metrics } from '../shared/observability';
 import type { UseCaseContext } from '../usecases/context';
 import { type HttpEvent, type HttpResult, header, jsonResult, rawBody } from './http';
@@ -78,7 +77,6 @@ export async function handleGameLiftRequest(
       parsed.input,
     );
     metrics.addMetric(`${operation}Succeeded`, MetricUnit.Count, 1);
-    recordTicketMetric(operation, parsed.input);
     return respond(200, output);
   } catch (error) {
     if (!(error instanceof SlotfillError) || error.kind === 'Internal') {
@@ -87,18 +85,6 @@ export async function handleGameLiftRequest(
     metrics.addMetric(`${operation}Failed`, MetricUnit.Count, 1);
     return fail(toAwsJsonError(error));
   }
-}
-
-/** FlexMatch's TicketsStarted per configuration; cancellations (the input names no configuration) overall. */
-function recordTicketMetric(operation: GameLiftOperation, input: unknown): void {
-  if (operation === 'StopMatchmaking') metrics.addMetric(API_METRICS.ticketsCancelled, MetricUnit.Count, 1);
-  if (operation !== 'StartMatchmaking' && operation !== 'StartMatchBackfill') return;
-  const single = metrics.singleMetric();
-  single.addDimension(
-    'configuration',
-    nameFromNameOrArn((input as { ConfigurationName: string }).ConfigurationName),
-  );
-  single.addMetric(API_METRICS.ticketsStarted, MetricUnit.Count, 1);
 }
 
 function isGameLiftOperation(name: string): name is GameLiftOperation {

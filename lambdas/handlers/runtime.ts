@@ -3,6 +3,7 @@ import { type RuntimeConfig, readRuntimeConfig } from '../shared/config';
 import { tracer } from '../shared/observability';
 import { createDynamoStore } from '../store/dynamo-store';
 import { systemContext, type UseCaseContext } from '../usecases/context';
+import { ticketMetrics } from './ticket-metrics';
 
 export interface RuntimeDependencies {
   config: RuntimeConfig;
@@ -27,7 +28,10 @@ export function runtimeDependencies(env: NodeJS.ProcessEnv = process.env): Runti
     config.playerTicketsPerMinute === undefined
       ? undefined
       : { playerTicketsPerMinute: config.playerTicketsPerMinute };
-  const dependencies = { config, useCases: systemContext(store, limits) };
+  const dependencies = {
+    config,
+    useCases: systemContext(store, { ...(limits ? { limits } : {}), observer: ticketMetrics }),
+  };
   built.set(key, dependencies);
   return dependencies;
 }

@@ -11,7 +11,7 @@ import { ticketEndedEvent } from './events';
 import { isQueueProgram, programOf } from './programs';
 import { retryOnConflict } from './retry';
 import {
-  announceQueued,
+  announceOpened,
   checkDistinct,
   checkSize,
   checkStorable,
@@ -84,8 +84,10 @@ export async function openBackfill(
     return ticket;
   }
   return retryOnConflict(async () => {
-    await context.store.createBackfillTicket(ticket, await readSlot(context, gameSessionArn, configuration));
-    announceQueued(context, ticket);
+    const slot = await readSlot(context, gameSessionArn, configuration);
+    await context.store.createBackfillTicket(ticket, slot);
+    if (slot.replaced) context.observer?.ticketCancelled(configuration.name);
+    announceOpened(context, ticket);
     return ticket;
   });
 }

@@ -15,6 +15,16 @@ export interface UseCaseContext {
    * matchmaker; in AWS nothing is injected: the table's stream invokes the matchmaker.
    */
   arrivals?: TicketArrivals;
+  /**
+   * Told when a ticket is opened or cancelled by request, whichever dialect asked: the API
+   * functions count them as metrics (TicketsStarted, TicketsCancelled per configuration).
+   */
+  observer?: TicketObserver;
+}
+
+export interface TicketObserver {
+  ticketStarted(configurationName: string): void;
+  ticketCancelled(configurationName: string): void;
 }
 
 export interface TicketArrivals {
@@ -26,6 +36,9 @@ export interface UseCaseLimits {
   playerTicketsPerMinute?: number;
 }
 
-export function systemContext(store: MatchmakingStore, limits?: UseCaseLimits): UseCaseContext {
-  return { store, now: () => Date.now(), newId: () => randomUUID(), ...(limits ? { limits } : {}) };
+export function systemContext(
+  store: MatchmakingStore,
+  options: { limits?: UseCaseLimits; observer?: TicketObserver } = {},
+): UseCaseContext {
+  return { store, now: () => Date.now(), newId: () => randomUUID(), ...options };
 }

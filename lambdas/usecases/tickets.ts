@@ -117,7 +117,7 @@ export async function openTicket(
 export async function createWithLocks(context: UseCaseContext, ticket: TicketRecord): Promise<void> {
   try {
     await context.store.createTicket(ticket);
-    announceQueued(context, ticket);
+    announceOpened(context, ticket);
   } catch (error) {
     const staleIds = await blockingTicketIds(context, ticket, error);
     let freed = false;
@@ -129,8 +129,14 @@ export async function createWithLocks(context: UseCaseContext, ticket: TicketRec
     }
     if (!freed) throw error;
     await context.store.createTicket(ticket);
-    announceQueued(context, ticket);
+    announceOpened(context, ticket);
   }
+}
+
+/** A new ticket is stored: counted, and handed to the matchmaker if it waits for nobody. */
+export function announceOpened(context: UseCaseContext, ticket: TicketRecord): void {
+  context.observer?.ticketStarted(ticket.configurationName);
+  announceQueued(context, ticket);
 }
 
 /** Tells the matchmaker (when one listens) that a ticket waits for a pass. */
@@ -263,9 +269,11 @@ async function cancelRead(context: UseCaseContext, ticket: TicketRecord): Promis
     name: ticket.configurationName,
   };
   const message = 'Cancelled by request.';
-  return endTicket(context, ticket, 'CANCELLED', message, (ended, time) => [
+  const cancelled = await endTicket(context, ticket, 'CANCELLED', message, (ended, time) => [
     ticketEndedEvent(configuration, ended, 'MatchmakingCancelled', time, 'CANCELLED', message),
   ]);
+  context.observer?.ticketCancelled(ticket.configurationName);
+  return cancelled;
 }
 
 export interface PlayerTicketsRequest {

@@ -211,7 +211,7 @@ export class Observability extends Construct {
         perConfiguration(names.ticketsCompleted, 'Sum', 'completed'),
         perConfiguration(names.ticketsTimedOut, 'Sum', 'timed out'),
         perConfiguration(names.ticketsFailed, 'Sum', 'failed'),
-        overall(API_METRICS.ticketsCancelled, Stats.SUM),
+        perConfiguration(API_METRICS.ticketsCancelled, 'Sum', 'cancelled'),
       ]),
       graph('Time to match (s), all configurations', [
         overall(names.timeToMatch, Stats.percentile(50)),

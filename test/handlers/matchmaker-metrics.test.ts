@@ -5,24 +5,7 @@ import {
 } from '../../lambdas/handlers/matchmaker-metrics';
 import { metrics } from '../../lambdas/shared/observability';
 import type { TickReport } from '../../lambdas/usecases/matchmaker';
-
-/** The EMF documents Powertools writes to stdout while `run` executes. */
-function emitted(run: () => void): Array<Record<string, unknown>> {
-  const lines: string[] = [];
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  });
-  try {
-    run();
-  } finally {
-    spy.mockRestore();
-  }
-  return lines
-    .flatMap((line) => line.split('\n'))
-    .filter((line) => line.includes('_aws'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
+import { emittedMetrics } from '../support/emf';
 
 const tick: TickReport = {
   passes: [
@@ -50,8 +33,8 @@ const tick: TickReport = {
 };
 
 describe('matchmaker metrics', () => {
-  it('emits FlexMatch-style metrics per configuration, with every wait as a value for percentiles', () => {
-    const documents = emitted(() => {
+  it('emits FlexMatch-style metrics per configuration, with every wait as a value for percentiles', async () => {
+    const documents = await emittedMetrics(() => {
       recordTick(tick);
       publishMatchmakerMetrics();
       metrics.publishStoredMetrics();
@@ -76,8 +59,8 @@ describe('matchmaker metrics', () => {
     expect(directive?.Dimensions[0]).toEqual(expect.arrayContaining(['configuration', 'service']));
   });
 
-  it('keeps the alarms’ metrics across configurations in the shared buffer', () => {
-    const documents = emitted(() => {
+  it('keeps the alarms’ metrics across configurations in the shared buffer', async () => {
+    const documents = await emittedMetrics(() => {
       recordTick(tick);
       recordTickFailure();
       metrics.publishStoredMetrics();
