@@ -125,6 +125,11 @@ export interface TicketStore {
   invitations(configurationName: string, playerId: string): Promise<string[]>;
   /** Active tickets of a configuration in the given statuses, oldest first (eventually consistent). */
   readPool(configurationName: string, statuses: readonly TicketStatus[]): Promise<TicketRecord[]>;
+  /**
+   * The oldest `perPartition` active tickets of each pool partition, any status: a bounded look
+   * at who waits, for reports that can't afford the whole pool (eventually consistent).
+   */
+  samplePool(configurationName: string, perPartition: number): Promise<TicketRecord[]>;
   /** Whether any ticket of the configuration is still active. */
   hasActiveTickets(configurationName: string): Promise<boolean>;
 }

@@ -16,6 +16,7 @@ import {
   type CancellationReason,
   cancellationReasons,
   type DynamoTable,
+  type Item,
   MAX_TRANSACTION_ITEMS,
   stripKeys,
   type TransactItem,
@@ -92,6 +93,29 @@ export function dynamoTickets(table: DynamoTable): TicketStore {
       },
     },
   });
+
+  /** The first `limit` entries of every pool partition of a configuration, read at once. */
+  function oldestOfEachPartition(
+    configurationName: string,
+    limit: number,
+    projection?: string,
+  ): Promise<Item[][]> {
+    return Promise.all(
+      poolKeys.partitions(configurationName).map(async (partition) => {
+        const result = await table.client.send(
+          new QueryCommand({
+            TableName: table.name,
+            IndexName: 'pool',
+            KeyConditionExpression: 'poolPk = :poolPk',
+            ExpressionAttributeValues: { ':poolPk': partition },
+            Limit: limit,
+            ...(projection ? { ProjectionExpression: projection } : {}),
+          }),
+        );
+        return (result.Items as Item[] | undefined) ?? [];
+      }),
+    );
+  }
 
   return {
     async createTicket(ticket) {
@@ -328,24 +352,15 @@ export function dynamoTickets(table: DynamoTable): TicketStore {
         .sort((a, b) => a.startTime - b.startTime || a.ticketId.localeCompare(b.ticketId));
     },
 
+    async samplePool(configurationName, perPartition) {
+      const shards = await oldestOfEachPartition(configurationName, perPartition);
+      return shards.flat().map((item) => stripKeys(item) as unknown as TicketRecord);
+    },
+
     async hasActiveTickets(configurationName) {
       // Only active tickets carry pool keys: any item in any shard is an active ticket.
-      const found = await Promise.all(
-        poolKeys.partitions(configurationName).map(async (partition) => {
-          const result = await table.client.send(
-            new QueryCommand({
-              TableName: table.name,
-              IndexName: 'pool',
-              KeyConditionExpression: 'poolPk = :poolPk',
-              ExpressionAttributeValues: { ':poolPk': partition },
-              Limit: 1,
-              ProjectionExpression: 'pk',
-            }),
-          );
-          return (result.Items?.length ?? 0) > 0;
-        }),
-      );
-      return found.some(Boolean);
+      const shards = await oldestOfEachPartition(configurationName, 1, 'pk');
+      return shards.some((items) => items.length > 0);
     },
   };
 }

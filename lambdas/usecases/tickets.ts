@@ -19,6 +19,7 @@ import { ticketEndedEvent } from './events';
 import { isQueueProgram, languageOf, programOf } from './programs';
 import { withAdmittedPlayers } from './rate-limits';
 import { retryOnConflict } from './retry';
+import { cancelledRuleMetrics, isSearchable, SAMPLED_PER_PARTITION_AT_CANCEL } from './rule-reports';
 
 /**
  * The one ticket story of both dialects: open, join, read, list, cancel and expire tickets.
@@ -268,12 +269,31 @@ async function cancelRead(context: UseCaseContext, ticket: TicketRecord): Promis
   const configuration = (await context.store.getConfiguration(ticket.configurationName)) ?? {
     name: ticket.configurationName,
   };
+  const ruleEvaluationMetrics = await cancelReport(context, configuration, ticket);
   const message = 'Cancelled by request.';
   const cancelled = await endTicket(context, ticket, 'CANCELLED', message, (ended, time) => [
-    ticketEndedEvent(configuration, ended, 'MatchmakingCancelled', time, 'CANCELLED', message),
+    {
+      ...ticketEndedEvent(configuration, ended, 'MatchmakingCancelled', time, 'CANCELLED', message),
+      ...(ruleEvaluationMetrics ? { ruleEvaluationMetrics } : {}),
+    },
   ]);
   context.observer?.ticketCancelled(ticket.configurationName);
   return cancelled;
+}
+
+/** Which rules kept a searching ticket from a match until it was cancelled (see rule-reports.ts). */
+async function cancelReport(
+  context: UseCaseContext,
+  configuration: ConfigurationRecord | { name: string },
+  ticket: TicketRecord,
+): Promise<MatchmakingEvent['ruleEvaluationMetrics']> {
+  // A configuration deleted meanwhile leaves no rules to report on.
+  if (!('rules' in configuration) || !isSearchable(ticket)) return undefined;
+  const [program, sample] = await Promise.all([
+    programOf(context, configuration),
+    context.store.samplePool(configuration.name, SAMPLED_PER_PARTITION_AT_CANCEL),
+  ]);
+  return cancelledRuleMetrics(program, sample, ticket, context.now());
 }
 
 export interface PlayerTicketsRequest {

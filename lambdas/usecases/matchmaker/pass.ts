@@ -9,9 +9,9 @@ import type { UseCaseContext } from '../context';
 import { searchingEvent, ticketEndedEvent } from '../events';
 import { toPoolTicket } from '../pool-tickets';
 import { programOf } from '../programs';
+import { RULE_REPORTS_PER_PASS, timedOutRuleMetrics } from '../rule-reports';
 import { commitProposedMatch } from './commit';
 import { recoverPlacing, settleDueAcceptances } from './recovery';
-import { RULE_REPORTS_PER_PASS, timedOutRuleMetrics } from './timeout-report';
 
 export interface PassReport {
   configurationName: string;

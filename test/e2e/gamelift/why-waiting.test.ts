@@ -4,6 +4,7 @@ import {
   DescribeMatchmakingCommand,
   type GameLiftClient,
   StartMatchmakingCommand,
+  StopMatchmakingCommand,
 } from '@aws-sdk/client-gamelift';
 import type { LocalEventEnvelope } from '../../../lambdas/local/local-event-sink';
 import type { LocalService } from '../../../lambdas/local/service';
@@ -89,6 +90,28 @@ describe('why a ticket waits, through the APIs', () => {
     expect(detail?.ruleEvaluationMetrics).toEqual([
       { ruleName: 'CloseSkill', passedCount: 0, failedCount: 1 },
     ]);
+  });
+
+  it('reports in the MatchmakingCancelled event how the rules judged the tickets waiting beside it', async () => {
+    const name = await duelConfiguration(300);
+    const cancelled = await start(name, 1000);
+    // Far from it and from each other: a pass matches none of the three.
+    await start(name, 1450);
+    await start(name, 1700);
+    await service.runMatchmakerTick();
+    // Arrives just before the cancellation, within CloseSkill's 100 of it.
+    await start(name, 1050);
+    await client.send(new StopMatchmakingCommand({ TicketId: cancelled }));
+    await service.runMatchmakerTick(); // publishes the outbox
+
+    const event = seen.find((candidate) => {
+      const detail = candidate.detail as { type?: string; tickets?: Array<{ ticketId: string }> };
+      return detail.type === 'MatchmakingCancelled' && detail.tickets?.[0]?.ticketId === cancelled;
+    });
+    expect(event?.detail).toMatchObject({
+      reason: 'Cancelled',
+      ruleEvaluationMetrics: [{ ruleName: 'CloseSkill', passedCount: 1, failedCount: 2 }],
+    });
   });
 
   it('answers DescribeMatchmaking with a waiting report only when asked, and the SDK still reads it', async () => {
