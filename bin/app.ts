@@ -64,6 +64,8 @@ new SlotfillStack(app, contextString('stackName') ?? 'Slotfill', {
     : undefined,
   logLevel: contextString('logLevel'),
   timeToMatchAlarmSeconds: contextNumber('timeToMatchAlarmSeconds'),
+  playerTicketsPerMinute: contextNumber('playerTicketsPerMinute'),
+  titleTicketsPerSecond: contextNumber('titleTicketsPerSecond'),
 });
 
 // cdk-nag 3 runs as a CDK validation plugin: any unacknowledged finding fails the synth, and

@@ -48,6 +48,28 @@ export interface SlotfillStackProps extends StackProps {
   readonly timeToMatchAlarmSeconds?: number;
   /** Every function's POWERTOOLS_LOG_LEVEL: DEBUG, INFO, WARN, ERROR, CRITICAL or SILENT. @default INFO */
   readonly logLevel?: string;
+  /**
+   * Tickets one player may join per configuration and minute; 0 turns the limit off.
+   * @default DEFAULT_PLAYER_TICKETS_PER_MINUTE of lambdas/usecases/rate-limits.ts (30)
+   */
+  readonly playerTicketsPerMinute?: number;
+  /**
+   * Tickets (matchmaking and backfill) the deployment may open per second; 0 turns it off.
+   * @default DEFAULT_TITLE_TICKETS_PER_SECOND of lambdas/usecases/rate-limits.ts (500)
+   */
+  readonly titleTicketsPerSecond?: number;
+}
+
+/** A rate limit prop as the API functions read it (a whole number ≥ 0), or nothing when unset. */
+function rateLimitEnvironment(
+  name: string,
+  variable: string,
+  value: number | undefined,
+): Record<string, string> {
+  if (value === undefined) return {};
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`${name} must be a whole number ≥ 0; got ${value}`);
+  return { [variable]: String(value) };
 }
 
 const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'];
@@ -110,6 +132,21 @@ export class SlotfillStack extends Stack {
     const logLevel = (props.logLevel ?? 'INFO').toUpperCase();
     if (!LOG_LEVELS.includes(logLevel))
       throw new Error(`logLevel must be one of ${LOG_LEVELS.join(', ')}; got ${props.logLevel}`);
+    const rateLimits = {
+      ...rateLimitEnvironment(
+        'playerTicketsPerMinute',
+        'SLOTFILL_PLAYER_TICKETS_PER_MINUTE',
+        props.playerTicketsPerMinute,
+      ),
+      ...rateLimitEnvironment(
+        'titleTicketsPerSecond',
+        'SLOTFILL_TITLE_TICKETS_PER_SECOND',
+        props.titleTicketsPerSecond,
+      ),
+    };
+    for (const service of this.httpApi.functions.values())
+      for (const [variable, value] of Object.entries(rateLimits))
+        service.function.addEnvironment(variable, value);
     for (const service of [
       ...this.httpApi.functions.values(),
       this.matchmaker.service,

@@ -24,14 +24,15 @@ export function runtimeDependencies(env: NodeJS.ProcessEnv = process.env): Runti
   if (existing) return existing;
   const dynamo = tracer.captureAWSv3Client(createDynamoClient(config));
   const store = createDynamoStore({ tableName: config.tableName, client: createDocumentClient(dynamo) });
-  const limits =
-    config.playerTicketsPerMinute === undefined
-      ? undefined
-      : { playerTicketsPerMinute: config.playerTicketsPerMinute };
-  const dependencies = {
-    config,
-    useCases: systemContext(store, { ...(limits ? { limits } : {}), observer: ticketMetrics }),
+  const limits = {
+    ...(config.playerTicketsPerMinute === undefined
+      ? {}
+      : { playerTicketsPerMinute: config.playerTicketsPerMinute }),
+    ...(config.titleTicketsPerSecond === undefined
+      ? {}
+      : { titleTicketsPerSecond: config.titleTicketsPerSecond }),
   };
+  const dependencies = { config, useCases: systemContext(store, { limits, observer: ticketMetrics }) };
   built.set(key, dependencies);
   return dependencies;
 }

@@ -12,6 +12,8 @@ export interface RuntimeConfig {
   accountId: string;
   /** SLOTFILL_PLAYER_TICKETS_PER_MINUTE: tickets a player may join per configuration and minute (0: no limit). */
   playerTicketsPerMinute?: number;
+  /** SLOTFILL_TITLE_TICKETS_PER_SECOND: tickets the deployment may open per second (0: no limit). */
+  titleTicketsPerSecond?: number;
 }
 
 export const DEFAULT_REGION = 'us-east-1';
@@ -31,6 +33,11 @@ export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
       'SLOTFILL_PLAYER_TICKETS_PER_MINUTE',
       env.SLOTFILL_PLAYER_TICKETS_PER_MINUTE,
       'playerTicketsPerMinute',
+    ),
+    ...optionalCount(
+      'SLOTFILL_TITLE_TICKETS_PER_SECOND',
+      env.SLOTFILL_TITLE_TICKETS_PER_SECOND,
+      'titleTicketsPerSecond',
     ),
   };
 }

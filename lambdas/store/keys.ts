@@ -46,6 +46,11 @@ export const keys = {
     pk: `RATE#${configurationName}#${playerId}`,
     sk: paddedTime(windowStart),
   }),
+  /** How many tickets the whole title opened in one partition of its counter in the window. */
+  titleRate: (shard: number, windowStart: number): ItemKey => ({
+    pk: `TITLERATE#${shard}`,
+    sk: paddedTime(windowStart),
+  }),
   match: (matchId: string): ItemKey => ({ pk: `MATCH#${matchId}`, sk: 'MATCH' }),
   /** Every outbox partition of a configuration; publishing reads them all, in parallel. */
   outboxPartitions: (configurationName: string): string[] =>

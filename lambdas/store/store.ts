@@ -181,26 +181,35 @@ export interface LeaseStore {
 }
 
 /** One player counted once in a rate window (what giving the count back needs). */
+/** What a rate counter counts: one player's tickets in a configuration, or every ticket the title opens. */
+export type RateCounter =
+  | { scope: 'player'; configurationName: string; playerId: string }
+  /** `spreadBy` (a ticket id) picks one of the title counter's partitions. */
+  | { scope: 'title'; spreadBy: string };
+
+export interface RateRequest {
+  counter: RateCounter;
+  window: { start: number; lengthMs: number };
+  /** Admissions allowed in the window. */
+  limit: number;
+}
+
+/** One counted admission, as needed to give it back. */
 export interface RateAdmission {
-  configurationName: string;
-  playerId: string;
-  windowStart: number;
-  /** The player's count in the window right after this admission. */
+  request: RateRequest;
+  /** The counter's value right after this admission. */
   hits: number;
 }
 
-/** Fixed-window admission counters (per player and configuration). */
+/** Fixed-window admission counters (per player and configuration, and per title). */
 export interface RateLimitStore {
   /**
-   * Counts one admission of each player in the window; not admitted (and the others' counts
-   * given back) when a player already had `limit` admissions in it.
+   * Counts one admission on each counter; not admitted (and the others' counts given back) when
+   * a counter was already at its limit in its window.
    */
-  admitPlayers(
-    configurationName: string,
-    playerIds: readonly string[],
-    window: { start: number; lengthMs: number },
-    limit: number,
-  ): Promise<{ admitted: true; admissions: RateAdmission[] } | { admitted: false; limited: string[] }>;
+  admit(
+    requests: readonly RateRequest[],
+  ): Promise<{ admitted: true; admissions: RateAdmission[] } | { admitted: false; limited: RateCounter[] }>;
   /** Undoes admissions of a request that failed after all, leaving no trace of it. */
   giveBackAdmissions(admissions: readonly RateAdmission[]): Promise<void>;
 }

@@ -9,6 +9,7 @@ import { type Principal, policy } from './access';
 import type { UseCaseContext } from './context';
 import { ticketEndedEvent } from './events';
 import { isQueueProgram, programOf } from './programs';
+import { withAdmission } from './rate-limits';
 import { retryOnConflict } from './retry';
 import {
   announceOpened,
@@ -79,16 +80,19 @@ export async function openBackfill(
     ...(request.timeoutSeconds === undefined ? {} : { timeoutSeconds: request.timeoutSeconds }),
   };
   const { gameSessionArn } = request;
-  if (!gameSessionArn) {
-    await createWithLocks(context, ticket);
-    return ticket;
-  }
-  return retryOnConflict(async () => {
-    const slot = await readSlot(context, gameSessionArn, configuration);
-    await context.store.createBackfillTicket(ticket, slot);
-    if (slot.replaced) context.observer?.ticketCancelled(configuration.name);
-    announceOpened(context, ticket);
-    return ticket;
+  const admission = { configurationName: configuration.name, playerIds: [], openedTicketId: ticket.ticketId };
+  return withAdmission(context, admission, async () => {
+    if (!gameSessionArn) {
+      await createWithLocks(context, ticket);
+      return ticket;
+    }
+    return retryOnConflict(async () => {
+      const slot = await readSlot(context, gameSessionArn, configuration);
+      await context.store.createBackfillTicket(ticket, slot);
+      if (slot.replaced) context.observer?.ticketCancelled(configuration.name);
+      announceOpened(context, ticket);
+      return ticket;
+    });
   });
 }
 

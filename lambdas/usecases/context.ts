@@ -34,6 +34,8 @@ export interface TicketArrivals {
 export interface UseCaseLimits {
   /** Tickets one player may join per configuration and minute; 0 turns the limit off. */
   playerTicketsPerMinute?: number;
+  /** Tickets the whole deployment may open per second; 0 turns the limit off. */
+  titleTicketsPerSecond?: number;
 }
 
 export function systemContext(

@@ -17,7 +17,7 @@ import { getConfigurationOrFail } from './configurations';
 import type { UseCaseContext } from './context';
 import { ticketEndedEvent } from './events';
 import { isQueueProgram, languageOf, programOf } from './programs';
-import { withAdmittedPlayers } from './rate-limits';
+import { withAdmission } from './rate-limits';
 import { retryOnConflict } from './retry';
 import { cancelledRuleMetrics, isSearchable, SAMPLED_PER_PARTITION_AT_CANCEL } from './rule-reports';
 
@@ -101,10 +101,13 @@ export async function openTicket(
     ...(request.creator ? { creator: request.creator } : {}),
     ...(invited.length > 0 ? { invited } : {}),
   };
-  await withAdmittedPlayers(
+  await withAdmission(
     context,
-    configuration.name,
-    players.map((p) => p.playerId),
+    {
+      configurationName: configuration.name,
+      playerIds: players.map((p) => p.playerId),
+      openedTicketId: ticket.ticketId,
+    },
     () => createWithLocks(context, ticket),
   );
   return ticket;
@@ -206,7 +209,7 @@ export async function joinTicket(
       status: everyoneJoined ? 'QUEUED' : 'WAITING_FOR_PLAYERS',
       version: ticket.version + 1,
     };
-    await withAdmittedPlayers(context, configuration.name, [playerId], () =>
+    await withAdmission(context, { configurationName: configuration.name, playerIds: [playerId] }, () =>
       context.store.joinTicket(ticket, after, playerId),
     );
     announceQueued(context, after);

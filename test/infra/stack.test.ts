@@ -438,6 +438,27 @@ describe('SlotfillStack variants (bundling skipped)', () => {
     );
   });
 
+  it('passes the ticket rate limits to the API functions only, and refuses one they could not read', () => {
+    const variablesOf = (props: { playerTicketsPerMinute?: number; titleTicketsPerSecond?: number }) =>
+      resourcesOf(synthesize(props, false).template, 'AWS::Lambda::Function').map(
+        ([, fn]) => (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables,
+      );
+    const limited = variablesOf({ playerTicketsPerMinute: 10, titleTicketsPerSecond: 0 });
+    const withLimits = limited.filter((variables) => 'SLOTFILL_TITLE_TICKETS_PER_SECOND' in variables);
+    // GameLiftApi and PlayFabApi; the matchmaker opens no tickets.
+    expect(withLimits).toHaveLength(2);
+    for (const variables of withLimits)
+      expect(variables).toMatchObject({
+        SLOTFILL_PLAYER_TICKETS_PER_MINUTE: '10',
+        SLOTFILL_TITLE_TICKETS_PER_SECOND: '0',
+      });
+    // Unset: the functions' documented defaults apply.
+    expect(variablesOf({}).some((variables) => 'SLOTFILL_PLAYER_TICKETS_PER_MINUTE' in variables)).toBe(
+      false,
+    );
+    expect(() => synthesize({ titleTicketsPerSecond: 2.5 }, false)).toThrow(/titleTicketsPerSecond must be/);
+  });
+
   it('lets dev stacks delete the table and logs with allowDestroy', () => {
     const { template } = synthesize({ allowDestroy: true }, false);
     template.hasResource('AWS::DynamoDB::Table', {

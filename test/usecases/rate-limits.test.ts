@@ -1,6 +1,10 @@
 import { toAwsJsonError } from '../../lambdas/dialects/gamelift/errors';
 import { toPlayFabError } from '../../lambdas/dialects/playfab/envelope';
-import { DEFAULT_PLAYER_TICKETS_PER_MINUTE } from '../../lambdas/usecases/rate-limits';
+import { TITLE_ADMISSIONS_PER_PARTITION } from '../../lambdas/store/rate-limits';
+import {
+  DEFAULT_PLAYER_TICKETS_PER_MINUTE,
+  DEFAULT_TITLE_TICKETS_PER_SECOND,
+} from '../../lambdas/usecases/rate-limits';
 import { createHarness, type Harness, scanTable } from '../support/matchmaker-harness';
 import { type DialectDriver, gameLiftDriver, playFabDriver } from './support';
 
@@ -111,4 +115,62 @@ it('gives back the counts of the other players of a refused group ticket', async
   // friend was not charged for the refused ticket: LIMIT tickets of their own still go through.
   for (let i = 0; i < LIMIT; i++)
     await driver.cancel(await driver.start([{ playerId: 'friend', skill: 10 }]));
+});
+
+describe('title-wide limit', () => {
+  it('refuses tickets past the title limit in either dialect, whoever opens them, until the next second', async () => {
+    expect(DEFAULT_TITLE_TICKETS_PER_SECOND).toBe(500);
+    h.context.limits = { playerTicketsPerMinute: 0, titleTicketsPerSecond: 3 };
+    const gameLift = gameLiftDriver(h.context);
+    const playFab = playFabDriver(h.context);
+    await gameLift.setUp(600);
+    await playFab.setUp(600);
+    await gameLift.start([{ playerId: 'a', skill: 10 }]);
+    await playFab.start([{ playerId: 'b', skill: 10 }]);
+    await gameLift.backfill([{ playerId: 'c', skill: 10, team: 'red' }]);
+
+    const refusedGameLift = await gameLift.start([{ playerId: 'd', skill: 10 }]).catch((e: unknown) => e);
+    expect(toAwsJsonError(refusedGameLift).body).toMatchObject({
+      __type: 'ThrottlingException',
+      message: expect.stringMatching(/at most 3 tickets a second across all configurations; retry in 1 s/),
+    });
+    const refusedPlayFab = await playFab.start([{ playerId: 'e', skill: 10 }]).catch((e: unknown) => e);
+    expect(toPlayFabError(refusedPlayFab, 'CreateServerMatchmakingTicket')).toMatchObject({
+      code: 429,
+      errorCode: 2054,
+    });
+    expect(await ticketsOf('d')).toHaveLength(0);
+    expect(await ticketsOf('e')).toHaveLength(0);
+
+    h.clock.advance(1_000);
+    await playFab.start([{ playerId: 'e', skill: 10 }]);
+    expect(await ticketsOf('e')).toHaveLength(1);
+  });
+
+  it('spreads a high title limit over several counter items, none taking more than its share', async () => {
+    h.context.limits = {
+      playerTicketsPerMinute: 0,
+      titleTicketsPerSecond: 4 * TITLE_ADMISSIONS_PER_PARTITION,
+    };
+    const driver = gameLiftDriver(h.context);
+    await driver.setUp(600);
+    for (let i = 0; i < 40; i++) await driver.start([{ playerId: `spread-${i}`, skill: 10 }]);
+    const counters = (await scanTable(h.documents, h.tableName)).filter((item) =>
+      String(item.pk).startsWith('TITLERATE#'),
+    );
+    expect(new Set(counters.map((item) => item.pk)).size).toBeGreaterThan(1);
+    expect(counters.reduce((sum, item) => sum + Number(item.hits), 0)).toBe(40);
+  });
+
+  it('gives the title count back when the ticket is refused for another reason', async () => {
+    h.context.limits = { playerTicketsPerMinute: 0, titleTicketsPerSecond: 2 };
+    const driver = gameLiftDriver(h.context);
+    await driver.setUp(600);
+    await driver.start([{ playerId: 'holder', skill: 10 }]);
+    for (let i = 0; i < 3; i++)
+      await expect(driver.start([{ playerId: 'holder', skill: 10 }])).rejects.toMatchObject({
+        reason: 'MembershipLimit',
+      });
+    await driver.start([{ playerId: 'other', skill: 10 }]);
+  });
 });
