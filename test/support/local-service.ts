@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GameLiftClient } from '@aws-sdk/client-gamelift';
+import type { LocalEventEnvelope } from '../../lambdas/local/local-event-sink';
 import {
   type LocalService,
   localServiceOptionsFromEnv,
@@ -50,4 +51,24 @@ export function gameLiftClient(
 
 export function uniqueName(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+/**
+ * The GameLift end-to-end suites' service: started with an SDK client on it, every event it
+ * publishes appended to `seen` (when given). Pair with stopGameLiftService in afterAll.
+ */
+export async function startGameLiftService(
+  seen?: LocalEventEnvelope[],
+): Promise<{ service: LocalService; client: GameLiftClient }> {
+  const service = await startTestService();
+  if (seen) service.events.watch((event) => seen.push(event));
+  return { service, client: gameLiftClient(service) };
+}
+
+export async function stopGameLiftService(running: {
+  service?: LocalService;
+  client?: GameLiftClient;
+}): Promise<void> {
+  running.client?.destroy();
+  await running.service?.stop();
 }

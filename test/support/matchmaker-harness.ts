@@ -25,6 +25,7 @@ import { createConfiguration } from '../../lambdas/usecases/configurations';
 import type { UseCaseContext } from '../../lambdas/usecases/context';
 import type { EventSink } from '../../lambdas/usecases/event-sink';
 import { createRuleSet } from '../../lambdas/usecases/rule-sets';
+import { twoVersusTwoRuleSet } from './rule-sets';
 
 /**
  * Use-case-level test bed for the matchmaker: a table of its own in the run's DynamoDB Local,
@@ -364,23 +365,8 @@ export async function setUpConfiguration(
   return name;
 }
 
-export const twoVersusTwo = {
-  ruleLanguageVersion: '1.0',
-  playerAttributes: [{ name: 'skill', type: 'number', default: 10 }],
-  teams: [
-    { name: 'red', minPlayers: 2, maxPlayers: 2 },
-    { name: 'blue', minPlayers: 2, maxPlayers: 2 },
-  ],
-  rules: [
-    {
-      name: 'FairSkill',
-      type: 'distance',
-      measurements: ['avg(teams[*].players.attributes[skill])'],
-      referenceValue: 'avg(flatten(teams[*].players.attributes[skill]))',
-      maxDistance: 1000,
-    },
-  ],
-};
+/** The matchmaker tests' 2v2: any four players match (team averages within 1000). */
+export const twoVersusTwo = twoVersusTwoRuleSet(1000);
 
 export function player(playerId: string, skill = 10, team?: string): Player {
   return {

@@ -1,22 +1,27 @@
-/** A 2v2 rule set with one team-skill distance rule: the API tests' common configuration. */
-export const twoVersusTwoSkill = JSON.stringify({
-  name: 'two-teams',
-  ruleLanguageVersion: '1.0',
-  playerAttributes: [{ name: 'skill', type: 'number', default: 10 }],
-  teams: [
-    { name: 'red', minPlayers: 2, maxPlayers: 2 },
-    { name: 'blue', minPlayers: 2, maxPlayers: 2 },
-  ],
-  rules: [
-    {
-      name: 'FairSkill',
-      type: 'distance',
-      measurements: ['avg(teams[*].players.attributes[skill])'],
-      referenceValue: 'avg(flatten(teams[*].players.attributes[skill]))',
-      maxDistance: 10,
-    },
-  ],
-});
+/** 2v2 with one rule: the two teams' average skills within `maxDistance` of the overall average. */
+export function twoVersusTwoRuleSet(maxDistance: number) {
+  return {
+    name: 'two-teams',
+    ruleLanguageVersion: '1.0',
+    playerAttributes: [{ name: 'skill', type: 'number', default: 10 }],
+    teams: [
+      { name: 'red', minPlayers: 2, maxPlayers: 2 },
+      { name: 'blue', minPlayers: 2, maxPlayers: 2 },
+    ],
+    rules: [
+      {
+        name: 'FairSkill',
+        type: 'distance',
+        measurements: ['avg(teams[*].players.attributes[skill])'],
+        referenceValue: 'avg(flatten(teams[*].players.attributes[skill]))',
+        maxDistance,
+      },
+    ],
+  };
+}
+
+/** The API tests' common configuration: a 2v2 whose teams must be close in skill. */
+export const twoVersusTwoSkill = JSON.stringify(twoVersusTwoRuleSet(10));
 
 /**
  * 1v1, both skills within 100 of each other; after `expandAfterSeconds` of waiting within 600.

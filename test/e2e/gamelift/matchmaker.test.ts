@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-gamelift';
 import type { LocalEventEnvelope } from '../../../lambdas/local/local-event-sink';
 import type { LocalService } from '../../../lambdas/local/service';
-import { gameLiftClient, startTestService, uniqueName } from '../../support/local-service';
+import { startGameLiftService, stopGameLiftService, uniqueName } from '../../support/local-service';
 import { twoVersusTwoSkill } from '../../support/rule-sets';
 
 const twoVersusTwo = twoVersusTwoSkill;
@@ -22,14 +22,9 @@ let client: GameLiftClient;
 const seen: LocalEventEnvelope[] = [];
 
 beforeAll(async () => {
-  service = await startTestService();
-  client = gameLiftClient(service);
-  service.events.watch((event) => seen.push(event));
+  ({ service, client } = await startGameLiftService(seen));
 });
-afterAll(async () => {
-  client?.destroy();
-  await service?.stop();
-});
+afterAll(() => stopGameLiftService({ service, client }));
 
 async function configuration(
   options: {

@@ -9,7 +9,7 @@ import {
 import type { LocalEventEnvelope } from '../../../lambdas/local/local-event-sink';
 import type { LocalService } from '../../../lambdas/local/service';
 import { signedPost } from '../../support/hostile';
-import { gameLiftClient, startTestService, uniqueName } from '../../support/local-service';
+import { startGameLiftService, stopGameLiftService, uniqueName } from '../../support/local-service';
 import { closeSkillDuel } from '../../support/rule-sets';
 
 /** Why a ticket waits, through the APIs: the time-out event's rule report and DescribeMatchmaking's extension. */
@@ -18,14 +18,9 @@ let client: GameLiftClient;
 const seen: LocalEventEnvelope[] = [];
 
 beforeAll(async () => {
-  service = await startTestService();
-  client = gameLiftClient(service);
-  service.events.watch((event) => seen.push(event));
+  ({ service, client } = await startGameLiftService(seen));
 });
-afterAll(async () => {
-  client?.destroy();
-  await service?.stop();
-});
+afterAll(() => stopGameLiftService({ service, client }));
 
 async function duelConfiguration(requestTimeoutSeconds: number): Promise<string> {
   const ruleSetName = uniqueName('duel');
