@@ -363,18 +363,7 @@ class QueueValidator {
       const path = this.at('DifferenceRules', index);
       this.attribute(path, rule.Attribute, 'number', rule.Name);
       this.defaultRequired(path, rule.AttributeNotSpecifiedBehavior, rule.DefaultAttributeValue);
-      this.oneExpansion(path, rule.LinearExpansion, rule.CustomExpansion);
-      this.growingLinear(
-        childPath(path, 'LinearExpansion'),
-        rule.Difference,
-        rule.LinearExpansion,
-        'Difference',
-      );
-      this.nonNegativeOverrides(
-        childPath(path, 'CustomExpansion'),
-        'DifferenceOverrides',
-        rule.CustomExpansion?.DifferenceOverrides,
-      );
+      this.differenceExpansion(path, rule);
     });
     config.StringEqualityRules?.forEach((rule, index) => {
       const path = this.at('StringEqualityRules', index);
@@ -411,18 +400,7 @@ class QueueValidator {
     config.TeamDifferenceRules?.forEach((rule, index) => {
       const path = this.at('TeamDifferenceRules', index);
       this.attribute(path, rule.Attribute, 'number', rule.Name);
-      this.oneExpansion(path, rule.LinearExpansion, rule.CustomExpansion);
-      this.growingLinear(
-        childPath(path, 'LinearExpansion'),
-        rule.Difference,
-        rule.LinearExpansion,
-        'Difference',
-      );
-      this.nonNegativeOverrides(
-        childPath(path, 'CustomExpansion'),
-        'DifferenceOverrides',
-        rule.CustomExpansion?.DifferenceOverrides,
-      );
+      this.differenceExpansion(path, rule);
     });
     const balance = config.TeamSizeBalanceRule;
     if (balance !== undefined) {
@@ -489,6 +467,29 @@ class QueueValidator {
         'is required when AttributeNotSpecifiedBehavior is UseDefault (or choose MatchAny)',
       );
     }
+  }
+
+  /** The expansion of a rule on a Difference (DifferenceRule, TeamDifferenceRule). */
+  private differenceExpansion(
+    path: string,
+    rule: {
+      Difference: number;
+      LinearExpansion?: LinearShape;
+      CustomExpansion?: { DifferenceOverrides?: readonly ({ Value: number } | null)[] };
+    },
+  ): void {
+    this.oneExpansion(path, rule.LinearExpansion, rule.CustomExpansion);
+    this.growingLinear(
+      childPath(path, 'LinearExpansion'),
+      rule.Difference,
+      rule.LinearExpansion,
+      'Difference',
+    );
+    this.nonNegativeOverrides(
+      childPath(path, 'CustomExpansion'),
+      'DifferenceOverrides',
+      rule.CustomExpansion?.DifferenceOverrides,
+    );
   }
 
   private oneExpansion(path: string, linear: unknown, custom: unknown): void {
