@@ -335,9 +335,15 @@ function sourceCode(
     intervalMs: Math.max(options.matchmakerIntervalMs, 1000),
     safetyMarginMs: DEFAULT_SAFETY_MARGIN_MS,
   });
-  const scheduler = new LocalMatchmakerScheduler(
+  const scheduler: LocalMatchmakerScheduler = new LocalMatchmakerScheduler(
     async (name) => {
-      const outcome = await runConfigurationWorker(matchmakerContext, events, name, { owner, leaseMs });
+      // Every part of the configuration's pool at once, each under its own lease, as the
+      // parts' invocations run in AWS; a changed split runs again at once with the new parts.
+      const outcome = await runConfigurationWorker(matchmakerContext, events, name, {
+        owner,
+        leaseMs,
+        onSplitChanged: async (configurationName) => scheduler.wake(configurationName),
+      });
       if (outcome.ran) passes.record([outcome.pass], Date.now());
     },
     () => matchmakerContext.store.listAllConfigurationNames(),

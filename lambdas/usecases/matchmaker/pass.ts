@@ -4,7 +4,7 @@ import type { QueueProgram } from '../../engine/rules';
 import { mapConcurrent } from '../../shared/concurrency';
 import { SlotfillError } from '../../shared/errors';
 import type { ConfigurationRecord, MatchmakingEvent, TicketRecord } from '../../store/records';
-import { MAX_BATCH_TICKETS, type TicketChange } from '../../store/store';
+import { MAX_BATCH_TICKETS, type PoolSlice, type TicketChange } from '../../store/store';
 import type { UseCaseContext } from '../context';
 import { searchingEvent, ticketEndedEvent } from '../events';
 import { toPoolTicket } from '../pool-tickets';
@@ -44,6 +44,10 @@ export interface PassOptions {
    * its lease's end (less a margin), so a pass never outlives the lease or the Lambda timeout.
    */
   deadline?: number;
+  /** The part of the pool this pass works on (a worker of a split pool); all of it when absent. */
+  slice?: PoolSlice;
+  /** QUEUED tickets moved at most (a part moves its share of MAX_MOVES_PER_PASS). */
+  maxMoves?: number;
 }
 
 /** Match commits in flight at once within one pass. */
@@ -102,12 +106,11 @@ export async function runPass(
   if (!configuration) return report;
   const program = await programOf(context, configuration);
   const now = context.now();
-  const pool = await context.store.readPool(configurationName, [
-    'QUEUED',
-    'SEARCHING',
-    'PLACING',
-    'REQUIRES_ACCEPTANCE',
-  ]);
+  const pool = await context.store.readPool(
+    configurationName,
+    ['QUEUED', 'SEARCHING', 'PLACING', 'REQUIRES_ACCEPTANCE'],
+    options.slice,
+  );
   report.ticketsInPool = pool.length;
 
   report.placingRecovered = await recoverPlacing(
@@ -150,7 +153,7 @@ export async function runPass(
   );
   report.timedOut = ended.filter(Boolean).length;
 
-  const queued = live.filter((t) => t.status === 'QUEUED').slice(0, MAX_MOVES_PER_PASS);
+  const queued = live.filter((t) => t.status === 'QUEUED').slice(0, options.maxMoves ?? MAX_MOVES_PER_PASS);
   const searching = await moveToSearching(
     context,
     configuration,
