@@ -39,7 +39,10 @@ const PARTITION_RCU = 3000;
 const LATENCY = { get: 5, put: 5, queryPage: 10, transact: 15, batchWrite: 10, putEvents: 20 };
 /** A 1,024 MB Lambda has about 0.58 of a vCPU: measured CPU time counts this many times. */
 const CPU_FACTOR = 1.7;
-const LEASE_MS = 8000;
+/** The deployed pass interval: a worker invocation starts a turn this often (runTurns). */
+const INTERVAL_MS = Number(process.env.BENCH_MODEL_INTERVAL_MS ?? 1000);
+/** As leaseMsOf gives it: interval × 3 + the 5 s safety margin. */
+const LEASE_MS = INTERVAL_MS * 3 + 5000;
 const PAGE_BYTES = 1024 * 1024;
 const EPOCH = Date.UTC(2026, 0, 1);
 
@@ -478,10 +481,10 @@ function percentile(sorted: number[], p: number): number {
 
 /**
  * The configuration's workers as AWS runs them: each work unit (the whole pool, or a part of
- * a split pool, or the merge) is an invocation of its own (a lane with its own CPU), running
- * passes back to back while there is work (the stream keeps invoking it), until the pool is
- * split differently (runUnitTurn retires it); the worker that changes the split starts the
- * new parts at once (the work messages it sends).
+ * a split pool, or the merge) is an invocation of its own (a lane with its own CPU) starting a
+ * turn every INTERVAL_MS (runTurns), until the pool is split differently (runUnitTurn retires
+ * it); the worker that changes the split starts the new parts at once (the work messages it
+ * sends). Stream-triggered invocations add nothing here: the looping worker holds the lease.
  */
 function runWorkUnits(
   clock: VirtualClock,
@@ -500,6 +503,7 @@ function runWorkUnits(
       lanes.run(unit, async () => {
         try {
           while (!options.stop()) {
+            const started = clock.current();
             const outcome = await runUnitTurn(
               context,
               sink,
@@ -520,8 +524,7 @@ function runWorkUnits(
                 `${(clock.current() / 1000).toFixed(2)} ${unit} ${JSON.stringify(outcome.ran ? { ...outcome.pass, timeToMatchSeconds: outcome.pass.timeToMatchSeconds.length, configurationName: undefined } : outcome)}\n`,
               );
             if ('retired' in outcome) return;
-            if (!outcome.ran) await context.store.getPoolSplit(configuration.name).then(() => sleepFor(100));
-            else if (outcome.pass.ticketsInPool === 0) await sleepFor(50);
+            await clock.sleep(Math.max(0, INTERVAL_MS - (clock.current() - started)));
           }
         } catch (error) {
           process.stderr.write(
@@ -534,10 +537,8 @@ function runWorkUnits(
       }),
     );
   };
-  let sleepFor: (ms: number) => Promise<void> = async () => undefined;
   return {
-    start(sleep: (ms: number) => Promise<void>) {
-      sleepFor = sleep;
+    start() {
       launch(1, 0);
     },
     /** Resolves once every lane ended (lanes launched later included). */
@@ -583,7 +584,7 @@ async function steadyArrivals(ticketsPerSecond: number, seconds: number, tickets
     ticketsPerPart,
     stop: () => clock.current() >= endMs + 3000,
   });
-  units.start((ms) => clock.sleep(ms));
+  units.start();
   let finished = false;
   void Promise.all([arrivals, units.done()]).then(() => {
     finished = true;
@@ -648,7 +649,7 @@ async function backlog(tickets: number, budgetMs: number, ticketsPerPart: number
       return drained();
     },
   });
-  units.start((ms) => clock.sleep(ms));
+  units.start();
   let finished = false;
   void units.done().then(() => {
     finished = true;

@@ -60,11 +60,14 @@ export const COMMIT_CONCURRENCY = 16;
 export const WRITE_CONCURRENCY = 16;
 /**
  * QUEUED tickets moved to SEARCHING by one pass at most, oldest first; the rest wait for the
- * next pass. Each move is one write to the ticket's `pool` index partition: moving a 100k
- * backlog at once would put thousands of writes a second on each partition, past DynamoDB's
- * 1,000 per partition (docs/scaling.md). Far above what steady arrivals bring per pass.
+ * next pass. A moved ticket costs writes on its `pool` index partition (the move, then its
+ * match) and on the outbox partitions (its events, written in transactions, then deleted):
+ * about 4.5 outbox units per ticket of a 2v2 (the capacity model), so 16 outbox partitions
+ * take about 3,500 tickets a second. With one pass per interval (1 s), 3,000 keeps a 100k
+ * backlog's drain under every partition's limit (docs/scaling.md); steady arrivals bring far
+ * fewer per pass. A part of a split pool moves its share.
  */
-export const MAX_MOVES_PER_PASS = 8000;
+export const MAX_MOVES_PER_PASS = 3000;
 /** Attempts to move one batch of QUEUED tickets, each without the tickets that moved on. */
 const MOVE_ATTEMPTS = 3;
 
