@@ -2,6 +2,7 @@ import { LocalMatchmakerScheduler } from '../../lambdas/local/matchmaker-schedul
 import { POOL_SHARDS } from '../../lambdas/store/keys';
 import type { UseCaseContext } from '../../lambdas/usecases/context';
 import {
+  dispatchConfigurations,
   MERGE_AFTER_MS,
   partsOf,
   publishOutbox,
@@ -9,7 +10,9 @@ import {
   runMatchmakerTick,
   runPartWorker,
   runPass,
+  runUnitTurn,
   sliceOf,
+  type WorkUnit,
 } from '../../lambdas/usecases/matchmaker';
 import {
   commands,
@@ -399,5 +402,59 @@ describe('a split pool: parts and a merge, each under its own lease', () => {
     } finally {
       own.destroy();
     }
+  });
+});
+
+describe('work units of a split pool', () => {
+  it('a unit of an old split retires and gives its lease back, so part 0 of the new split runs at once', async () => {
+    const name = await setUpConfiguration(h.context, twoVersusTwo);
+    await soloTickets(h.context, name, 4, 'ru');
+    const sink = new RecordingSink();
+    const whole = { configurationName: name, split: 1, part: 0 as const };
+    expect(await runUnitTurn(h.context, sink, whole, { owner: 'old', leaseMs: 60_000 })).toMatchObject({
+      ran: true,
+      pass: { matchesCommitted: 1 },
+    });
+    expect(await h.store.changePoolSplit(name, 1, 2)).toBe(true);
+    // Part 0 of the new split shares the configuration's lease, which the old unit still holds.
+    expect(await runPartWorker(h.context, sink, name, 2, 0, { owner: 'new', leaseMs: 60_000 })).toEqual({
+      ran: false,
+    });
+    expect(await runUnitTurn(h.context, sink, whole, { owner: 'old', leaseMs: 60_000 })).toEqual({
+      ran: false,
+      retired: true,
+    });
+    expect(await runPartWorker(h.context, sink, name, 2, 0, { owner: 'new', leaseMs: 60_000 })).toMatchObject(
+      {
+        ran: true,
+      },
+    );
+  });
+
+  it('the dispatcher sends one message per configuration, or per part and the merge of a split pool', async () => {
+    const whole = await setUpConfiguration(h.context, twoVersusTwo);
+    const split = await setUpConfiguration(h.context, twoVersusTwo);
+    expect(await h.store.changePoolSplit(split, 1, 4)).toBe(true);
+    const sent: WorkUnit[] = [];
+    const result = await dispatchConfigurations(h.context, {
+      enqueue: async (units) => {
+        sent.push(...units);
+        return { failed: [] };
+      },
+    });
+    expect(result.failed).toEqual([]);
+    expect(sent.filter((unit) => unit.configurationName === whole)).toEqual([
+      { configurationName: whole, split: 1, part: 0 },
+    ]);
+    expect(sent.filter((unit) => unit.configurationName === split).map((unit) => unit.part)).toEqual([
+      0,
+      1,
+      2,
+      3,
+      'merge',
+    ]);
+    expect(sent.filter((unit) => unit.configurationName === split).every((unit) => unit.split === 4)).toBe(
+      true,
+    );
   });
 });
