@@ -31,6 +31,7 @@ import type { UseCaseContext } from '../../lambdas/usecases/context';
 import type { EventSink } from '../../lambdas/usecases/event-sink';
 import { runUnitTurn, TICKETS_PER_PART } from '../../lambdas/usecases/matchmaker';
 import { twoVersusTwoSkill } from '../support/rule-sets';
+import { SKILL_5V5_BENCH } from './matching.bench';
 
 /** Published per-partition limits (DynamoDB developer guide, "partitions and data distribution"). */
 const PARTITION_WCU = 1000;
@@ -422,12 +423,17 @@ function simulatedStore(
 
 // ---- scenarios -----------------------------------------------------------------------------
 
+/**
+ * The API tests' 2v2 with one team-skill distance rule; BENCH_MODEL_RULES=5v5 takes the matching
+ * benchmark's 5v5 (team averages within 50, a latency rule, an expansion): ten players a match
+ * and a tighter rule, so the engine costs more CPU per ticket.
+ */
+const FIVE_VERSUS_FIVE = process.env.BENCH_MODEL_RULES === '5v5';
 const ruleSet: RuleSetRecord = {
   name: 'model',
   creationTime: EPOCH,
   tags: [],
-  // The API tests' 2v2 with one team-skill distance rule.
-  body: twoVersusTwoSkill,
+  body: FIVE_VERSUS_FIVE ? SKILL_5V5_BENCH : twoVersusTwoSkill,
 };
 const configuration: ConfigurationRecord = {
   name: 'model',
@@ -454,7 +460,12 @@ function newTicket(startTime: number): TicketRecord {
     players: [
       {
         playerId: `p-${ticketId}`,
-        attributes: { skill: { kind: 'number', value: 10 + (sequence % 20) } },
+        attributes: {
+          skill: {
+            kind: 'number',
+            value: FIVE_VERSUS_FIVE ? 1000 + ((sequence * 37) % 1000) : 10 + (sequence % 20),
+          },
+        },
         latencyInMs: { 'us-east-1': 40 },
       },
     ],
@@ -691,7 +702,7 @@ async function main() {
   const row = (scenario: string, figure: string, value: string, baseline = '', ratio = '') =>
     process.stdout.write(`| ${scenario} | ${figure} | ${value} | ${baseline} | ${ratio} |\n`);
   const ratio = (value: number, baseline: number) => (value / baseline).toFixed(2);
-  const s = `${rate} tickets/s × ${seconds} s, one 2v2 configuration`;
+  const s = `${rate} tickets/s × ${seconds} s, one ${FIVE_VERSUS_FIVE ? '5v5' : '2v2'} configuration`;
   row(
     s,
     'tickets matched / created',
