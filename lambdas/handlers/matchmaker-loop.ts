@@ -73,7 +73,10 @@ export async function runMatchmakerInvocation(
     context,
     settings,
     remainingMs,
-    (deadline) => measured(() => runMatchmakerTick(context, sink, owner, leaseMs, deadline)),
+    // A bounded invocation (the local service's one tick of the bundle) gives its leases back at
+    // the end, so the stream-triggered worker may run at once; a long-running one keeps them.
+    (deadline) =>
+      measured(() => runMatchmakerTick(context, sink, owner, leaseMs, deadline, Number.isFinite(maxTicks))),
     maxTicks,
   );
   return { ticks: reports.length, reports };

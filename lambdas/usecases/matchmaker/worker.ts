@@ -21,6 +21,11 @@ export interface WorkerOptions {
   onSplitChanged?: (configurationName: string, split: number, parts: PoolPart[]) => Promise<void>;
   /** @default TICKETS_PER_PART (tests and the capacity model pass their own) */
   ticketsPerPart?: number;
+  /**
+   * Give the lease back after the turn: the caller runs no further turn (a one-tick invocation),
+   * so a worker woken by a new ticket need not wait for the lease to lapse.
+   */
+  releaseAfterTurn?: boolean;
 }
 
 export type WorkerOutcome =
@@ -109,9 +114,11 @@ export async function runPartWorker(
     const publishUntil = Math.min(options.deadline ?? Number.POSITIVE_INFINITY, start + options.leaseMs);
     outcome = await publishOutbox(context, sink, configurationName, publishUntil);
   }
-  if (part !== 'merge' && (await resplit(context, configurationName, split, part, pass, options)))
-    // This worker's part is gone: its lease goes back at once, as part 0 of the new split
-    // (the configuration's own lease) would otherwise wait for it to lapse.
+  const resplitted =
+    part !== 'merge' && (await resplit(context, configurationName, split, part, pass, options));
+  // A part that is gone gives its lease back at once, as part 0 of the new split (the
+  // configuration's own lease) would otherwise wait for it to lapse.
+  if (resplitted || options.releaseAfterTurn)
     await context.store.releaseLease(configurationName, options.owner, scope);
   return { ran: true, pass, published: outcome.published, publishFailures: outcome.failed };
 }
