@@ -114,11 +114,11 @@ export async function runPartWorker(
     const publishUntil = Math.min(options.deadline ?? Number.POSITIVE_INFINITY, start + options.leaseMs);
     outcome = await publishOutbox(context, sink, configurationName, publishUntil);
   }
-  const resplitted =
+  const splitChanged =
     part !== 'merge' && (await resplit(context, configurationName, split, part, pass, options));
   // A part that is gone gives its lease back at once, as part 0 of the new split (the
   // configuration's own lease) would otherwise wait for it to lapse.
-  if (resplitted || options.releaseAfterTurn)
+  if (splitChanged || options.releaseAfterTurn)
     await context.store.releaseLease(configurationName, options.owner, scope);
   return { ran: true, pass, published: outcome.published, publishFailures: outcome.failed };
 }
