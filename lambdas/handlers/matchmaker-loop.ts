@@ -5,10 +5,12 @@ import { logger } from '../shared/observability';
 import type { UseCaseContext } from '../usecases/context';
 import type { EventSink } from '../usecases/event-sink';
 import {
-  runConfigurationWorker,
   runMatchmakerTick,
+  runUnitTurn,
   type TickReport,
-  type WorkerOutcome,
+  type UnitOutcome,
+  type WorkerOptions,
+  type WorkUnit,
 } from '../usecases/matchmaker';
 import { recordTick, recordTickFailure } from './matchmaker-metrics';
 
@@ -28,6 +30,8 @@ export async function runTurns<Report>(
   remainingMs: () => number,
   turn: (deadline: number) => Promise<Report>,
   maxTurns = Number.POSITIVE_INFINITY,
+  /** Ends the invocation after a turn whose report says there is nothing left for it to do. */
+  finished: (report: Report) => boolean = () => false,
 ): Promise<Report[]> {
   const reports: Report[] = [];
   const reserveMs = settings.safetyMarginMs + settings.intervalMs;
@@ -36,7 +40,9 @@ export async function runTurns<Report>(
     const started = Date.now();
     turns++;
     try {
-      reports.push(await turn(context.now() + remainingMs() - settings.safetyMarginMs));
+      const report = await turn(context.now() + remainingMs() - settings.safetyMarginMs);
+      reports.push(report);
+      if (finished(report)) break;
     } catch (error) {
       // One failed turn must not end the invocation: the next one retries from stored state.
       logger.error('matchmaker turn failed', { error: error as Error });
@@ -67,38 +73,52 @@ export async function runMatchmakerInvocation(
     context,
     settings,
     remainingMs,
-    (deadline) => measured(() => runMatchmakerTick(context, sink, owner, leaseMs, deadline)),
+    // A bounded invocation (the local service's one tick of the bundle) gives its leases back at
+    // the end, so the stream-triggered worker may run at once; a long-running one keeps them.
+    (deadline) =>
+      measured(() => runMatchmakerTick(context, sink, owner, leaseMs, deadline, Number.isFinite(maxTicks))),
     maxTicks,
   );
   return { ticks: reports.length, reports };
 }
 
 /**
- * One configuration's worker invocation (one SQS message of the scheduled fan-out): a pass
- * every intervalMs under the configuration's own lease until close to the timeout.
+ * One work unit's invocation (one SQS message: a configuration, or one part of its split
+ * pool): a pass every intervalMs under that part's own lease until close to the timeout. Ends
+ * early once the configuration's pool is split differently (runUnitTurn): the worker that
+ * changed the split sent the new parts' messages, so this part's slice is someone else's now.
  */
-export async function runConfigurationInvocation(
+export async function runUnitInvocation(
   context: UseCaseContext,
   sink: EventSink,
   settings: MatchmakerSettings,
-  configurationName: string,
+  unit: WorkUnit,
   remainingMs: () => number,
   owner: string,
-): Promise<WorkerOutcome[]> {
+  onSplitChanged?: WorkerOptions['onSplitChanged'],
+): Promise<UnitOutcome[]> {
   const leaseMs = leaseMsOf(settings);
-  return runTurns(context, settings, remainingMs, async (deadline) => {
-    const outcome = await measured(async () => {
-      const turn = await runConfigurationWorker(context, sink, configurationName, {
-        owner,
-        leaseMs,
-        deadline,
+  return runTurns(
+    context,
+    settings,
+    remainingMs,
+    async (deadline): Promise<UnitOutcome> => {
+      const outcome = await measured(async () => {
+        const turn = await runUnitTurn(context, sink, unit, {
+          owner,
+          leaseMs,
+          deadline,
+          ...(onSplitChanged ? { onSplitChanged } : {}),
+        });
+        return turn.ran
+          ? { outcome: turn, passes: [turn.pass], publishFailures: turn.publishFailures }
+          : { outcome: turn, passes: [], publishFailures: 0 };
       });
-      return turn.ran
-        ? { outcome: turn, passes: [turn.pass], publishFailures: turn.publishFailures }
-        : { outcome: turn, passes: [], publishFailures: 0 };
-    });
-    return outcome.outcome;
-  });
+      return outcome.outcome;
+    },
+    Number.POSITIVE_INFINITY,
+    (turn) => 'retired' in turn,
+  );
 }
 
 /**

@@ -3,25 +3,34 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { createEventBridgeClient } from '../shared/clients';
+import { z } from 'zod';
+import { createEventBridgeClient, createSqsClient } from '../shared/clients';
 import { mapConcurrent } from '../shared/concurrency';
 import { matchmakerSettingsFromEnv } from '../shared/config';
 import { logger, metrics, tracer } from '../shared/observability';
-import { CONFIGURATION_CONCURRENCY, runConfigurationWorker } from '../usecases/matchmaker';
+import {
+  CONFIGURATION_CONCURRENCY,
+  partsOf,
+  runConfigurationWorker,
+  unitsOf,
+  type WorkerOptions,
+  type WorkUnit,
+} from '../usecases/matchmaker';
 import { EventBridgeSink } from './eventbridge-sink';
-import { leaseMsOf, runConfigurationInvocation } from './matchmaker-loop';
+import { leaseMsOf, runUnitInvocation } from './matchmaker-loop';
 import { runtimeDependencies } from './runtime';
-import type { WorkMessage } from './sqs-work-queue';
+import { SqsWorkQueue } from './sqs-work-queue';
 
 /**
  * The matchmaker's workers, one function for both triggers:
- * - an SQS message of the scheduled fan-out (one per configuration): passes every intervalMs
- *   on that configuration until close to the timeout (the safety net: timeouts, expansions,
- *   acceptance deadlines);
+ * - an SQS message of the scheduled fan-out (one per configuration, or per part of a split
+ *   pool): passes every intervalMs on that part until close to the timeout (the safety net:
+ *   timeouts, expansions, acceptance deadlines), or until the pool is split differently;
  * - a batch of the table's stream, filtered to tickets written QUEUED: one pass at once for
- *   each configuration that has a new ticket, so time-to-match does not wait for the interval.
- * Every pass runs under its configuration's own lease; a configuration whose lease another
- * worker holds is left to it.
+ *   each part of each configuration that has a new ticket, so time-to-match does not wait for
+ *   the interval.
+ * Every pass runs under its part's own lease; a part whose lease another worker holds is left
+ * to it. A worker that splits a pool sends the new parts' messages to the work queue at once.
  */
 const { config, useCases } = runtimeDependencies();
 const settings = matchmakerSettingsFromEnv();
@@ -32,6 +41,19 @@ const sink = new EventBridgeSink({
   source: process.env.EVENT_SOURCE ?? 'slotfill.matchmaking',
   arnScope: { region: config.region, accountId: config.accountId },
 });
+
+const workQueueUrl = process.env.WORK_QUEUE_URL;
+const workQueue = workQueueUrl
+  ? new SqsWorkQueue(tracer.captureAWSv3Client(createSqsClient(config)), workQueueUrl)
+  : undefined;
+/** The new parts of a split pool start at once, each in an invocation of its own. */
+const onSplitChanged: WorkerOptions['onSplitChanged'] = async (configurationName, split) => {
+  logger.info('pool split changed', { configurationName, split });
+  if (!workQueue) return;
+  const { failed } = await workQueue.enqueue(unitsOf(configurationName, split));
+  // Not fatal: the next minute's dispatch sends every part of the new split.
+  if (failed.length > 0) logger.warn('new parts not all sent', { configurationName, failed: failed.length });
+};
 
 export type MatchmakerWorkerEvent = SQSEvent | DynamoDBStreamEvent;
 
@@ -46,16 +68,24 @@ export function queuedConfigurations(event: DynamoDBStreamEvent): string[] {
   return [...names];
 }
 
-/** The configuration of a work message; undefined for a body that is not one. */
-export function workMessageOf(body: string): string | undefined {
+const workMessageSchema = z.object({
+  configurationName: z.string().min(1),
+  // Messages from before pools were split name a configuration only: its whole pool.
+  split: z.number().int().min(1).default(1),
+  part: z.union([z.number().int().min(0), z.literal('merge')]).default(0),
+});
+
+/** The work unit of a message; undefined for a body that is not one (or names no part of its split). */
+export function workMessageOf(body: string): WorkUnit | undefined {
+  let json: unknown;
   try {
-    const parsed = JSON.parse(body) as Partial<WorkMessage>;
-    return typeof parsed.configurationName === 'string' && parsed.configurationName.length > 0
-      ? parsed.configurationName
-      : undefined;
+    json = JSON.parse(body);
   } catch {
     return undefined;
   }
+  const parsed = workMessageSchema.safeParse(json);
+  if (!parsed.success || !partsOf(parsed.data.split).includes(parsed.data.part)) return undefined;
+  return parsed.data;
 }
 
 function isSqsEvent(event: MatchmakerWorkerEvent): event is SQSEvent {
@@ -71,16 +101,16 @@ export const handler = middy<MatchmakerWorkerEvent, SQSBatchResponse | undefined
       const failures: SQSBatchResponse['batchItemFailures'] = [];
       await Promise.all(
         event.Records.map(async (record) => {
-          const name = workMessageOf(record.body);
-          if (!name) {
+          const unit = workMessageOf(record.body);
+          if (!unit) {
             // Retrying cannot fix a malformed message; the next dispatch sends a good one.
-            logger.warn('work message without a configuration name', { messageId: record.messageId });
+            logger.warn('malformed work message', { messageId: record.messageId });
             return;
           }
           try {
-            await runConfigurationInvocation(useCases, sink, settings, name, remainingMs, leaseOwner);
+            await runUnitInvocation(useCases, sink, settings, unit, remainingMs, leaseOwner, onSplitChanged);
           } catch (error) {
-            logger.error('configuration worker failed', { configurationName: name, error: error as Error });
+            logger.error('configuration worker failed', { ...unit, error: error as Error });
             failures.push({ itemIdentifier: record.messageId });
           }
         }),
@@ -95,6 +125,7 @@ export const handler = middy<MatchmakerWorkerEvent, SQSBatchResponse | undefined
           owner: leaseOwner,
           leaseMs: leaseMsOf(settings),
           deadline,
+          onSplitChanged,
         });
       } catch (error) {
         // Not rethrown: a retry would hold up the stream shard, and the scheduled workers

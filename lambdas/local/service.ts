@@ -4,10 +4,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { lambdaAssets, synthesizeCloudAssembly } from '../../lib/cloud-assembly';
 import { leaseMsOf } from '../handlers/matchmaker-loop';
 import type { runtimeDependencies as RuntimeDependenciesFactory } from '../handlers/runtime';
-import { routes as defaultRoutes, matchmakerFunctionSpec, type Route, routeFunctions } from '../routes';
+import {
+  routes as defaultRoutes,
+  matchmakerFunctionSpec,
+  matchmakerWorkerFunctionSpec,
+  type Route,
+  routeFunctions,
+} from '../routes';
 import { createDynamoClient } from '../shared/clients';
 import {
   DEFAULT_ACCOUNT_ID,
@@ -34,6 +41,7 @@ import {
 } from './player-tokens';
 import { scheduledEvent } from './scheduled-event';
 import type { LocalCredentials } from './sigv4';
+import { LocalStreamTrigger } from './stream-trigger';
 
 /** The lease of an explicit tick: a Lambda invocation's whole budget (its passes may use half). */
 const EXPLICIT_TICK_LEASE_MS = 120_000;
@@ -173,7 +181,9 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     };
     const useCases = runtimeDependencies().useCases;
     code =
-      options.handlers === 'bundles' ? await bundledCode(options) : sourceCode(options, events, useCases);
+      options.handlers === 'bundles'
+        ? await bundledCode(options, dynamoDbEndpoint)
+        : sourceCode(options, events, useCases);
     const running = code;
     const consoleSources = { context: useCases, passes: running.passes, startedAt: Date.now() };
     let inFlight: Promise<unknown> | undefined;
@@ -301,7 +311,7 @@ function streamEvents(
 interface LocalCode {
   functions: Record<string, HttpLambda>;
   matchmakerTick: () => Promise<void>;
-  /** From sources: turns on wake-ups on ticket arrival (the stream's job in AWS). */
+  /** Turns on wake-ups on ticket arrival (the stream's job in AWS): in-process from sources, a stream poller for bundles. */
   startTriggers?: () => void;
   /** From sources: the timer's sweep, a worker per configuration, each at its own pace. */
   sweep?: () => Promise<void>;
@@ -335,9 +345,15 @@ function sourceCode(
     intervalMs: Math.max(options.matchmakerIntervalMs, 1000),
     safetyMarginMs: DEFAULT_SAFETY_MARGIN_MS,
   });
-  const scheduler = new LocalMatchmakerScheduler(
+  const scheduler: LocalMatchmakerScheduler = new LocalMatchmakerScheduler(
     async (name) => {
-      const outcome = await runConfigurationWorker(matchmakerContext, events, name, { owner, leaseMs });
+      // Every part of the configuration's pool at once, each under its own lease, as the
+      // parts' invocations run in AWS; a changed split runs again at once with the new parts.
+      const outcome = await runConfigurationWorker(matchmakerContext, events, name, {
+        owner,
+        leaseMs,
+        onSplitChanged: async (configurationName) => scheduler.wake(configurationName),
+      });
       if (outcome.ran) passes.record([outcome.pass], Date.now());
     },
     () => matchmakerContext.store.listAllConfigurationNames(),
@@ -372,7 +388,7 @@ function sourceCode(
  * a scheduled event asking for one tick per invocation; it publishes through its EventBridge
  * client to the gateway's local PutEvents endpoint.
  */
-async function bundledCode(options: LocalServiceOptions): Promise<LocalCode> {
+async function bundledCode(options: LocalServiceOptions, dynamoDbEndpoint: string): Promise<LocalCode> {
   let assemblyDir = options.assemblyDir;
   if (!assemblyDir) {
     // Outside the project, so a bundle that still needed node_modules would fail here as in Lambda.
@@ -413,6 +429,11 @@ async function bundledCode(options: LocalServiceOptions): Promise<LocalCode> {
 
   let matchmaker: Promise<LambdaProcess> | undefined;
   const scope = { region: options.region, accountId: options.accountId };
+  const workerEnvironment = {
+    EVENT_SOURCE: options.eventSource,
+    MATCHMAKER_INTERVAL_MS: String(Math.max(options.matchmakerIntervalMs, 1000)),
+  };
+  let trigger: { stream: LocalStreamTrigger; clients: Array<{ destroy(): void }> } | undefined;
   return {
     functions,
     matchmakerTick: async () => {
@@ -425,6 +446,38 @@ async function bundledCode(options: LocalServiceOptions): Promise<LocalCode> {
       await (await matchmaker).invoke(scheduledEvent(scope, { maxTicks: 1 }), {
         timeoutMs: matchmakerFunctionSpec.timeoutSeconds * 1000,
       });
+    },
+    startTriggers: () => {
+      // As the event source mapping in AWS: the table's stream, filtered to QUEUED tickets,
+      // invokes the worker bundle, one batch at a time.
+      const dynamodb = createDynamoClient({ dynamoDbEndpoint, region: options.region });
+      const streams = new DynamoDBStreamsClient({
+        endpoint: dynamoDbEndpoint,
+        region: options.region,
+        credentials: options.credentials,
+      });
+      const worker = startProcess(matchmakerWorkerFunctionSpec.name, workerEnvironment);
+      const stream = new LocalStreamTrigger(
+        dynamodb,
+        streams,
+        options.tableName,
+        async (records) => {
+          await (await worker).invoke(
+            { Records: records },
+            { timeoutMs: matchmakerWorkerFunctionSpec.timeoutSeconds * 1000 },
+          );
+        },
+        (error) => process.stderr.write(`stream trigger failed: ${String(error)}\n`),
+      );
+      trigger = { stream, clients: [dynamodb, streams] };
+      void stream
+        .start()
+        .catch((error: unknown) => process.stderr.write(`stream trigger: ${String(error)}\n`));
+    },
+    stopTriggers: async () => {
+      await trigger?.stream.stop();
+      for (const client of trigger?.clients ?? []) client.destroy();
+      trigger = undefined;
     },
     stop: async () => {
       await Promise.all(started.map((lambda) => lambda.stop()));

@@ -11,7 +11,9 @@
  *   SESSION#<gameSessionArn>    BACKFILL                    one active backfill ticket per game session
  *   MATCH#<matchId>             MATCH                       a committed match (teams, tickets)
  *   OUTBOX#<configuration>#<shard>  <time>#<stage>#<eventId>  an event waiting to be published (shard of its id)
- *   LEASE#<configuration>       LEASE                       which matchmaker worker runs passes for it
+ *   LEASE#<configuration>       LEASE                       which matchmaker worker runs passes for it (part 0 of a split pool)
+ *   LEASE#<configuration>       LEASE#<n|MERGE>#OF#<split>  the worker of part n of a split pool, or of its leftovers' merge
+ *   LEASE#<configuration>       SPLIT                       how many parts the configuration's pool is split into
  *   RATE#<config>#<playerId>    <window start>              tickets the player joined in one rate window (TTL)
  *   WAITS#<configuration>       <time>#<passId>             time-to-match of the tickets one pass matched (TTL)
  */
@@ -64,8 +66,17 @@ export const keys = {
     pk: `OUTBOX#${configurationName}#${shardOf(eventId, OUTBOX_SHARDS)}`,
     sk: `${paddedTime(time)}#${stage}#${eventId}`,
   }),
-  /** One partition per configuration: every pass of every configuration renews one lease. */
-  lease: (configurationName: string): ItemKey => ({ pk: `LEASE#${configurationName}`, sk: 'LEASE' }),
+  /**
+   * One partition per configuration: every pass of every configuration renews one lease. Part 0
+   * of a split pool holds the configuration's own lease (it is also the one publisher), so the
+   * unsplit worker and part 0 never run together; other parts and the merge have one per split.
+   */
+  lease: (configurationName: string, scope: LeaseScope = { split: 1, part: 0 }): ItemKey => ({
+    pk: `LEASE#${configurationName}`,
+    sk: scope.part === 0 ? 'LEASE' : `LEASE#${String(scope.part).toUpperCase()}#OF#${scope.split}`,
+  }),
+  /** How many parts the configuration's pool is split into (absent: one). */
+  poolSplit: (configurationName: string): ItemKey => ({ pk: `LEASE#${configurationName}`, sk: 'SPLIT' }),
   matchWaits: (configurationName: string, time: number, passId: string): ItemKey => ({
     pk: `WAITS#${configurationName}`,
     sk: `${paddedTime(time)}#${passId}`,
@@ -92,6 +103,18 @@ function paddedTime(epochMs: number): string {
 export const POOL_SHARDS = 16;
 /** Partitions of a configuration's outbox: events spread by a hash of their id. */
 export const OUTBOX_SHARDS = 16;
+
+/**
+ * Which worker of a configuration: a part of its pool (0 to split − 1), or the merge of what
+ * the parts left over (docs/scaling.md).
+ */
+export type PoolPart = number | 'merge';
+
+/** Whose lease: a part of a configuration's pool split into `split` parts. */
+export interface LeaseScope {
+  split: number;
+  part: PoolPart;
+}
 
 export const poolKeys = {
   partition: (configurationName: string, ticketId: string): string =>

@@ -1,5 +1,5 @@
 import type { TicketStatus } from '../engine/model';
-import type { LockNamespace } from './keys';
+import type { LeaseScope, LockNamespace } from './keys';
 import type {
   AcceptanceDecision,
   AcceptanceResponse,
@@ -59,6 +59,16 @@ export interface MatchCommit {
   match: MatchRecord;
   tickets: TicketChange[];
   events: MatchmakingEvent[];
+}
+
+/** The part of a configuration's pool one worker reads (docs/scaling.md, "Split pools"). */
+export interface PoolSlice {
+  /** Pool partitions (shard numbers, 0 to POOL_SHARDS − 1) to read; every one when absent. */
+  partitions?: readonly number[];
+  /** Only tickets that started before this time (epoch ms): the leftovers a merge looks at. */
+  startedBefore?: number;
+  /** At most this many tickets from each partition, the oldest (before the status filter). */
+  limitPerPartition?: number;
 }
 
 /** Ticket writes per replaceTickets call: DynamoDB's 100-item transaction, less one event. */
@@ -123,8 +133,15 @@ export interface TicketStore {
   heldTicket(kind: LockNamespace, configurationName: string, playerId: string): Promise<string | undefined>;
   /** Ids of tickets in the configuration that invited the player. */
   invitations(configurationName: string, playerId: string): Promise<string[]>;
-  /** Active tickets of a configuration in the given statuses, oldest first (eventually consistent). */
-  readPool(configurationName: string, statuses: readonly TicketStatus[]): Promise<TicketRecord[]>;
+  /**
+   * Active tickets of a configuration in the given statuses, oldest first (eventually
+   * consistent); only those of `slice` when given (one worker's part of a split pool).
+   */
+  readPool(
+    configurationName: string,
+    statuses: readonly TicketStatus[],
+    slice?: PoolSlice,
+  ): Promise<TicketRecord[]>;
   /**
    * The oldest `perPartition` active tickets of each pool partition, any status: a bounded look
    * at who waits, for reports that can't afford the whole pool (eventually consistent).
@@ -174,10 +191,25 @@ export interface OutboxStore {
   deleteOutbox(events: MatchmakingEvent[]): Promise<void>;
 }
 
-/** Which matchmaker invocation runs passes for a configuration. */
+/** Which matchmaker invocation runs passes for a configuration (or a part of its pool). */
 export interface LeaseStore {
-  /** Takes or renews the matchmaker lease of a configuration; false when another owner holds it. */
-  acquireLease(configurationName: string, owner: string, nowMs: number, durationMs: number): Promise<boolean>;
+  /**
+   * Takes or renews the matchmaker lease of a part of a configuration's pool (part 0, the
+   * configuration's own lease, by default); false when another owner holds it.
+   */
+  acquireLease(
+    configurationName: string,
+    owner: string,
+    nowMs: number,
+    durationMs: number,
+    scope?: LeaseScope,
+  ): Promise<boolean>;
+  /** Gives a lease back before it lapses (only its owner can); nothing when someone else holds it. */
+  releaseLease(configurationName: string, owner: string, scope?: LeaseScope): Promise<void>;
+  /** How many parts the configuration's pool is split into: 1 until a worker split it. */
+  getPoolSplit(configurationName: string): Promise<number>;
+  /** Changes the split from `from` to `to`; false when another worker changed it first. */
+  changePoolSplit(configurationName: string, from: number, to: number): Promise<boolean>;
 }
 
 /** One player counted once in a rate window (what giving the count back needs). */

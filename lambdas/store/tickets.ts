@@ -329,22 +329,34 @@ export function dynamoTickets(table: DynamoTable): TicketStore {
       return ticketIds instanceof Set ? [...(ticketIds as Set<string>)].sort() : [];
     },
 
-    async readPool(configurationName, statuses) {
+    async readPool(configurationName, statuses, slice = {}) {
       if (statuses.length === 0) return [];
+      const partitions = poolKeys.partitions(configurationName);
+      const read = slice.partitions ? slice.partitions.map((shard) => partitions[shard]!) : partitions;
+      const before = slice.startedBefore;
+      const limit = slice.limitPerPartition;
       // The shards are read at once: a pass waits for the slowest partition, not for all in turn.
       const shards = await Promise.all(
-        poolKeys.partitions(configurationName).map((partition) =>
-          table.queryAll({
+        read.map(async (partition) => {
+          const query = {
             IndexName: 'pool',
-            KeyConditionExpression: 'poolPk = :poolPk',
+            // The sort key starts with the start time: "started before" is a key range.
+            KeyConditionExpression:
+              before === undefined ? 'poolPk = :poolPk' : 'poolPk = :poolPk AND poolSk < :before',
             FilterExpression: `#status IN (${statuses.map((_, index) => `:status${index}`).join(', ')})`,
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ':poolPk': partition,
+              ...(before === undefined ? {} : { ':before': poolKeys.sort(before, '') }),
               ...Object.fromEntries(statuses.map((status, index) => [`:status${index}`, status])),
             },
-          }),
-        ),
+          };
+          if (limit === undefined) return table.queryAll(query);
+          const page = await table.client.send(
+            new QueryCommand({ ...query, TableName: table.name, Limit: limit }),
+          );
+          return (page.Items as Item[] | undefined) ?? [];
+        }),
       );
       return shards
         .flat()

@@ -74,9 +74,11 @@ export interface ScheduledMatchmakerProps {
 
 /**
  * The matchmaker, scaled out on AWS's own engines: a dispatcher that EventBridge invokes once
- * a minute and that sends one SQS message per configuration; workers that take one message
- * each and, for that configuration only and under its own lease, run a matchmaking pass every
- * `intervalMs` until close to their timeout, publishing FlexMatch style events to the bus. The
+ * a minute and that sends one SQS message per configuration (per part of a configuration whose
+ * pool is split); workers that take one message each and, for that configuration or part only
+ * and under its own lease, run a matchmaking pass every `intervalMs` until close to their
+ * timeout, publishing FlexMatch style events to the bus. A worker that splits a pool sends the
+ * new parts' messages to the same queue. The
  * table's stream, filtered to tickets written QUEUED, also invokes the workers, which run one
  * pass at once for each configuration with a new ticket (time-to-match does not wait for the
  * interval). Plus an alarm on each function's errors.
@@ -151,10 +153,12 @@ export class ScheduledMatchmaker extends Construct {
       otherWildcardAction: { action: 'dynamodb:ListStreams', why: "the table stream's event source mapping" },
       logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
       logRemovalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
-      environment: matchmakerEnvironment,
+      // A worker that splits a configuration's pool sends the new parts' messages at once.
+      environment: { ...matchmakerEnvironment, WORK_QUEUE_URL: this.workQueue.queueUrl },
     });
     const worker = this.worker.function;
     this.worker.useTable(props.table);
+    this.workQueue.grantSendMessages(worker);
     // events:PutEvents on this bus only (no bus policy needed: same account).
     props.bus.grantPutEventsTo(worker);
     // One configuration per invocation: configurations never wait for each other.

@@ -215,7 +215,7 @@ describe('the bundles cdk deploy uploads', () => {
     expect(bundledTick).toEqual([{ ticks: 1, matches: 1 }]);
 
     // The same from the sources, on the other four tickets: the same answer. They queue in a
-    // configuration of their own: the bundle's worker still holds the first one's lease.
+    // configuration of their own, so each tick matches exactly its own four.
     const sourceConfigurationName = `${configurationName}-sources`;
     await answers(source(gameLiftFunction.name), [
       gameLift('CreateMatchmakingConfiguration', {

@@ -376,7 +376,19 @@ describe('matchmaker and event bus (default props, bundled with esbuild)', () =>
       const dispatcher = environmentOf(template, ids.matchmaker);
       expect(worker.MATCHMAKER_INTERVAL_MS).toEqual(dispatcher.MATCHMAKER_INTERVAL_MS);
       expect(worker.MATCHMAKER_SAFETY_MARGIN_MS).toEqual(dispatcher.MATCHMAKER_SAFETY_MARGIN_MS);
-      expect(worker.WORK_QUEUE_URL).toBeUndefined();
+      // A worker that splits a pool sends the new parts' messages to the same queue.
+      expect(worker.WORK_QUEUE_URL).toEqual(dispatcher.WORK_QUEUE_URL);
+    });
+
+    it('lets the worker send to the work queue (the new parts of a split pool), and to no other queue', () => {
+      const [queueId] = resourcesOf(template, 'AWS::SQS::Queue').find(
+        ([, queue]) => queue.Properties.RedrivePolicy,
+      ) ?? [''];
+      const sends = policyStatements(template)
+        .filter(({ roles }) => roles.includes(ids.workerRole))
+        .map(({ statement }) => statement)
+        .filter((statement) => asArray(statement.Action as string | string[]).includes('sqs:SendMessage'));
+      expect(sends).toEqual([expect.objectContaining({ Effect: 'Allow', Resource: getAttArn(queueId) })]);
     });
   });
 });

@@ -1,9 +1,18 @@
 import { LocalMatchmakerScheduler } from '../../lambdas/local/matchmaker-scheduler';
+import { POOL_SHARDS } from '../../lambdas/store/keys';
+import type { UseCaseContext } from '../../lambdas/usecases/context';
 import {
+  dispatchConfigurations,
+  MERGE_AFTER_MS,
+  partsOf,
   publishOutbox,
   runConfigurationWorker,
   runMatchmakerTick,
+  runPartWorker,
   runPass,
+  runUnitTurn,
+  sliceOf,
+  type WorkUnit,
 } from '../../lambdas/usecases/matchmaker';
 import {
   commands,
@@ -26,6 +35,33 @@ import { startBackfill, startMatchmaking } from '../support/ticket-calls';
  * configuration runs under that configuration's own lease, and concurrent workers on one
  * configuration still tell one consistent story.
  */
+
+/** `count` one-player tickets, skills 5 to 11 in turn (every 2v2 of them fair); their ids. */
+async function soloTickets(context: UseCaseContext, name: string, count: number, prefix: string) {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++)
+    ids.push(
+      (
+        await startMatchmaking(context, {
+          configurationName: name,
+          players: [player(`${prefix}${i}`, 5 + (i % 7))],
+        })
+      ).ticketId,
+    );
+  return ids;
+}
+
+/** Every started solo ticket completed in exactly one 2v2 match, every event delivered, none lost. */
+async function expectAllMatchedOnce(harness: Harness, sink: RecordingSink, started: string[]) {
+  const report = checkInvariants(await scanTable(harness.documents, harness.tableName), sink.delivered, {
+    startedTicketIds: started,
+    outboxEmpty: true,
+    settled: true,
+  });
+  expect(report.violations).toEqual([]);
+  expect(report.statuses).toEqual({ COMPLETED: started.length });
+  expect(report.committedMatches).toBe(started.length / 4);
+}
 
 let h: Harness;
 beforeAll(async () => {
@@ -152,14 +188,7 @@ it('concurrent workers on one configuration (leases overlapping, as after a laps
   const own = await createHarness();
   try {
     const name = await setUpConfiguration(own.context, twoVersusTwo);
-    const started: string[] = [];
-    for (let i = 0; i < 60; i++) {
-      const ticket = await startMatchmaking(own.context, {
-        configurationName: name,
-        players: [player(`c${i}`, 5 + (i % 7))],
-      });
-      started.push(ticket.ticketId);
-    }
+    const started = await soloTickets(own.context, name, 60, 'c');
     const sink = new RecordingSink();
     // Fresh stores and clients: separate invocations. Each round's lease lapses before the next
     // round (the clock moves past it), and within a round the workers race for it.
@@ -184,14 +213,7 @@ it('concurrent workers on one configuration (leases overlapping, as after a laps
       own.clock.advance(60_001);
     }
     expect(ran).toBe(6);
-    const report = checkInvariants(await scanTable(own.documents, own.tableName), sink.delivered, {
-      startedTicketIds: started,
-      outboxEmpty: true,
-      settled: true,
-    });
-    expect(report.violations).toEqual([]);
-    expect(report.statuses).toEqual({ COMPLETED: 60 });
-    expect(report.committedMatches).toBe(15);
+    await expectAllMatchedOnce(own, sink, started);
   } finally {
     own.destroy();
   }
@@ -216,7 +238,7 @@ describe('throttling on the sharded paths', () => {
     return ids;
   }
 
-  it('a throttled lease write: the worker fails before reading or writing anything', async () => {
+  it('a throttled lease write: the worker fails before reading the pool or writing anything', async () => {
     const name = await setUpConfiguration(h.context, twoVersusTwo);
     const started = await solos(name, 4, 'tl');
     h.faults.inject({ name: 'lease throttled', matches: leaseWrite, error: throttled });
@@ -224,7 +246,8 @@ describe('throttling on the sharded paths', () => {
     await expect(
       runConfigurationWorker(h.context, new RecordingSink(), name, { owner: 'throttled', leaseMs: 8000 }),
     ).rejects.toMatchObject({ name: 'ThrottlingException' });
-    expect(h.faults.sent.slice(sentBefore).map((c) => c.kind)).toEqual(['Put']);
+    // The pool's split (one read), then the lease: nothing of the pool is read or written.
+    expect(h.faults.sent.slice(sentBefore).map((c) => c.kind)).toEqual(['Get', 'Put']);
     const tickets = await h.store.getTickets(started);
     expect(tickets.every((t) => t.status === 'QUEUED' && t.version === 1)).toBe(true);
     h.faults.clear();
@@ -299,5 +322,139 @@ describe('throttling on the sharded paths', () => {
     } finally {
       own.destroy();
     }
+  });
+});
+
+describe('a split pool: parts and a merge, each under its own lease', () => {
+  it('the parts of a split read disjoint pool partitions that together are the whole pool; the merge reads old tickets only', () => {
+    for (const split of [2, 4, 16]) {
+      const read = partsOf(split)
+        .filter((part) => part !== 'merge')
+        .flatMap((part) => sliceOf(split, part, 10_000)?.partitions ?? []);
+      expect(read.sort((a, b) => a - b)).toEqual(Array.from({ length: POOL_SHARDS }, (_, shard) => shard));
+    }
+    expect(sliceOf(1, 0, 10_000)).toBeUndefined();
+    expect(sliceOf(4, 'merge', 10_000)).toMatchObject({ startedBefore: 10_000 - MERGE_AFTER_MS });
+  });
+
+  it('a pass over more than a part holds splits the pool and starts the new parts; part 0 halves it once the pool is small', async () => {
+    const name = await setUpConfiguration(h.context, twoVersusTwo);
+    for (let i = 0; i < 12; i++)
+      await startMatchmaking(h.context, {
+        configurationName: name,
+        players: [player(`sp${i}`, 5 + (i % 3))],
+      });
+    const changes: Array<{ split: number; parts: unknown[] }> = [];
+    const options = {
+      owner: 'splitter',
+      leaseMs: 8000,
+      ticketsPerPart: 4,
+      onSplitChanged: async (_: string, split: number, parts: unknown[]) => {
+        changes.push({ split, parts });
+      },
+    };
+    const first = await runConfigurationWorker(h.context, new RecordingSink(), name, options);
+    expect(first).toMatchObject({ ran: true, pass: { ticketsInPool: 12, matchesCommitted: 3 } });
+    // 12 tickets at 4 a part: the next power of two above 3 parts.
+    expect(changes).toEqual([{ split: 4, parts: [0, 1, 2, 3, 'merge'] }]);
+    expect(await h.store.getPoolSplit(name)).toBe(4);
+    // Everyone matched: part 0 sees an empty pool and halves the split, one step at a time.
+    await runConfigurationWorker(h.context, new RecordingSink(), name, options);
+    expect(await h.store.getPoolSplit(name)).toBe(2);
+    // A stale writer (it read split 4) changes nothing.
+    expect(await h.store.changePoolSplit(name, 4, 8)).toBe(false);
+    expect(await h.store.getPoolSplit(name)).toBe(2);
+  });
+
+  it('concurrent workers of a split pool (parts, merge, a stale whole-pool worker, passes over every slice at once) never double-match or lose an event', async () => {
+    const own = await createHarness();
+    try {
+      const name = await setUpConfiguration(own.context, twoVersusTwo);
+      const started = await soloTickets(own.context, name, 64, 'sw');
+      expect(await own.store.changePoolSplit(name, 1, 4)).toBe(true);
+      const sink = new RecordingSink();
+      const contexts = [own.context, own.freshContext(), own.freshContext()];
+      const parts = partsOf(4);
+      for (let round = 0; round < 6; round++) {
+        const outcomes = await Promise.all([
+          // Every part and the merge, from three invocations at once: one wins each lease.
+          ...contexts.map((context, index) =>
+            runConfigurationWorker(context, sink, name, { owner: `s${round}-${index}`, leaseMs: 60_000 }),
+          ),
+          // A worker that still believes the pool whole races part 0 for the configuration's lease.
+          runPartWorker(own.freshContext(), sink, name, 1, 0, { owner: `stale${round}`, leaseMs: 60_000 }),
+        ]);
+        expect(outcomes.some((outcome) => outcome.ran)).toBe(true);
+        // Then a pass over every slice and the whole pool at once, as if every lease overlapped.
+        const now = own.clock.now();
+        await Promise.all([
+          ...parts.map((part) => {
+            const slice = sliceOf(4, part, now);
+            return runPass(own.freshContext(), name, slice ? { slice } : {});
+          }),
+          runPass(own.freshContext(), name),
+        ]);
+        await publishOutbox(own.context, sink, name);
+        // Past the leases, and past MERGE_AFTER_MS: the merge sees what the parts left.
+        own.clock.advance(60_001);
+      }
+      await expectAllMatchedOnce(own, sink, started);
+    } finally {
+      own.destroy();
+    }
+  });
+});
+
+describe('work units of a split pool', () => {
+  it('a unit of an old split retires and gives its lease back, so part 0 of the new split runs at once', async () => {
+    const name = await setUpConfiguration(h.context, twoVersusTwo);
+    await soloTickets(h.context, name, 4, 'ru');
+    const sink = new RecordingSink();
+    const whole = { configurationName: name, split: 1, part: 0 as const };
+    expect(await runUnitTurn(h.context, sink, whole, { owner: 'old', leaseMs: 60_000 })).toMatchObject({
+      ran: true,
+      pass: { matchesCommitted: 1 },
+    });
+    expect(await h.store.changePoolSplit(name, 1, 2)).toBe(true);
+    // Part 0 of the new split shares the configuration's lease, which the old unit still holds.
+    expect(await runPartWorker(h.context, sink, name, 2, 0, { owner: 'new', leaseMs: 60_000 })).toEqual({
+      ran: false,
+    });
+    expect(await runUnitTurn(h.context, sink, whole, { owner: 'old', leaseMs: 60_000 })).toEqual({
+      ran: false,
+      retired: true,
+    });
+    expect(await runPartWorker(h.context, sink, name, 2, 0, { owner: 'new', leaseMs: 60_000 })).toMatchObject(
+      {
+        ran: true,
+      },
+    );
+  });
+
+  it('the dispatcher sends one message per configuration, or per part and the merge of a split pool', async () => {
+    const whole = await setUpConfiguration(h.context, twoVersusTwo);
+    const split = await setUpConfiguration(h.context, twoVersusTwo);
+    expect(await h.store.changePoolSplit(split, 1, 4)).toBe(true);
+    const sent: WorkUnit[] = [];
+    const result = await dispatchConfigurations(h.context, {
+      enqueue: async (units) => {
+        sent.push(...units);
+        return { failed: [] };
+      },
+    });
+    expect(result.failed).toEqual([]);
+    expect(sent.filter((unit) => unit.configurationName === whole)).toEqual([
+      { configurationName: whole, split: 1, part: 0 },
+    ]);
+    expect(sent.filter((unit) => unit.configurationName === split).map((unit) => unit.part)).toEqual([
+      0,
+      1,
+      2,
+      3,
+      'merge',
+    ]);
+    expect(sent.filter((unit) => unit.configurationName === split).every((unit) => unit.split === 4)).toBe(
+      true,
+    );
   });
 });

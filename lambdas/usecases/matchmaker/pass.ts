@@ -4,7 +4,7 @@ import type { QueueProgram } from '../../engine/rules';
 import { mapConcurrent } from '../../shared/concurrency';
 import { SlotfillError } from '../../shared/errors';
 import type { ConfigurationRecord, MatchmakingEvent, TicketRecord } from '../../store/records';
-import { MAX_BATCH_TICKETS, type TicketChange } from '../../store/store';
+import { MAX_BATCH_TICKETS, type PoolSlice, type TicketChange } from '../../store/store';
 import type { UseCaseContext } from '../context';
 import { searchingEvent, ticketEndedEvent } from '../events';
 import { toPoolTicket } from '../pool-tickets';
@@ -44,6 +44,10 @@ export interface PassOptions {
    * its lease's end (less a margin), so a pass never outlives the lease or the Lambda timeout.
    */
   deadline?: number;
+  /** The part of the pool this pass works on (a worker of a split pool); all of it when absent. */
+  slice?: PoolSlice;
+  /** QUEUED tickets moved at most (a part moves its share of MAX_MOVES_PER_PASS). */
+  maxMoves?: number;
 }
 
 /** Match commits in flight at once within one pass. */
@@ -56,11 +60,14 @@ export const COMMIT_CONCURRENCY = 16;
 export const WRITE_CONCURRENCY = 16;
 /**
  * QUEUED tickets moved to SEARCHING by one pass at most, oldest first; the rest wait for the
- * next pass. Each move is one write to the ticket's `pool` index partition: moving a 100k
- * backlog at once would put thousands of writes a second on each partition, past DynamoDB's
- * 1,000 per partition (docs/scaling.md). Far above what steady arrivals bring per pass.
+ * next pass. A moved ticket costs writes on its `pool` index partition (the move, then its
+ * match) and on the outbox partitions (its events, written in transactions, then deleted):
+ * about 4.5 outbox units per ticket of a 2v2 (the capacity model), so 16 outbox partitions
+ * take about 3,500 tickets a second. With one pass per interval (1 s), 3,000 keeps a 100k
+ * backlog's drain under every partition's limit (docs/scaling.md); steady arrivals bring far
+ * fewer per pass. A part of a split pool moves its share.
  */
-export const MAX_MOVES_PER_PASS = 8000;
+export const MAX_MOVES_PER_PASS = 3000;
 /** Attempts to move one batch of QUEUED tickets, each without the tickets that moved on. */
 const MOVE_ATTEMPTS = 3;
 
@@ -102,12 +109,11 @@ export async function runPass(
   if (!configuration) return report;
   const program = await programOf(context, configuration);
   const now = context.now();
-  const pool = await context.store.readPool(configurationName, [
-    'QUEUED',
-    'SEARCHING',
-    'PLACING',
-    'REQUIRES_ACCEPTANCE',
-  ]);
+  const pool = await context.store.readPool(
+    configurationName,
+    ['QUEUED', 'SEARCHING', 'PLACING', 'REQUIRES_ACCEPTANCE'],
+    options.slice,
+  );
   report.ticketsInPool = pool.length;
 
   report.placingRecovered = await recoverPlacing(
@@ -150,7 +156,7 @@ export async function runPass(
   );
   report.timedOut = ended.filter(Boolean).length;
 
-  const queued = live.filter((t) => t.status === 'QUEUED').slice(0, MAX_MOVES_PER_PASS);
+  const queued = live.filter((t) => t.status === 'QUEUED').slice(0, options.maxMoves ?? MAX_MOVES_PER_PASS);
   const searching = await moveToSearching(
     context,
     configuration,

@@ -29,11 +29,13 @@ export async function runMatchmakerTick(
   owner: string,
   leaseMs: number,
   deadline?: number,
+  /** The caller runs no further tick: leases go back at the end (WorkerOptions.releaseAfterTurn). */
+  releaseAfterTurn = false,
 ): Promise<TickReport> {
   const tick: TickReport = { passes: [], skipped: [], published: 0, publishFailures: 0 };
   const names = await context.store.listAllConfigurationNames();
   const outcomes = await mapConcurrent(names, CONFIGURATION_CONCURRENCY, (name) =>
-    runConfigurationWorker(context, sink, name, { owner, leaseMs, deadline }),
+    runConfigurationWorker(context, sink, name, { owner, leaseMs, deadline, releaseAfterTurn }),
   );
   outcomes.forEach((outcome, index) => {
     if (!outcome.ran) {
