@@ -21,7 +21,8 @@ import {
 } from '../dialects/playfab/envelope';
 import { playFabOperations } from '../dialects/playfab/operations';
 import { isPlayFabOperation, type PlayFabOperation } from '../dialects/playfab/schemas';
-import { parseQueueConfig, QueueConfigInvalidError } from '../engine/queues/compile';
+import { QueueConfigInvalidError } from '../engine/queues/compile';
+import { parseQueueConfig } from '../engine/queues/parse';
 import { SlotfillError } from '../shared/errors';
 import { logger, metrics } from '../shared/observability';
 import type { Principal } from '../usecases/access';
