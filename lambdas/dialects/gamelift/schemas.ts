@@ -17,7 +17,7 @@
  * - A few published FlexMatch rules that the model doesn't encode are enforced too; they are
  *   listed in SERVICE_RULES so the conformance test can tell them from invented constraints.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   isStorableNumber,
   MAX_KEY_BYTES,
@@ -214,44 +214,54 @@ function typeMismatch(expected: WireType) {
 }
 
 function constrainedString(constraints: StringConstraints) {
-  let schema = z.string({ error: typeMismatch('string') });
+  const checks: z.core.$ZodCheck<string>[] = [];
   // A minimum of 0 can't fail; adding it would only clutter the issue list.
   if (constraints.minLength !== undefined && constraints.minLength > 0) {
-    schema = schema.min(constraints.minLength, { error: constraintPhrase.minLength(constraints.minLength) });
+    checks.push(
+      z.minLength(constraints.minLength, { error: constraintPhrase.minLength(constraints.minLength) }),
+    );
   }
   if (constraints.maxLength !== undefined) {
-    schema = schema.max(constraints.maxLength, { error: constraintPhrase.maxLength(constraints.maxLength) });
+    checks.push(
+      z.maxLength(constraints.maxLength, { error: constraintPhrase.maxLength(constraints.maxLength) }),
+    );
   }
   if (constraints.pattern !== undefined) {
-    schema = schema.regex(wholeValuePattern(constraints.pattern), {
-      error: constraintPhrase.pattern(constraints.pattern),
-    });
+    checks.push(
+      z.regex(wholeValuePattern(constraints.pattern), {
+        error: constraintPhrase.pattern(constraints.pattern),
+      }),
+    );
   }
   const { maxBytes } = constraints;
-  if (maxBytes === undefined) return schema;
-  // Reported only for values within the length limit, which says more when both fail.
-  const lengthLimit = constraints.maxLength ?? Number.POSITIVE_INFINITY;
-  return schema.refine((value) => value.length > lengthLimit || utf8Bytes(value) <= maxBytes, {
-    error: constraintPhrase.maxBytes(maxBytes),
-  });
+  if (maxBytes !== undefined) {
+    // Reported only for values within the length limit, which says more when both fail.
+    const lengthLimit = constraints.maxLength ?? Number.POSITIVE_INFINITY;
+    checks.push(
+      z.refine((value: string) => value.length > lengthLimit || utf8Bytes(value) <= maxBytes, {
+        error: constraintPhrase.maxBytes(maxBytes),
+      }),
+    );
+  }
+  return z.string({ error: typeMismatch('string') }).check(...checks);
 }
 
 /** Smithy's `integer` is a signed 32-bit integer: a bound of the type, whatever the range trait says. */
 const INT32_MAX = 2 ** 31 - 1;
 
 function constrainedInteger(constraints: NumberConstraints) {
-  let schema = z.number({ error: typeMismatch('integer') }).int({ error: constraintPhrase.type('integer') });
+  const checks: z.core.$ZodCheck<number>[] = [z.int({ error: constraintPhrase.type('integer') })];
   if (constraints.min !== undefined) {
-    schema = schema.min(constraints.min, { error: constraintPhrase.minValue(constraints.min) });
+    checks.push(z.gte(constraints.min, { error: constraintPhrase.minValue(constraints.min) }));
   }
   const max = constraints.max ?? INT32_MAX;
-  schema = schema.max(max, { error: constraintPhrase.maxValue(max) });
-  return schema;
+  checks.push(z.lte(max, { error: constraintPhrase.maxValue(max) }));
+  return z.number({ error: typeMismatch('integer') }).check(...checks);
 }
 
 const doubleValue = z
   .number({ error: typeMismatch('number') })
-  .refine(isStorableNumber, { error: storableNumberPhrase });
+  .check(z.refine(isStorableNumber, { error: storableNumberPhrase }));
 const booleanValue = z.boolean({ error: typeMismatch('boolean') });
 
 function enumeration<const Values extends readonly [string, ...string[]]>(values: Values) {
@@ -263,9 +273,12 @@ function enumeration<const Values extends readonly [string, ...string[]]>(values
   });
 }
 
-/** An optional member: absent or `null` both mean "not given". */
-function optional<Schema extends z.ZodType>(schema: Schema) {
-  return z.preprocess((value) => (value === null ? undefined : value), schema.optional());
+/** An optional member: absent or `null` both mean "not given" (zod's preprocess, spelt in zod/mini). */
+function optional<Schema extends z.ZodMiniType>(schema: Schema) {
+  return z.pipe<z.ZodMiniTransform<unknown, unknown>, z.ZodMiniOptional<Schema>>(
+    z.transform((value: unknown) => (value === null ? undefined : value)),
+    z.optional(schema),
+  );
 }
 
 interface LengthConstraints {
@@ -273,18 +286,18 @@ interface LengthConstraints {
   maxLength?: number;
 }
 
-function withCollectionLength<Schema extends z.ZodArray<z.ZodType>>(
+function withCollectionLength<Schema extends z.ZodMiniArray<z.ZodMiniType>>(
   schema: Schema,
   length: LengthConstraints,
 ): Schema {
-  let constrained = schema;
+  const checks: z.core.$ZodCheck<unknown[]>[] = [];
   if (length.minLength !== undefined && length.minLength > 0) {
-    constrained = constrained.min(length.minLength, { error: constraintPhrase.minLength(length.minLength) });
+    checks.push(z.minLength(length.minLength, { error: constraintPhrase.minLength(length.minLength) }));
   }
   if (length.maxLength !== undefined) {
-    constrained = constrained.max(length.maxLength, { error: constraintPhrase.maxLength(length.maxLength) });
+    checks.push(z.maxLength(length.maxLength, { error: constraintPhrase.maxLength(length.maxLength) }));
   }
-  return constrained;
+  return checks.length === 0 ? schema : schema.check(...checks);
 }
 
 /** A list of strings; a bad element is reported once, at the list, as AWS does. */
@@ -293,18 +306,20 @@ function stringList(member: StringConstraints, length: LengthConstraints = {}) {
     z.array(z.string({ error: typeMismatch('string') }), { error: typeMismatch('list') }),
     length,
   );
-  return elements.superRefine((values, context) => {
-    if (values.some((value) => typeof value === 'string' && !satisfiesString(value, member))) {
-      context.addIssue({
-        code: 'custom',
-        input: values,
-        message: constraintPhrase.listMember(stringConstraintPhrases(member)),
-      });
-    }
-  });
+  return elements.check(
+    z.superRefine((values: string[], context) => {
+      if (values.some((value) => typeof value === 'string' && !satisfiesString(value, member))) {
+        context.addIssue({
+          code: 'custom',
+          input: values,
+          message: constraintPhrase.listMember(stringConstraintPhrases(member)),
+        });
+      }
+    }),
+  );
 }
 
-function structureList<Member extends z.ZodType>(member: Member, length: LengthConstraints = {}) {
+function structureList<Member extends z.ZodMiniType>(member: Member, length: LengthConstraints = {}) {
   return withCollectionLength(z.array(member, { error: typeMismatch('list') }), length);
 }
 
@@ -317,12 +332,12 @@ function entryCountWithin(record: Record<string, unknown>, maxEntries: number | 
  * A string-keyed map. Key and simple-value failures are reported once per map, at the map, the
  * way AWS does ("Map keys must satisfy constraint: [...]").
  */
-function stringKeyedMap<Value extends z.ZodType>(
+function stringKeyedMap<Value extends z.ZodMiniType>(
   keyConstraints: StringConstraints,
   value: Value,
   options: { valueCheck?: (entry: unknown) => boolean; valuePhrases?: string[]; maxEntries?: number } = {},
 ) {
-  return z.record(z.string(), value, { error: typeMismatch('map') }).superRefine((record, context) => {
+  const checkEntries = z.superRefine((record: Record<string, unknown>, context) => {
     const entries = Object.entries(record as Record<string, unknown>);
     if (
       !entryCountWithin(record as Record<string, unknown>, options.maxEntries) &&
@@ -346,6 +361,7 @@ function stringKeyedMap<Value extends z.ZodType>(
       context.addIssue({ code: 'custom', input: record, message: constraintPhrase.mapValues(valuePhrases) });
     }
   });
+  return z.record(z.string(), value, { error: typeMismatch('map') }).check(checkEntries);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -365,16 +381,18 @@ const attributeValueSchema = z
     },
     { error: typeMismatch('structure') },
   )
-  .superRefine((attribute, context) => {
-    const given = SERVICE_RULES.attributeValueMembers.filter((member) => attribute[member] !== undefined);
-    if (given.length !== 1) {
-      context.addIssue({
-        code: 'custom',
-        input: attribute,
-        message: constraintPhrase.exactlyOneOf(SERVICE_RULES.attributeValueMembers),
-      });
-    }
-  });
+  .check(
+    z.superRefine((attribute: Partial<Record<'S' | 'N' | 'SL' | 'SDM', unknown>>, context) => {
+      const given = SERVICE_RULES.attributeValueMembers.filter((member) => attribute[member] !== undefined);
+      if (given.length !== 1) {
+        context.addIssue({
+          code: 'custom',
+          input: attribute,
+          message: constraintPhrase.exactlyOneOf(SERVICE_RULES.attributeValueMembers),
+        });
+      }
+    }),
+  );
 
 const latencyIsPositiveInteger = (entry: unknown): boolean =>
   typeof entry === 'number' && Number.isInteger(entry) && satisfiesNumber(entry, LatencyMilliseconds);
@@ -418,7 +436,7 @@ const backfillModes = ['AUTOMATIC', 'MANUAL'] as const;
 const flexMatchModes = ['STANDALONE', 'WITH_QUEUE'] as const;
 const acceptanceTypes = ['ACCEPT', 'REJECT'] as const;
 
-function operationInput<Shape extends z.ZodRawShape>(shape: Shape) {
+function operationInput<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
   return z.object(shape, { error: typeMismatch('structure') });
 }
 
