@@ -205,6 +205,18 @@ export const MAP_MEMBER_NAMES: ReadonlySet<string> = new Set(['PlayerAttributes'
 // ---------------------------------------------------------------------------------------------
 // Schema builders.
 
+/**
+ * A schema built on first use and kept. A request needs one operation's schema; building all
+ * thirteen (and what they share) when the module loads made up most of the function's init.
+ */
+function once<Schema>(build: () => Schema): () => Schema {
+  let built: Schema | undefined;
+  return () => {
+    built ??= build();
+    return built;
+  };
+}
+
 /** Message for a wrong JSON type, or "must not be null" when the member is absent. */
 function typeMismatch(expected: WireType) {
   return (issue: { input?: unknown }): string =>
@@ -259,10 +271,12 @@ function constrainedInteger(constraints: NumberConstraints) {
   return z.number({ error: typeMismatch('integer') }).check(...checks);
 }
 
-const doubleValue = z
-  .number({ error: typeMismatch('number') })
-  .check(z.refine(isStorableNumber, { error: storableNumberPhrase }));
-const booleanValue = z.boolean({ error: typeMismatch('boolean') });
+const doubleValue = once(() =>
+  z
+    .number({ error: typeMismatch('number') })
+    .check(z.refine(isStorableNumber, { error: storableNumberPhrase })),
+);
+const booleanValue = once(() => z.boolean({ error: typeMismatch('boolean') }));
 
 function enumeration<const Values extends readonly [string, ...string[]]>(values: Values) {
   return z.enum(values, {
@@ -367,40 +381,42 @@ function stringKeyedMap<Value extends z.ZodMiniType>(
 // ---------------------------------------------------------------------------------------------
 // Shared structures.
 
-const attributeValueSchema = z
-  .object(
-    {
-      S: optional(constrainedString(PlayerAttributeString)),
-      N: optional(doubleValue),
-      SL: optional(stringList(PlayerAttributeString, { maxLength: SERVICE_RULES.maxStringListEntries })),
-      SDM: optional(
-        stringKeyedMap(PlayerAttributeString, doubleValue, {
-          maxEntries: SERVICE_RULES.maxStringDoubleMapEntries,
-        }),
-      ),
-    },
-    { error: typeMismatch('structure') },
-  )
-  .check(
-    z.superRefine((attribute: Partial<Record<'S' | 'N' | 'SL' | 'SDM', unknown>>, context) => {
-      const given = SERVICE_RULES.attributeValueMembers.filter((member) => attribute[member] !== undefined);
-      if (given.length !== 1) {
-        context.addIssue({
-          code: 'custom',
-          input: attribute,
-          message: constraintPhrase.exactlyOneOf(SERVICE_RULES.attributeValueMembers),
-        });
-      }
-    }),
-  );
+const attributeValueSchema = once(() =>
+  z
+    .object(
+      {
+        S: optional(constrainedString(PlayerAttributeString)),
+        N: optional(doubleValue()),
+        SL: optional(stringList(PlayerAttributeString, { maxLength: SERVICE_RULES.maxStringListEntries })),
+        SDM: optional(
+          stringKeyedMap(PlayerAttributeString, doubleValue(), {
+            maxEntries: SERVICE_RULES.maxStringDoubleMapEntries,
+          }),
+        ),
+      },
+      { error: typeMismatch('structure') },
+    )
+    .check(
+      z.superRefine((attribute: Partial<Record<'S' | 'N' | 'SL' | 'SDM', unknown>>, context) => {
+        const given = SERVICE_RULES.attributeValueMembers.filter((member) => attribute[member] !== undefined);
+        if (given.length !== 1) {
+          context.addIssue({
+            code: 'custom',
+            input: attribute,
+            message: constraintPhrase.exactlyOneOf(SERVICE_RULES.attributeValueMembers),
+          });
+        }
+      }),
+    ),
+);
 
 const latencyIsPositiveInteger = (entry: unknown): boolean =>
   typeof entry === 'number' && Number.isInteger(entry) && satisfiesNumber(entry, LatencyMilliseconds);
 
-const playerMembers = {
+const playerMembers = once(() => ({
   PlayerId: constrainedString(StoredPlayerId),
   PlayerAttributes: optional(
-    stringKeyedMap(NonZeroAndMaxString, attributeValueSchema, {
+    stringKeyedMap(NonZeroAndMaxString, attributeValueSchema(), {
       maxEntries: SERVICE_RULES.maxAttributesPerPlayer,
     }),
   ),
@@ -412,25 +428,35 @@ const playerMembers = {
       maxEntries: SERVICE_RULES.maxLatencyRegions,
     }),
   ),
-};
+}));
 
-const matchmakingPlayerSchema = z.object(playerMembers, { error: typeMismatch('structure') });
-const backfillPlayerSchema = z.object(
-  { ...playerMembers, Team: constrainedString(NonZeroAndMaxString) },
-  { error: typeMismatch('structure') },
+const matchmakingPlayerSchema = once(() => z.object(playerMembers(), { error: typeMismatch('structure') }));
+const backfillPlayerSchema = once(() =>
+  z.object(
+    { ...playerMembers(), Team: constrainedString(NonZeroAndMaxString) },
+    { error: typeMismatch('structure') },
+  ),
 );
 
-const tagSchema = z.object(
-  { Key: constrainedString(TagKey), Value: constrainedString(TagValue) },
-  { error: typeMismatch('structure') },
+const tagList = once(() =>
+  structureList(
+    z.object(
+      { Key: constrainedString(TagKey), Value: constrainedString(TagValue) },
+      { error: typeMismatch('structure') },
+    ),
+    { minLength: 0, maxLength: 200 },
+  ),
 );
-const tagList = structureList(tagSchema, { minLength: 0, maxLength: 200 });
 
-const gamePropertySchema = z.object(
-  { Key: constrainedString(GamePropertyKey), Value: constrainedString(GamePropertyValue) },
-  { error: typeMismatch('structure') },
+const gamePropertyList = once(() =>
+  structureList(
+    z.object(
+      { Key: constrainedString(GamePropertyKey), Value: constrainedString(GamePropertyValue) },
+      { error: typeMismatch('structure') },
+    ),
+    { minLength: 0, maxLength: 16 },
+  ),
 );
-const gamePropertyList = structureList(gamePropertySchema, { minLength: 0, maxLength: 16 });
 
 const backfillModes = ['AUTOMATIC', 'MANUAL'] as const;
 const flexMatchModes = ['STANDALONE', 'WITH_QUEUE'] as const;
@@ -443,142 +469,193 @@ function operationInput<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
 // ---------------------------------------------------------------------------------------------
 // Operation inputs.
 
-export const startMatchmakingInputSchema = operationInput({
-  TicketId: optional(constrainedString(MatchmakingIdStringModel)),
-  ConfigurationName: constrainedString(MatchmakingConfigurationName),
-  Players: structureList(matchmakingPlayerSchema, {
-    minLength: SERVICE_RULES.startMatchmakingMinPlayers,
-    maxLength: SERVICE_RULES.startMatchmakingMaxPlayers,
+const startMatchmakingInputSchema = once(() =>
+  operationInput({
+    TicketId: optional(constrainedString(MatchmakingIdStringModel)),
+    ConfigurationName: constrainedString(MatchmakingConfigurationName),
+    Players: structureList(matchmakingPlayerSchema(), {
+      minLength: SERVICE_RULES.startMatchmakingMinPlayers,
+      maxLength: SERVICE_RULES.startMatchmakingMaxPlayers,
+    }),
   }),
-});
+);
 
-export const startMatchBackfillInputSchema = operationInput({
-  TicketId: optional(constrainedString(MatchmakingIdStringModel)),
-  ConfigurationName: constrainedString(MatchmakingConfigurationName),
-  GameSessionArn: optional(constrainedString(ArnStringModel)),
-  Players: structureList(backfillPlayerSchema, { maxLength: SERVICE_RULES.startMatchBackfillMaxPlayers }),
-});
-
-export const describeMatchmakingInputSchema = operationInput({
-  TicketIds: stringList(MatchmakingIdStringModel, {
-    maxLength: SERVICE_RULES.describeMatchmakingMaxTicketIds,
+const startMatchBackfillInputSchema = once(() =>
+  operationInput({
+    TicketId: optional(constrainedString(MatchmakingIdStringModel)),
+    ConfigurationName: constrainedString(MatchmakingConfigurationName),
+    GameSessionArn: optional(constrainedString(ArnStringModel)),
+    Players: structureList(backfillPlayerSchema(), { maxLength: SERVICE_RULES.startMatchBackfillMaxPlayers }),
   }),
-});
+);
 
-export const stopMatchmakingInputSchema = operationInput({
-  TicketId: constrainedString(MatchmakingIdStringModel),
-});
+const describeMatchmakingInputSchema = once(() =>
+  operationInput({
+    TicketIds: stringList(MatchmakingIdStringModel, {
+      maxLength: SERVICE_RULES.describeMatchmakingMaxTicketIds,
+    }),
+  }),
+);
 
-export const acceptMatchInputSchema = operationInput({
-  TicketId: constrainedString(MatchmakingIdStringModel),
-  PlayerIds: stringList(StoredPlayerId),
-  AcceptanceType: enumeration(acceptanceTypes),
-});
+const stopMatchmakingInputSchema = once(() =>
+  operationInput({
+    TicketId: constrainedString(MatchmakingIdStringModel),
+  }),
+);
 
-export const validateMatchmakingRuleSetInputSchema = operationInput({
-  RuleSetBody: constrainedString(RuleSetBody),
-});
+const acceptMatchInputSchema = once(() =>
+  operationInput({
+    TicketId: constrainedString(MatchmakingIdStringModel),
+    PlayerIds: stringList(StoredPlayerId),
+    AcceptanceType: enumeration(acceptanceTypes),
+  }),
+);
 
-export const createMatchmakingRuleSetInputSchema = operationInput({
-  Name: constrainedString(NewResourceName),
-  RuleSetBody: constrainedString(RuleSetBody),
-  Tags: optional(tagList),
-});
+const validateMatchmakingRuleSetInputSchema = once(() =>
+  operationInput({
+    RuleSetBody: constrainedString(RuleSetBody),
+  }),
+);
 
-export const describeMatchmakingRuleSetsInputSchema = operationInput({
-  Names: optional(stringList(MatchmakingRuleSetName, { minLength: 1, maxLength: 10 })),
-  Limit: optional(constrainedInteger(RuleSetLimit)),
-  NextToken: optional(constrainedString(NonZeroAndMaxString)),
-});
+const createMatchmakingRuleSetInputSchema = once(() =>
+  operationInput({
+    Name: constrainedString(NewResourceName),
+    RuleSetBody: constrainedString(RuleSetBody),
+    Tags: optional(tagList()),
+  }),
+);
 
-export const deleteMatchmakingRuleSetInputSchema = operationInput({
-  Name: constrainedString(MatchmakingRuleSetName),
-});
+const describeMatchmakingRuleSetsInputSchema = once(() =>
+  operationInput({
+    Names: optional(stringList(MatchmakingRuleSetName, { minLength: 1, maxLength: 10 })),
+    Limit: optional(constrainedInteger(RuleSetLimit)),
+    NextToken: optional(constrainedString(NonZeroAndMaxString)),
+  }),
+);
 
-export const createMatchmakingConfigurationInputSchema = operationInput({
-  Name: constrainedString(NewResourceName),
-  Description: optional(constrainedString(NonZeroAndMaxString)),
-  GameSessionQueueArns: optional(stringList(ArnStringModel)),
-  RequestTimeoutSeconds: constrainedInteger(MatchmakingRequestTimeoutInteger),
-  AcceptanceTimeoutSeconds: optional(constrainedInteger(MatchmakingAcceptanceTimeoutInteger)),
-  AcceptanceRequired: booleanValue,
-  RuleSetName: constrainedString(MatchmakingRuleSetName),
-  NotificationTarget: optional(constrainedString(SnsArnStringModel)),
-  AdditionalPlayerCount: optional(constrainedInteger(WholeNumber)),
-  CustomEventData: optional(constrainedString(CustomEventData)),
-  GameProperties: optional(gamePropertyList),
-  GameSessionData: optional(constrainedString(GameSessionData)),
-  BackfillMode: optional(enumeration(backfillModes)),
-  FlexMatchMode: optional(enumeration(flexMatchModes)),
-  Tags: optional(tagList),
-});
+const deleteMatchmakingRuleSetInputSchema = once(() =>
+  operationInput({
+    Name: constrainedString(MatchmakingRuleSetName),
+  }),
+);
 
-export const describeMatchmakingConfigurationsInputSchema = operationInput({
-  Names: optional(
-    stringList(MatchmakingConfigurationName, { maxLength: SERVICE_RULES.maxDescribedConfigurations }),
-  ),
-  RuleSetName: optional(constrainedString(MatchmakingRuleSetName)),
-  Limit: optional(constrainedInteger(PositiveInteger)),
-  NextToken: optional(constrainedString(NonZeroAndMaxString)),
-});
+const createMatchmakingConfigurationInputSchema = once(() =>
+  operationInput({
+    Name: constrainedString(NewResourceName),
+    Description: optional(constrainedString(NonZeroAndMaxString)),
+    GameSessionQueueArns: optional(stringList(ArnStringModel)),
+    RequestTimeoutSeconds: constrainedInteger(MatchmakingRequestTimeoutInteger),
+    AcceptanceTimeoutSeconds: optional(constrainedInteger(MatchmakingAcceptanceTimeoutInteger)),
+    AcceptanceRequired: booleanValue(),
+    RuleSetName: constrainedString(MatchmakingRuleSetName),
+    NotificationTarget: optional(constrainedString(SnsArnStringModel)),
+    AdditionalPlayerCount: optional(constrainedInteger(WholeNumber)),
+    CustomEventData: optional(constrainedString(CustomEventData)),
+    GameProperties: optional(gamePropertyList()),
+    GameSessionData: optional(constrainedString(GameSessionData)),
+    BackfillMode: optional(enumeration(backfillModes)),
+    FlexMatchMode: optional(enumeration(flexMatchModes)),
+    Tags: optional(tagList()),
+  }),
+);
 
-export const updateMatchmakingConfigurationInputSchema = operationInput({
-  Name: constrainedString(MatchmakingConfigurationName),
-  Description: optional(constrainedString(NonZeroAndMaxString)),
-  GameSessionQueueArns: optional(stringList(ArnStringModel)),
-  RequestTimeoutSeconds: optional(constrainedInteger(MatchmakingRequestTimeoutInteger)),
-  AcceptanceTimeoutSeconds: optional(constrainedInteger(MatchmakingAcceptanceTimeoutInteger)),
-  AcceptanceRequired: optional(booleanValue),
-  RuleSetName: optional(constrainedString(MatchmakingRuleSetName)),
-  NotificationTarget: optional(constrainedString(SnsArnStringModel)),
-  AdditionalPlayerCount: optional(constrainedInteger(WholeNumber)),
-  CustomEventData: optional(constrainedString(CustomEventData)),
-  GameProperties: optional(gamePropertyList),
-  GameSessionData: optional(constrainedString(GameSessionData)),
-  BackfillMode: optional(enumeration(backfillModes)),
-  FlexMatchMode: optional(enumeration(flexMatchModes)),
-});
+const describeMatchmakingConfigurationsInputSchema = once(() =>
+  operationInput({
+    Names: optional(
+      stringList(MatchmakingConfigurationName, { maxLength: SERVICE_RULES.maxDescribedConfigurations }),
+    ),
+    RuleSetName: optional(constrainedString(MatchmakingRuleSetName)),
+    Limit: optional(constrainedInteger(PositiveInteger)),
+    NextToken: optional(constrainedString(NonZeroAndMaxString)),
+  }),
+);
 
-export const deleteMatchmakingConfigurationInputSchema = operationInput({
-  Name: constrainedString(MatchmakingConfigurationName),
-});
+const updateMatchmakingConfigurationInputSchema = once(() =>
+  operationInput({
+    Name: constrainedString(MatchmakingConfigurationName),
+    Description: optional(constrainedString(NonZeroAndMaxString)),
+    GameSessionQueueArns: optional(stringList(ArnStringModel)),
+    RequestTimeoutSeconds: optional(constrainedInteger(MatchmakingRequestTimeoutInteger)),
+    AcceptanceTimeoutSeconds: optional(constrainedInteger(MatchmakingAcceptanceTimeoutInteger)),
+    AcceptanceRequired: optional(booleanValue()),
+    RuleSetName: optional(constrainedString(MatchmakingRuleSetName)),
+    NotificationTarget: optional(constrainedString(SnsArnStringModel)),
+    AdditionalPlayerCount: optional(constrainedInteger(WholeNumber)),
+    CustomEventData: optional(constrainedString(CustomEventData)),
+    GameProperties: optional(gamePropertyList()),
+    GameSessionData: optional(constrainedString(GameSessionData)),
+    BackfillMode: optional(enumeration(backfillModes)),
+    FlexMatchMode: optional(enumeration(flexMatchModes)),
+  }),
+);
 
+const deleteMatchmakingConfigurationInputSchema = once(() =>
+  operationInput({
+    Name: constrainedString(MatchmakingConfigurationName),
+  }),
+);
+
+/** Each operation's input schema, built when first read (a getter) and then kept. */
 export const operationInputSchemas = {
-  StartMatchmaking: startMatchmakingInputSchema,
-  StartMatchBackfill: startMatchBackfillInputSchema,
-  DescribeMatchmaking: describeMatchmakingInputSchema,
-  StopMatchmaking: stopMatchmakingInputSchema,
-  AcceptMatch: acceptMatchInputSchema,
-  ValidateMatchmakingRuleSet: validateMatchmakingRuleSetInputSchema,
-  CreateMatchmakingRuleSet: createMatchmakingRuleSetInputSchema,
-  DescribeMatchmakingRuleSets: describeMatchmakingRuleSetsInputSchema,
-  DeleteMatchmakingRuleSet: deleteMatchmakingRuleSetInputSchema,
-  CreateMatchmakingConfiguration: createMatchmakingConfigurationInputSchema,
-  DescribeMatchmakingConfigurations: describeMatchmakingConfigurationsInputSchema,
-  UpdateMatchmakingConfiguration: updateMatchmakingConfigurationInputSchema,
-  DeleteMatchmakingConfiguration: deleteMatchmakingConfigurationInputSchema,
-} as const;
+  get StartMatchmaking() {
+    return startMatchmakingInputSchema();
+  },
+  get StartMatchBackfill() {
+    return startMatchBackfillInputSchema();
+  },
+  get DescribeMatchmaking() {
+    return describeMatchmakingInputSchema();
+  },
+  get StopMatchmaking() {
+    return stopMatchmakingInputSchema();
+  },
+  get AcceptMatch() {
+    return acceptMatchInputSchema();
+  },
+  get ValidateMatchmakingRuleSet() {
+    return validateMatchmakingRuleSetInputSchema();
+  },
+  get CreateMatchmakingRuleSet() {
+    return createMatchmakingRuleSetInputSchema();
+  },
+  get DescribeMatchmakingRuleSets() {
+    return describeMatchmakingRuleSetsInputSchema();
+  },
+  get DeleteMatchmakingRuleSet() {
+    return deleteMatchmakingRuleSetInputSchema();
+  },
+  get CreateMatchmakingConfiguration() {
+    return createMatchmakingConfigurationInputSchema();
+  },
+  get DescribeMatchmakingConfigurations() {
+    return describeMatchmakingConfigurationsInputSchema();
+  },
+  get UpdateMatchmakingConfiguration() {
+    return updateMatchmakingConfigurationInputSchema();
+  },
+  get DeleteMatchmakingConfiguration() {
+    return deleteMatchmakingConfigurationInputSchema();
+  },
+};
 
 export type GameLiftOperation = keyof typeof operationInputSchemas;
 export type OperationInput<Operation extends GameLiftOperation> = z.output<
   (typeof operationInputSchemas)[Operation]
 >;
 
-export type StartMatchmakingInput = z.output<typeof startMatchmakingInputSchema>;
-export type StartMatchBackfillInput = z.output<typeof startMatchBackfillInputSchema>;
-export type DescribeMatchmakingInput = z.output<typeof describeMatchmakingInputSchema>;
-export type StopMatchmakingInput = z.output<typeof stopMatchmakingInputSchema>;
-export type AcceptMatchInput = z.output<typeof acceptMatchInputSchema>;
-export type ValidateMatchmakingRuleSetInput = z.output<typeof validateMatchmakingRuleSetInputSchema>;
-export type CreateMatchmakingRuleSetInput = z.output<typeof createMatchmakingRuleSetInputSchema>;
-export type DescribeMatchmakingRuleSetsInput = z.output<typeof describeMatchmakingRuleSetsInputSchema>;
-export type DeleteMatchmakingRuleSetInput = z.output<typeof deleteMatchmakingRuleSetInputSchema>;
-export type CreateMatchmakingConfigurationInput = z.output<typeof createMatchmakingConfigurationInputSchema>;
-export type DescribeMatchmakingConfigurationsInput = z.output<
-  typeof describeMatchmakingConfigurationsInputSchema
->;
-export type UpdateMatchmakingConfigurationInput = z.output<typeof updateMatchmakingConfigurationInputSchema>;
-export type DeleteMatchmakingConfigurationInput = z.output<typeof deleteMatchmakingConfigurationInputSchema>;
+export type StartMatchmakingInput = OperationInput<'StartMatchmaking'>;
+export type StartMatchBackfillInput = OperationInput<'StartMatchBackfill'>;
+export type DescribeMatchmakingInput = OperationInput<'DescribeMatchmaking'>;
+export type StopMatchmakingInput = OperationInput<'StopMatchmaking'>;
+export type AcceptMatchInput = OperationInput<'AcceptMatch'>;
+export type ValidateMatchmakingRuleSetInput = OperationInput<'ValidateMatchmakingRuleSet'>;
+export type CreateMatchmakingRuleSetInput = OperationInput<'CreateMatchmakingRuleSet'>;
+export type DescribeMatchmakingRuleSetsInput = OperationInput<'DescribeMatchmakingRuleSets'>;
+export type DeleteMatchmakingRuleSetInput = OperationInput<'DeleteMatchmakingRuleSet'>;
+export type CreateMatchmakingConfigurationInput = OperationInput<'CreateMatchmakingConfiguration'>;
+export type DescribeMatchmakingConfigurationsInput = OperationInput<'DescribeMatchmakingConfigurations'>;
+export type UpdateMatchmakingConfigurationInput = OperationInput<'UpdateMatchmakingConfiguration'>;
+export type DeleteMatchmakingConfigurationInput = OperationInput<'DeleteMatchmakingConfiguration'>;
 
 // ---------------------------------------------------------------------------------------------
 // Output wire shapes (what the service returns). Names as in the model; timestamps are epoch
