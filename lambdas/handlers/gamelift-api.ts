@@ -11,6 +11,7 @@ import { EXPLAIN_HEADER } from '../dialects/gamelift/waiting-report';
 import { SlotfillError } from '../shared/errors';
 import { API_METRICS } from '../shared/metric-names';
 import { logger, metrics } from '../shared/observability';
+import { tracing } from '../shared/tracing';
 import type { UseCaseContext } from '../usecases/context';
 import { type HttpEvent, type HttpResult, header, jsonResult, rawBody } from './http';
 import { httpLogContext, logOperation } from './log-context';
@@ -107,6 +108,7 @@ function isGameLiftOperation(name: string): name is GameLiftOperation {
 
 export function createGameLiftHandler(dependencies: GameLiftHandlerDependencies) {
   return middy<HttpEvent, HttpResult, Error, Context>()
+    .use(tracing())
     .use(httpLogContext())
     .use(logMetrics(metrics))
     .handler((event, context) => handleGameLiftRequest(dependencies, event, context.awsRequestId));

@@ -6,7 +6,8 @@ import type { Context, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent } from 'a
 import { createEventBridgeClient } from '../shared/clients';
 import { mapConcurrent } from '../shared/concurrency';
 import { matchmakerSettingsFromEnv } from '../shared/config';
-import { logger, metrics, tracer } from '../shared/observability';
+import { logger, metrics } from '../shared/observability';
+import { traced, tracing } from '../shared/tracing';
 import { CONFIGURATION_CONCURRENCY, runConfigurationWorker } from '../usecases/matchmaker';
 import { EventBridgeSink } from './eventbridge-sink';
 import { leaseMsOf, runConfigurationInvocation } from './matchmaker-loop';
@@ -27,7 +28,7 @@ const { config, useCases } = runtimeDependencies();
 const settings = matchmakerSettingsFromEnv();
 const leaseOwner = `worker-${randomUUID()}`;
 const sink = new EventBridgeSink({
-  client: tracer.captureAWSv3Client(createEventBridgeClient(config)),
+  client: traced(createEventBridgeClient(config)),
   eventBusName: process.env.EVENT_BUS_NAME ?? 'default',
   source: process.env.EVENT_SOURCE ?? 'slotfill.matchmaking',
   arnScope: { region: config.region, accountId: config.accountId },
@@ -63,6 +64,7 @@ function isSqsEvent(event: MatchmakerWorkerEvent): event is SQSEvent {
 }
 
 export const handler = middy<MatchmakerWorkerEvent, SQSBatchResponse | undefined, Error, Context>()
+  .use(tracing())
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
   .handler(async (event, context) => {
