@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { traced, tracing } from '../../lambdas/shared/tracing';
 
 /**
  * The Tracer loads at the first invocation (lambdas/shared/tracing.ts): clients registered at
@@ -32,7 +33,6 @@ describe('tracing loaded at the first invocation', () => {
   });
 
   it('captures the clients registered at init before the handler runs, once, and later clients at once', async () => {
-    const { traced, tracing } = await import('../../lambdas/shared/tracing');
     const dynamo = traced(new DynamoDBClient({ region: 'us-east-1' }));
     expect(countOf(middlewareNames(dynamo), XRAY_MIDDLEWARE)).toBe(0);
 

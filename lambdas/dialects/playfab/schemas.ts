@@ -19,7 +19,7 @@
  *   limit, unique rule names, expansion shapes) live in engine/queues/compile.ts, which reports every
  *   problem with its path; the schema only checks what each field can check alone.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   type BackfillTicketStatus,
   BuildAliasParamsSchema,
@@ -139,7 +139,9 @@ export const CreateMatchmakingTicketRequestSchema = z.object({
   MembersToMatchWith: optional(
     z
       .array(EntityKeySchema)
-      .max(MAX_TICKET_MEMBERS - 1, { error: `must list at most ${MAX_TICKET_MEMBERS - 1} members` }),
+      .check(
+        z.maxLength(MAX_TICKET_MEMBERS - 1, { error: `must list at most ${MAX_TICKET_MEMBERS - 1} members` }),
+      ),
   ),
   QueueName: queueName(),
 });
@@ -148,8 +150,10 @@ export const CreateServerBackfillTicketRequestSchema = z.object({
   GiveUpAfterSeconds: giveUpAfterSeconds(),
   Members: z
     .array(MatchmakingPlayerWithTeamAssignmentSchema)
-    .min(1, { error: 'must list at least one member' })
-    .max(MAX_TICKET_MEMBERS, { error: `must list at most ${MAX_TICKET_MEMBERS} members` }),
+    .check(
+      z.minLength(1, { error: 'must list at least one member' }),
+      z.maxLength(MAX_TICKET_MEMBERS, { error: `must list at most ${MAX_TICKET_MEMBERS} members` }),
+    ),
   QueueName: queueName(),
   ServerDetails: optional(ServerDetailsSchema),
 });
@@ -158,8 +162,10 @@ export const CreateServerMatchmakingTicketRequestSchema = z.object({
   GiveUpAfterSeconds: giveUpAfterSeconds(),
   Members: z
     .array(MatchmakingPlayerSchema)
-    .min(1, { error: 'must list at least one member' })
-    .max(MAX_TICKET_MEMBERS, { error: `must list at most ${MAX_TICKET_MEMBERS} members` }),
+    .check(
+      z.minLength(1, { error: 'must list at least one member' }),
+      z.maxLength(MAX_TICKET_MEMBERS, { error: `must list at most ${MAX_TICKET_MEMBERS} members` }),
+    ),
   QueueName: queueName(),
 });
 export const GetMatchRequestSchema = z.object({
@@ -219,9 +225,10 @@ const subscription = {
   EntityKey: EntityKeySchema,
   PubSubConnectionHandle: nonEmptyText(),
   ResourceId: nonEmptyText(),
-  SubscriptionVersion: uint32()
-    .min(SUBSCRIPTION_VERSION, { error: `must be ${SUBSCRIPTION_VERSION}` })
-    .max(SUBSCRIPTION_VERSION, { error: `must be ${SUBSCRIPTION_VERSION}` }),
+  SubscriptionVersion: uint32().check(
+    z.gte(SUBSCRIPTION_VERSION, { error: `must be ${SUBSCRIPTION_VERSION}` }),
+    z.lte(SUBSCRIPTION_VERSION, { error: `must be ${SUBSCRIPTION_VERSION}` }),
+  ),
   Type: oneOf(SUBSCRIPTION_TYPES),
 };
 export const SubscribeToMatchResourceRequestSchema = z.object(subscription);
@@ -265,7 +272,7 @@ export function isPlayFabOperation(name: string): name is PlayFabOperation {
  * Every request-side datatype by its spec name, nested ones included, so the conformance test
  * can compare each one's members with the spec.
  */
-export const requestDatatypeSchemas: Readonly<Record<string, z.ZodObject>> = {
+export const requestDatatypeSchemas: Readonly<Record<string, z.ZodMiniObject>> = {
   CancelAllMatchmakingTicketsForPlayerRequest: CancelAllMatchmakingTicketsForPlayerRequestSchema,
   CancelAllServerBackfillTicketsForPlayerRequest: CancelAllServerBackfillTicketsForPlayerRequestSchema,
   CancelMatchmakingTicketRequest: CancelMatchmakingTicketRequestSchema,

@@ -6,7 +6,7 @@
  * and enumerations the schemas check live in limits.ts (re-exported here), which code that
  * needs no schema imports instead.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   isStorableNumber,
   jsonProblem,
@@ -47,78 +47,100 @@ const UINT32_MAX = 2 ** 32 - 1;
 // ("The field QueueName must be ..."), so each states what a valid value looks like.
 
 /** An optional member: absent, or null (treated as absent). */
-export function optional<Schema extends z.ZodType>(schema: Schema) {
-  // The outer optional marks the key optional (in the type too); the preprocess turns null into absent.
-  return z.preprocess((value) => (value === null ? undefined : value), schema.optional()).optional();
+export function optional<Schema extends z.ZodMiniType>(schema: Schema) {
+  // The outer optional marks the key optional (in the type too); the preprocess (a transform
+  // piped into the schema, as zod/mini spells it) turns null into absent.
+  return z.optional(
+    z.pipe<z.ZodMiniTransform<unknown, unknown>, z.ZodMiniOptional<Schema>>(
+      z.transform((value: unknown) => (value === null ? undefined : value)),
+      z.optional(schema),
+    ),
+  );
 }
 
 export const text = () =>
-  z.string().max(MAX_TEXT_LENGTH, { error: `must be at most ${MAX_TEXT_LENGTH} characters` });
-export const nonEmptyText = () => text().min(1, { error: 'must not be empty' });
+  z.string().check(z.maxLength(MAX_TEXT_LENGTH, { error: `must be at most ${MAX_TEXT_LENGTH} characters` }));
+export const nonEmptyText = () => text().check(z.minLength(1, { error: 'must not be empty' }));
 /** An id that becomes part of a key (Entity.Id): DynamoDB's key size in UTF-8 bytes. */
 export const keyText = () =>
-  z
-    .string()
-    .min(1, { error: 'must not be empty' })
-    .refine((value) => utf8Bytes(value) <= MAX_KEY_BYTES, {
+  z.string().check(
+    z.minLength(1, { error: 'must not be empty' }),
+    z.refine((value: string) => utf8Bytes(value) <= MAX_KEY_BYTES, {
       error: `must be at most ${MAX_KEY_BYTES} bytes of UTF-8`,
-    });
+    }),
+  );
 /** A ticket or match id: slotfill issues UUIDs, so no longer one names anything. */
 export const ticketIdText = () =>
   z
     .string()
-    .min(1, { error: 'must not be empty' })
-    .max(MAX_TICKET_ID_LENGTH, { error: `must be at most ${MAX_TICKET_ID_LENGTH} characters` });
+    .check(
+      z.minLength(1, { error: 'must not be empty' }),
+      z.maxLength(MAX_TICKET_ID_LENGTH, { error: `must be at most ${MAX_TICKET_ID_LENGTH} characters` }),
+    );
 export const int32 = () =>
   z
     .number()
-    .int({ error: 'must be a whole number' })
-    .min(INT32_MIN, { error: `must be at least ${INT32_MIN}` })
-    .max(INT32_MAX, { error: `must be at most ${INT32_MAX}` });
+    .check(
+      z.int({ error: 'must be a whole number' }),
+      z.gte(INT32_MIN, { error: `must be at least ${INT32_MIN}` }),
+      z.lte(INT32_MAX, { error: `must be at most ${INT32_MAX}` }),
+    );
 export const uint32 = () =>
   z
     .number()
-    .int({ error: 'must be a whole number' })
-    .min(0, { error: 'must be 0 or more' })
-    .max(UINT32_MAX, { error: `must be at most ${UINT32_MAX}` });
+    .check(
+      z.int({ error: 'must be a whole number' }),
+      z.gte(0, { error: 'must be 0 or more' }),
+      z.lte(UINT32_MAX, { error: `must be at most ${UINT32_MAX}` }),
+    );
 /** Numbers are stored as given: only those DynamoDB and the DocumentClient keep exactly. */
-export const double = () => z.number().refine(isStorableNumber, { error: `must be ${STORABLE_NUMBER_RULE}` });
+export const double = () =>
+  z.number().check(z.refine(isStorableNumber, { error: `must be ${STORABLE_NUMBER_RULE}` }));
 export const bool = () => z.boolean();
 export const stringMap = () => z.record(z.string(), z.string());
 /** A JSON object of any shape (the spec's `object` type). */
 export const jsonObject = () =>
-  z.record(z.string(), z.unknown()).superRefine((value, context) => {
-    const problem = jsonProblem(value);
-    if (problem === undefined) return;
-    context.addIssue({
-      code: 'custom',
-      input: value,
-      message:
-        problem.kind === 'depth'
-          ? `must nest at most ${MAX_JSON_DEPTH} levels of objects and arrays`
-          : `must hold only numbers that are ${STORABLE_NUMBER_RULE} (found ${problem.value})`,
-    });
-  });
+  z.record(z.string(), z.unknown()).check(
+    z.superRefine((value: Record<string, unknown>, context) => {
+      const problem = jsonProblem(value);
+      if (problem === undefined) return;
+      context.addIssue({
+        code: 'custom',
+        input: value,
+        message:
+          problem.kind === 'depth'
+            ? `must nest at most ${MAX_JSON_DEPTH} levels of objects and arrays`
+            : `must hold only numbers that are ${STORABLE_NUMBER_RULE} (found ${problem.value})`,
+      });
+    }),
+  );
 
 export const queueName = () =>
-  z.string().regex(QUEUE_NAME_PATTERN, {
-    error: "must be 1 to 64 characters of letters, digits, '_' and '-', starting with a letter or digit",
-  });
+  z.string().check(
+    z.regex(QUEUE_NAME_PATTERN, {
+      error: "must be 1 to 64 characters of letters, digits, '_' and '-', starting with a letter or digit",
+    }),
+  );
 const ruleName = () =>
-  z.string().regex(RULE_NAME_PATTERN, {
-    error: "must be 1 to 255 characters of letters, digits, '_' and '-', starting with a letter or digit",
-  });
+  z.string().check(
+    z.regex(RULE_NAME_PATTERN, {
+      error: "must be 1 to 255 characters of letters, digits, '_' and '-', starting with a letter or digit",
+    }),
+  );
 const weight = () =>
   z
     .number()
-    .gt(0, { error: 'must be greater than 0' })
-    .max(MAX_RULE_WEIGHT, { error: `must be at most ${MAX_RULE_WEIGHT}` });
+    .check(
+      z.gt(0, { error: 'must be greater than 0' }),
+      z.lte(MAX_RULE_WEIGHT, { error: `must be at most ${MAX_RULE_WEIGHT}` }),
+    );
 /** Expansion interval: at least one second, or the schedule never advances. */
-const secondsBetweenExpansions = () => uint32().min(1, { error: 'must be at least 1' });
+const secondsBetweenExpansions = () => uint32().check(z.gte(1, { error: 'must be at least 1' }));
 export const giveUpAfterSeconds = () =>
-  int32()
-    .min(MIN_GIVE_UP_AFTER_SECONDS, { error: `must be at least ${MIN_GIVE_UP_AFTER_SECONDS}` })
-    .max(MAX_GIVE_UP_AFTER_SECONDS, { error: `must be at most ${MAX_GIVE_UP_AFTER_SECONDS}` });
+  int32().check(
+    z.gte(MIN_GIVE_UP_AFTER_SECONDS, { error: `must be at least ${MIN_GIVE_UP_AFTER_SECONDS}` }),
+    z.lte(MAX_GIVE_UP_AFTER_SECONDS, { error: `must be at most ${MAX_GIVE_UP_AFTER_SECONDS}` }),
+  );
 
 export const oneOf = <const Values extends readonly [string, ...string[]]>(values: Values) =>
   z.enum(values, { error: `must be one of ${values.join(', ')}` });
@@ -129,9 +151,10 @@ export const oneOf = <const Values extends readonly [string, ...string[]]>(value
 /** How joining players reach a running game: a backfill ticket carries it, its Region feeds the region rule. */
 export const PortSchema = z.object({
   Name: text(),
-  Num: int32()
-    .min(0, { error: 'must be a port number from 0 to 65535' })
-    .max(65535, { error: 'must be a port number from 0 to 65535' }),
+  Num: int32().check(
+    z.gte(0, { error: 'must be a port number from 0 to 65535' }),
+    z.lte(65535, { error: 'must be a port number from 0 to 65535' }),
+  ),
   Protocol: oneOf(PROTOCOL_TYPES),
 });
 
@@ -140,7 +163,9 @@ export const ServerDetailsSchema = z.object({
   // Not validated: the seed documents IPV4Address as free text that may carry any connect string.
   IPV4Address: optional(text()),
   Ports: optional(
-    z.array(PortSchema).max(MAX_SERVER_PORTS, { error: `must list at most ${MAX_SERVER_PORTS} ports` }),
+    z
+      .array(PortSchema)
+      .check(z.maxLength(MAX_SERVER_PORTS, { error: `must list at most ${MAX_SERVER_PORTS} ports` })),
   ),
   Region: optional(text()),
   ServerId: optional(text()),
@@ -152,11 +177,13 @@ export const QueueRuleAttributeSchema = z.object({
 });
 
 /** An override list entry: a value, or null to switch the rule off for that interval (PlayFab docs, "Expansions"). */
-const overrideList = <Entry extends z.ZodType>(entry: Entry) =>
-  z
-    .array(entry.nullable())
-    .min(1, { error: 'must list at least one interval' })
-    .max(MAX_EXPANSION_INTERVALS, { error: `must list at most ${MAX_EXPANSION_INTERVALS} intervals` });
+const overrideList = <Entry extends z.ZodMiniType>(entry: Entry) =>
+  z.array(z.nullable(entry)).check(
+    z.minLength(1, { error: 'must list at least one interval' }),
+    z.maxLength(MAX_EXPANSION_INTERVALS, {
+      error: `must list at most ${MAX_EXPANSION_INTERVALS} intervals`,
+    }),
+  );
 
 export const OverrideDoubleSchema = z.object({ Value: double() });
 export const OverrideUnsignedIntSchema = z.object({ Value: uint32() });
@@ -175,7 +202,7 @@ export const DifferenceRuleSchema = z.object({
   AttributeNotSpecifiedBehavior: oneOf(ATTRIBUTE_NOT_SPECIFIED_BEHAVIORS),
   CustomExpansion: optional(CustomDifferenceRuleExpansionSchema),
   DefaultAttributeValue: optional(double()),
-  Difference: double().min(0, { error: 'must be 0 or more' }),
+  Difference: double().check(z.gte(0, { error: 'must be 0 or more' })),
   LinearExpansion: optional(LinearDifferenceRuleExpansionSchema),
   MergeFunction: oneOf(ATTRIBUTE_MERGE_FUNCTIONS),
   Name: ruleName(),
@@ -230,7 +257,9 @@ export const SetIntersectionRuleSchema = z.object({
   AttributeNotSpecifiedBehavior: oneOf(ATTRIBUTE_NOT_SPECIFIED_BEHAVIORS),
   CustomExpansion: optional(CustomSetIntersectionRuleExpansionSchema),
   DefaultAttributeValue: optional(
-    z.array(text()).max(MAX_SET_ENTRIES, { error: `must list at most ${MAX_SET_ENTRIES} values` }),
+    z
+      .array(text())
+      .check(z.maxLength(MAX_SET_ENTRIES, { error: `must list at most ${MAX_SET_ENTRIES} values` })),
   ),
   LinearExpansion: optional(LinearSetIntersectionRuleExpansionSchema),
   MinIntersectionSize: uint32(),
@@ -240,10 +269,12 @@ export const SetIntersectionRuleSchema = z.object({
 });
 
 export const StringEqualityRuleExpansionSchema = z.object({
-  EnabledOverrides: z
-    .array(bool())
-    .min(1, { error: 'must list at least one interval' })
-    .max(MAX_EXPANSION_INTERVALS, { error: `must list at most ${MAX_EXPANSION_INTERVALS} intervals` }),
+  EnabledOverrides: z.array(bool()).check(
+    z.minLength(1, { error: 'must list at least one interval' }),
+    z.maxLength(MAX_EXPANSION_INTERVALS, {
+      error: `must list at most ${MAX_EXPANSION_INTERVALS} intervals`,
+    }),
+  ),
   SecondsBetweenExpansions: secondsBetweenExpansions(),
 });
 export const StringEqualityRuleSchema = z.object({
@@ -269,7 +300,7 @@ export const TeamDifferenceRuleSchema = z.object({
   Attribute: QueueRuleAttributeSchema,
   CustomExpansion: optional(CustomTeamDifferenceRuleExpansionSchema),
   DefaultAttributeValue: double(),
-  Difference: double().min(0, { error: 'must be 0 or more' }),
+  Difference: double().check(z.gte(0, { error: 'must be 0 or more' })),
   LinearExpansion: optional(LinearTeamDifferenceRuleExpansionSchema),
   Name: ruleName(),
   SecondsUntilOptional: optional(uint32()),
@@ -298,7 +329,7 @@ export const TeamTicketSizeSimilarityRuleSchema = z.object({
 });
 
 export const MatchmakingQueueTeamSchema = z.object({
-  MaxTeamSize: uint32().min(1, { error: 'must be at least 1' }),
+  MaxTeamSize: uint32().check(z.gte(1, { error: 'must be at least 1' })),
   MinTeamSize: uint32(),
   Name: queueName(),
 });
@@ -315,10 +346,12 @@ export const StatisticsVisibilityToPlayersSchema = z.object({
  * count in its message); a list far past that is refused before its rules are read at all.
  */
 export const MAX_RULE_LIST_LENGTH = 100;
-function ruleList<Rule extends z.ZodType>(rule: Rule) {
+function ruleList<Rule extends z.ZodMiniType>(rule: Rule) {
   return z
     .array(rule)
-    .max(MAX_RULE_LIST_LENGTH, { error: `must list at most ${MAX_RULES_PER_QUEUE} rules in all` });
+    .check(
+      z.maxLength(MAX_RULE_LIST_LENGTH, { error: `must list at most ${MAX_RULES_PER_QUEUE} rules in all` }),
+    );
 }
 
 export const MatchmakingQueueConfigSchema = z.object({
@@ -326,13 +359,15 @@ export const MatchmakingQueueConfigSchema = z.object({
   BuildId: optional(text()),
   DifferenceRules: optional(ruleList(DifferenceRuleSchema)),
   MatchTotalRules: optional(ruleList(MatchTotalRuleSchema)),
-  MaxMatchSize: uint32()
-    .min(MIN_MATCH_SIZE, { error: `must be at least ${MIN_MATCH_SIZE}` })
-    .max(MAX_MATCH_SIZE, { error: `must be at most ${MAX_MATCH_SIZE}` }),
-  MaxTicketSize: optional(uint32().min(1, { error: 'must be at least 1' })),
-  MinMatchSize: uint32()
-    .min(MIN_MATCH_SIZE, { error: `must be at least ${MIN_MATCH_SIZE}` })
-    .max(MAX_MATCH_SIZE, { error: `must be at most ${MAX_MATCH_SIZE}` }),
+  MaxMatchSize: uint32().check(
+    z.gte(MIN_MATCH_SIZE, { error: `must be at least ${MIN_MATCH_SIZE}` }),
+    z.lte(MAX_MATCH_SIZE, { error: `must be at most ${MAX_MATCH_SIZE}` }),
+  ),
+  MaxTicketSize: optional(uint32().check(z.gte(1, { error: 'must be at least 1' }))),
+  MinMatchSize: uint32().check(
+    z.gte(MIN_MATCH_SIZE, { error: `must be at least ${MIN_MATCH_SIZE}` }),
+    z.lte(MAX_MATCH_SIZE, { error: `must be at most ${MAX_MATCH_SIZE}` }),
+  ),
   Name: queueName(),
   RegionSelectionRule: optional(RegionSelectionRuleSchema),
   ServerAllocationEnabled: bool(),
@@ -341,9 +376,11 @@ export const MatchmakingQueueConfigSchema = z.object({
   StringEqualityRules: optional(ruleList(StringEqualityRuleSchema)),
   TeamDifferenceRules: optional(ruleList(TeamDifferenceRuleSchema)),
   Teams: optional(
-    z
-      .array(MatchmakingQueueTeamSchema)
-      .max(MAX_MATCH_SIZE_WITH_TEAMS, { error: `must list at most ${MAX_MATCH_SIZE_WITH_TEAMS} teams` }),
+    z.array(MatchmakingQueueTeamSchema).check(
+      z.maxLength(MAX_MATCH_SIZE_WITH_TEAMS, {
+        error: `must list at most ${MAX_MATCH_SIZE_WITH_TEAMS} teams`,
+      }),
+    ),
   ),
   TeamSizeBalanceRule: optional(TeamSizeBalanceRuleSchema),
   TeamTicketSizeSimilarityRule: optional(TeamTicketSizeSimilarityRuleSchema),
