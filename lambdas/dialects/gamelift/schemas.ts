@@ -18,6 +18,7 @@
  *   listed in SERVICE_RULES so the conformance test can tell them from invented constraints.
  */
 import * as z from 'zod/mini';
+import { builtOnFirstRead, once } from '../../shared/lazy';
 import {
   isStorableNumber,
   MAX_KEY_BYTES,
@@ -204,18 +205,6 @@ export const MAP_MEMBER_NAMES: ReadonlySet<string> = new Set(['PlayerAttributes'
 
 // ---------------------------------------------------------------------------------------------
 // Schema builders.
-
-/**
- * A schema built on first use and kept. A request needs one operation's schema; building all
- * thirteen (and what they share) when the module loads made up most of the function's init.
- */
-function once<Schema>(build: () => Schema): () => Schema {
-  let built: Schema | undefined;
-  return () => {
-    built ??= build();
-    return built;
-  };
-}
 
 /** Message for a wrong JSON type, or "must not be null" when the member is absent. */
 function typeMismatch(expected: WireType) {
@@ -595,48 +584,22 @@ const deleteMatchmakingConfigurationInputSchema = once(() =>
   }),
 );
 
-/** Each operation's input schema, built when first read (a getter) and then kept. */
-export const operationInputSchemas = {
-  get StartMatchmaking() {
-    return startMatchmakingInputSchema();
-  },
-  get StartMatchBackfill() {
-    return startMatchBackfillInputSchema();
-  },
-  get DescribeMatchmaking() {
-    return describeMatchmakingInputSchema();
-  },
-  get StopMatchmaking() {
-    return stopMatchmakingInputSchema();
-  },
-  get AcceptMatch() {
-    return acceptMatchInputSchema();
-  },
-  get ValidateMatchmakingRuleSet() {
-    return validateMatchmakingRuleSetInputSchema();
-  },
-  get CreateMatchmakingRuleSet() {
-    return createMatchmakingRuleSetInputSchema();
-  },
-  get DescribeMatchmakingRuleSets() {
-    return describeMatchmakingRuleSetsInputSchema();
-  },
-  get DeleteMatchmakingRuleSet() {
-    return deleteMatchmakingRuleSetInputSchema();
-  },
-  get CreateMatchmakingConfiguration() {
-    return createMatchmakingConfigurationInputSchema();
-  },
-  get DescribeMatchmakingConfigurations() {
-    return describeMatchmakingConfigurationsInputSchema();
-  },
-  get UpdateMatchmakingConfiguration() {
-    return updateMatchmakingConfigurationInputSchema();
-  },
-  get DeleteMatchmakingConfiguration() {
-    return deleteMatchmakingConfigurationInputSchema();
-  },
-};
+/** Each operation's input schema, built when first read and then kept: a request needs one. */
+export const operationInputSchemas = builtOnFirstRead({
+  StartMatchmaking: startMatchmakingInputSchema,
+  StartMatchBackfill: startMatchBackfillInputSchema,
+  DescribeMatchmaking: describeMatchmakingInputSchema,
+  StopMatchmaking: stopMatchmakingInputSchema,
+  AcceptMatch: acceptMatchInputSchema,
+  ValidateMatchmakingRuleSet: validateMatchmakingRuleSetInputSchema,
+  CreateMatchmakingRuleSet: createMatchmakingRuleSetInputSchema,
+  DescribeMatchmakingRuleSets: describeMatchmakingRuleSetsInputSchema,
+  DeleteMatchmakingRuleSet: deleteMatchmakingRuleSetInputSchema,
+  CreateMatchmakingConfiguration: createMatchmakingConfigurationInputSchema,
+  DescribeMatchmakingConfigurations: describeMatchmakingConfigurationsInputSchema,
+  UpdateMatchmakingConfiguration: updateMatchmakingConfigurationInputSchema,
+  DeleteMatchmakingConfiguration: deleteMatchmakingConfigurationInputSchema,
+});
 
 export type GameLiftOperation = keyof typeof operationInputSchemas;
 export type OperationInput<Operation extends GameLiftOperation> = z.output<

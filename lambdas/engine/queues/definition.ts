@@ -7,6 +7,7 @@
  * needs no schema imports instead.
  */
 import * as z from 'zod/mini';
+import { once } from '../../shared/lazy';
 import {
   isStorableNumber,
   jsonProblem,
@@ -148,34 +149,6 @@ export const oneOf = <const Values extends readonly [string, ...string[]]>(value
 // ---------------------------------------------------------------------------------------------
 // Queue configuration
 
-/** How joining players reach a running game: a backfill ticket carries it, its Region feeds the region rule. */
-export const PortSchema = z.object({
-  Name: text(),
-  Num: int32().check(
-    z.gte(0, { error: 'must be a port number from 0 to 65535' }),
-    z.lte(65535, { error: 'must be a port number from 0 to 65535' }),
-  ),
-  Protocol: oneOf(PROTOCOL_TYPES),
-});
-
-export const ServerDetailsSchema = z.object({
-  Fqdn: optional(text()),
-  // Not validated: the seed documents IPV4Address as free text that may carry any connect string.
-  IPV4Address: optional(text()),
-  Ports: optional(
-    z
-      .array(PortSchema)
-      .check(z.maxLength(MAX_SERVER_PORTS, { error: `must list at most ${MAX_SERVER_PORTS} ports` })),
-  ),
-  Region: optional(text()),
-  ServerId: optional(text()),
-});
-
-export const QueueRuleAttributeSchema = z.object({
-  Path: nonEmptyText(),
-  Source: oneOf(ATTRIBUTE_SOURCES),
-});
-
 /** An override list entry: a value, or null to switch the rule off for that interval (PlayFab docs, "Expansions"). */
 const overrideList = <Entry extends z.ZodMiniType>(entry: Entry) =>
   z.array(z.nullable(entry)).check(
@@ -184,162 +157,6 @@ const overrideList = <Entry extends z.ZodMiniType>(entry: Entry) =>
       error: `must list at most ${MAX_EXPANSION_INTERVALS} intervals`,
     }),
   );
-
-export const OverrideDoubleSchema = z.object({ Value: double() });
-export const OverrideUnsignedIntSchema = z.object({ Value: uint32() });
-
-export const LinearDifferenceRuleExpansionSchema = z.object({
-  Delta: double(),
-  Limit: optional(double()),
-  SecondsBetweenExpansions: secondsBetweenExpansions(),
-});
-export const CustomDifferenceRuleExpansionSchema = z.object({
-  DifferenceOverrides: overrideList(OverrideDoubleSchema),
-  SecondsBetweenExpansions: secondsBetweenExpansions(),
-});
-export const DifferenceRuleSchema = z.object({
-  Attribute: QueueRuleAttributeSchema,
-  AttributeNotSpecifiedBehavior: oneOf(ATTRIBUTE_NOT_SPECIFIED_BEHAVIORS),
-  CustomExpansion: optional(CustomDifferenceRuleExpansionSchema),
-  DefaultAttributeValue: optional(double()),
-  Difference: double().check(z.gte(0, { error: 'must be 0 or more' })),
-  LinearExpansion: optional(LinearDifferenceRuleExpansionSchema),
-  MergeFunction: oneOf(ATTRIBUTE_MERGE_FUNCTIONS),
-  Name: ruleName(),
-  SecondsUntilOptional: optional(uint32()),
-  Weight: weight(),
-});
-
-export const MatchTotalRuleExpansionSchema = z.object({
-  MaxOverrides: optional(overrideList(OverrideDoubleSchema)),
-  MinOverrides: optional(overrideList(OverrideDoubleSchema)),
-  SecondsBetweenExpansions: secondsBetweenExpansions(),
-});
-export const MatchTotalRuleSchema = z.object({
-  Attribute: QueueRuleAttributeSchema,
-  Expansion: optional(MatchTotalRuleExpansionSchema),
-  Max: double(),
-  Min: double(),
-  Name: ruleName(),
-  SecondsUntilOptional: optional(uint32()),
-  Weight: weight(),
-});
-
-export const LinearRegionSelectionRuleExpansionSchema = z.object({
-  Delta: uint32(),
-  Limit: uint32(),
-  SecondsBetweenExpansions: secondsBetweenExpansions(),
-});
-export const CustomRegionSelectionRuleExpansionSchema = z.object({
-  MaxLatencyOverrides: overrideList(OverrideUnsignedIntSchema),
-  SecondsBetweenExpansions: secondsBetweenExpansions(),
-});
-export const RegionSelectionRuleSchema = z.object({
-  CustomExpansion: optional(CustomRegionSelectionRuleExpansionSchema),
-  LinearExpansion: optional(LinearRegionSelectionRuleExpansionSchema),
-  MaxLatency: uint32(),
-  Name: ruleName(),
-  Path: nonEmptyText(),
-  SecondsUntilOptional: optional(uint32()),
-  Weight: weight(),
-});
-
-export const LinearSetIntersectionRuleExpansionSchema = z.object({
-  Delta: uint32(),
-  SecondsBetweenExpansions: secondsBetweenExpansions(),
-});
-export const CustomSetIntersectionRuleExpansionSchema = z.object({
-  MinIntersectionSizeOverrides: overrideList(OverrideUnsignedIntSchema),
-  SecondsBetweenExpansions: secondsBetweenExpansions(),
-});
-export const SetIntersectionRuleSchema = z.object({
-  Attribute: QueueRuleAttributeSchema,
-  AttributeNotSpecifiedBehavior: oneOf(ATTRIBUTE_NOT_SPECIFIED_BEHAVIORS),
-  CustomExpansion: optional(CustomSetIntersectionRuleExpansionSchema),
-  DefaultAttributeValue: optional(
-    z
-      .array(text())
-      .check(z.maxLength(MAX_SET_ENTRIES, { error: `must list at most ${MAX_SET_ENTRIES} values` })),
-  ),
-  LinearExpansion: optional(LinearSetIntersectionRuleExpansionSchema),
-  MinIntersectionSize: uint32(),
-  Name: ruleName(),
-  SecondsUntilOptional: optional(uint32()),
-  Weight: weight(),
-});
-
-export const StringEqualityRuleExpansionSchema = z.object({
-  EnabledOverrides: z.array(bool()).check(
-    z.minLength(1, { error: 'must list at least one interval' }),
-    z.maxLength(MAX_EXPANSION_INTERVALS, {
-      error: `must list at most ${MAX_EXPANSION_INTERVALS} intervals`,
-    }),
-  ),
-  SecondsBetweenExpansions: secondsBetweenExpansions(),
-});
-export const StringEqualityRuleSchema = z.object({
-  Attribute: QueueRuleAttributeSchema,
-  AttributeNotSpecifiedBehavior: oneOf(ATTRIBUTE_NOT_SPECIFIED_BEHAVIORS),
-  DefaultAttributeValue: optional(text()),
-  Expansion: optional(StringEqualityRuleExpansionSchema),
-  Name: ruleName(),
-  SecondsUntilOptional: optional(uint32()),
-  Weight: weight(),
-});
-
-export const LinearTeamDifferenceRuleExpansionSchema = z.object({
-  Delta: double(),
-  Limit: optional(double()),
-  SecondsBetweenExpansions: secondsBetweenExpansions(),
-});
-export const CustomTeamDifferenceRuleExpansionSchema = z.object({
-  DifferenceOverrides: overrideList(OverrideDoubleSchema),
-  SecondsBetweenExpansions: secondsBetweenExpansions(),
-});
-export const TeamDifferenceRuleSchema = z.object({
-  Attribute: QueueRuleAttributeSchema,
-  CustomExpansion: optional(CustomTeamDifferenceRuleExpansionSchema),
-  DefaultAttributeValue: double(),
-  Difference: double().check(z.gte(0, { error: 'must be 0 or more' })),
-  LinearExpansion: optional(LinearTeamDifferenceRuleExpansionSchema),
-  Name: ruleName(),
-  SecondsUntilOptional: optional(uint32()),
-});
-
-export const LinearTeamSizeBalanceRuleExpansionSchema = z.object({
-  Delta: uint32(),
-  Limit: optional(uint32()),
-  SecondsBetweenExpansions: secondsBetweenExpansions(),
-});
-export const CustomTeamSizeBalanceRuleExpansionSchema = z.object({
-  DifferenceOverrides: overrideList(OverrideUnsignedIntSchema),
-  SecondsBetweenExpansions: secondsBetweenExpansions(),
-});
-export const TeamSizeBalanceRuleSchema = z.object({
-  CustomExpansion: optional(CustomTeamSizeBalanceRuleExpansionSchema),
-  Difference: uint32(),
-  LinearExpansion: optional(LinearTeamSizeBalanceRuleExpansionSchema),
-  Name: ruleName(),
-  SecondsUntilOptional: optional(uint32()),
-});
-
-export const TeamTicketSizeSimilarityRuleSchema = z.object({
-  Name: ruleName(),
-  SecondsUntilOptional: optional(uint32()),
-});
-
-export const MatchmakingQueueTeamSchema = z.object({
-  MaxTeamSize: uint32().check(z.gte(1, { error: 'must be at least 1' })),
-  MinTeamSize: uint32(),
-  Name: queueName(),
-});
-
-export const BuildAliasParamsSchema = z.object({ AliasId: nonEmptyText() });
-
-export const StatisticsVisibilityToPlayersSchema = z.object({
-  ShowNumberOfPlayersMatching: bool(),
-  ShowTimeToMatch: bool(),
-});
 
 /**
  * A list of one rule type. compile.ts counts rules across lists (MAX_RULES_PER_QUEUE, with the
@@ -354,50 +171,273 @@ function ruleList<Rule extends z.ZodMiniType>(rule: Rule) {
     );
 }
 
-export const MatchmakingQueueConfigSchema = z.object({
-  BuildAliasParams: optional(BuildAliasParamsSchema),
-  BuildId: optional(text()),
-  DifferenceRules: optional(ruleList(DifferenceRuleSchema)),
-  MatchTotalRules: optional(ruleList(MatchTotalRuleSchema)),
-  MaxMatchSize: uint32().check(
-    z.gte(MIN_MATCH_SIZE, { error: `must be at least ${MIN_MATCH_SIZE}` }),
-    z.lte(MAX_MATCH_SIZE, { error: `must be at most ${MAX_MATCH_SIZE}` }),
-  ),
-  MaxTicketSize: optional(uint32().check(z.gte(1, { error: 'must be at least 1' }))),
-  MinMatchSize: uint32().check(
-    z.gte(MIN_MATCH_SIZE, { error: `must be at least ${MIN_MATCH_SIZE}` }),
-    z.lte(MAX_MATCH_SIZE, { error: `must be at most ${MAX_MATCH_SIZE}` }),
-  ),
-  Name: queueName(),
-  RegionSelectionRule: optional(RegionSelectionRuleSchema),
-  ServerAllocationEnabled: bool(),
-  SetIntersectionRules: optional(ruleList(SetIntersectionRuleSchema)),
-  StatisticsVisibilityToPlayers: optional(StatisticsVisibilityToPlayersSchema),
-  StringEqualityRules: optional(ruleList(StringEqualityRuleSchema)),
-  TeamDifferenceRules: optional(ruleList(TeamDifferenceRuleSchema)),
-  Teams: optional(
-    z.array(MatchmakingQueueTeamSchema).check(
-      z.maxLength(MAX_MATCH_SIZE_WITH_TEAMS, {
-        error: `must list at most ${MAX_MATCH_SIZE_WITH_TEAMS} teams`,
+/**
+ * The queue configuration's schemas, built together the first time one is needed (a queue is
+ * being stored or read from a request) rather than when the module loads.
+ */
+export const queueSchemas = once(() => {
+  /** How joining players reach a running game: a backfill ticket carries it, its Region feeds the region rule. */
+  const PortSchema = z.object({
+    Name: text(),
+    Num: int32().check(
+      z.gte(0, { error: 'must be a port number from 0 to 65535' }),
+      z.lte(65535, { error: 'must be a port number from 0 to 65535' }),
+    ),
+    Protocol: oneOf(PROTOCOL_TYPES),
+  });
+
+  const ServerDetailsSchema = z.object({
+    Fqdn: optional(text()),
+    // Not validated: the seed documents IPV4Address as free text that may carry any connect string.
+    IPV4Address: optional(text()),
+    Ports: optional(
+      z
+        .array(PortSchema)
+        .check(z.maxLength(MAX_SERVER_PORTS, { error: `must list at most ${MAX_SERVER_PORTS} ports` })),
+    ),
+    Region: optional(text()),
+    ServerId: optional(text()),
+  });
+
+  const QueueRuleAttributeSchema = z.object({
+    Path: nonEmptyText(),
+    Source: oneOf(ATTRIBUTE_SOURCES),
+  });
+
+  const OverrideDoubleSchema = z.object({ Value: double() });
+  const OverrideUnsignedIntSchema = z.object({ Value: uint32() });
+
+  const LinearDifferenceRuleExpansionSchema = z.object({
+    Delta: double(),
+    Limit: optional(double()),
+    SecondsBetweenExpansions: secondsBetweenExpansions(),
+  });
+  const CustomDifferenceRuleExpansionSchema = z.object({
+    DifferenceOverrides: overrideList(OverrideDoubleSchema),
+    SecondsBetweenExpansions: secondsBetweenExpansions(),
+  });
+  const DifferenceRuleSchema = z.object({
+    Attribute: QueueRuleAttributeSchema,
+    AttributeNotSpecifiedBehavior: oneOf(ATTRIBUTE_NOT_SPECIFIED_BEHAVIORS),
+    CustomExpansion: optional(CustomDifferenceRuleExpansionSchema),
+    DefaultAttributeValue: optional(double()),
+    Difference: double().check(z.gte(0, { error: 'must be 0 or more' })),
+    LinearExpansion: optional(LinearDifferenceRuleExpansionSchema),
+    MergeFunction: oneOf(ATTRIBUTE_MERGE_FUNCTIONS),
+    Name: ruleName(),
+    SecondsUntilOptional: optional(uint32()),
+    Weight: weight(),
+  });
+
+  const MatchTotalRuleExpansionSchema = z.object({
+    MaxOverrides: optional(overrideList(OverrideDoubleSchema)),
+    MinOverrides: optional(overrideList(OverrideDoubleSchema)),
+    SecondsBetweenExpansions: secondsBetweenExpansions(),
+  });
+  const MatchTotalRuleSchema = z.object({
+    Attribute: QueueRuleAttributeSchema,
+    Expansion: optional(MatchTotalRuleExpansionSchema),
+    Max: double(),
+    Min: double(),
+    Name: ruleName(),
+    SecondsUntilOptional: optional(uint32()),
+    Weight: weight(),
+  });
+
+  const LinearRegionSelectionRuleExpansionSchema = z.object({
+    Delta: uint32(),
+    Limit: uint32(),
+    SecondsBetweenExpansions: secondsBetweenExpansions(),
+  });
+  const CustomRegionSelectionRuleExpansionSchema = z.object({
+    MaxLatencyOverrides: overrideList(OverrideUnsignedIntSchema),
+    SecondsBetweenExpansions: secondsBetweenExpansions(),
+  });
+  const RegionSelectionRuleSchema = z.object({
+    CustomExpansion: optional(CustomRegionSelectionRuleExpansionSchema),
+    LinearExpansion: optional(LinearRegionSelectionRuleExpansionSchema),
+    MaxLatency: uint32(),
+    Name: ruleName(),
+    Path: nonEmptyText(),
+    SecondsUntilOptional: optional(uint32()),
+    Weight: weight(),
+  });
+
+  const LinearSetIntersectionRuleExpansionSchema = z.object({
+    Delta: uint32(),
+    SecondsBetweenExpansions: secondsBetweenExpansions(),
+  });
+  const CustomSetIntersectionRuleExpansionSchema = z.object({
+    MinIntersectionSizeOverrides: overrideList(OverrideUnsignedIntSchema),
+    SecondsBetweenExpansions: secondsBetweenExpansions(),
+  });
+  const SetIntersectionRuleSchema = z.object({
+    Attribute: QueueRuleAttributeSchema,
+    AttributeNotSpecifiedBehavior: oneOf(ATTRIBUTE_NOT_SPECIFIED_BEHAVIORS),
+    CustomExpansion: optional(CustomSetIntersectionRuleExpansionSchema),
+    DefaultAttributeValue: optional(
+      z
+        .array(text())
+        .check(z.maxLength(MAX_SET_ENTRIES, { error: `must list at most ${MAX_SET_ENTRIES} values` })),
+    ),
+    LinearExpansion: optional(LinearSetIntersectionRuleExpansionSchema),
+    MinIntersectionSize: uint32(),
+    Name: ruleName(),
+    SecondsUntilOptional: optional(uint32()),
+    Weight: weight(),
+  });
+
+  const StringEqualityRuleExpansionSchema = z.object({
+    EnabledOverrides: z.array(bool()).check(
+      z.minLength(1, { error: 'must list at least one interval' }),
+      z.maxLength(MAX_EXPANSION_INTERVALS, {
+        error: `must list at most ${MAX_EXPANSION_INTERVALS} intervals`,
       }),
     ),
-  ),
-  TeamSizeBalanceRule: optional(TeamSizeBalanceRuleSchema),
-  TeamTicketSizeSimilarityRule: optional(TeamTicketSizeSimilarityRuleSchema),
+    SecondsBetweenExpansions: secondsBetweenExpansions(),
+  });
+  const StringEqualityRuleSchema = z.object({
+    Attribute: QueueRuleAttributeSchema,
+    AttributeNotSpecifiedBehavior: oneOf(ATTRIBUTE_NOT_SPECIFIED_BEHAVIORS),
+    DefaultAttributeValue: optional(text()),
+    Expansion: optional(StringEqualityRuleExpansionSchema),
+    Name: ruleName(),
+    SecondsUntilOptional: optional(uint32()),
+    Weight: weight(),
+  });
+
+  const LinearTeamDifferenceRuleExpansionSchema = z.object({
+    Delta: double(),
+    Limit: optional(double()),
+    SecondsBetweenExpansions: secondsBetweenExpansions(),
+  });
+  const CustomTeamDifferenceRuleExpansionSchema = z.object({
+    DifferenceOverrides: overrideList(OverrideDoubleSchema),
+    SecondsBetweenExpansions: secondsBetweenExpansions(),
+  });
+  const TeamDifferenceRuleSchema = z.object({
+    Attribute: QueueRuleAttributeSchema,
+    CustomExpansion: optional(CustomTeamDifferenceRuleExpansionSchema),
+    DefaultAttributeValue: double(),
+    Difference: double().check(z.gte(0, { error: 'must be 0 or more' })),
+    LinearExpansion: optional(LinearTeamDifferenceRuleExpansionSchema),
+    Name: ruleName(),
+    SecondsUntilOptional: optional(uint32()),
+  });
+
+  const LinearTeamSizeBalanceRuleExpansionSchema = z.object({
+    Delta: uint32(),
+    Limit: optional(uint32()),
+    SecondsBetweenExpansions: secondsBetweenExpansions(),
+  });
+  const CustomTeamSizeBalanceRuleExpansionSchema = z.object({
+    DifferenceOverrides: overrideList(OverrideUnsignedIntSchema),
+    SecondsBetweenExpansions: secondsBetweenExpansions(),
+  });
+  const TeamSizeBalanceRuleSchema = z.object({
+    CustomExpansion: optional(CustomTeamSizeBalanceRuleExpansionSchema),
+    Difference: uint32(),
+    LinearExpansion: optional(LinearTeamSizeBalanceRuleExpansionSchema),
+    Name: ruleName(),
+    SecondsUntilOptional: optional(uint32()),
+  });
+
+  const TeamTicketSizeSimilarityRuleSchema = z.object({
+    Name: ruleName(),
+    SecondsUntilOptional: optional(uint32()),
+  });
+
+  const MatchmakingQueueTeamSchema = z.object({
+    MaxTeamSize: uint32().check(z.gte(1, { error: 'must be at least 1' })),
+    MinTeamSize: uint32(),
+    Name: queueName(),
+  });
+
+  const BuildAliasParamsSchema = z.object({ AliasId: nonEmptyText() });
+
+  const StatisticsVisibilityToPlayersSchema = z.object({
+    ShowNumberOfPlayersMatching: bool(),
+    ShowTimeToMatch: bool(),
+  });
+
+  const MatchmakingQueueConfigSchema = z.object({
+    BuildAliasParams: optional(BuildAliasParamsSchema),
+    BuildId: optional(text()),
+    DifferenceRules: optional(ruleList(DifferenceRuleSchema)),
+    MatchTotalRules: optional(ruleList(MatchTotalRuleSchema)),
+    MaxMatchSize: uint32().check(
+      z.gte(MIN_MATCH_SIZE, { error: `must be at least ${MIN_MATCH_SIZE}` }),
+      z.lte(MAX_MATCH_SIZE, { error: `must be at most ${MAX_MATCH_SIZE}` }),
+    ),
+    MaxTicketSize: optional(uint32().check(z.gte(1, { error: 'must be at least 1' }))),
+    MinMatchSize: uint32().check(
+      z.gte(MIN_MATCH_SIZE, { error: `must be at least ${MIN_MATCH_SIZE}` }),
+      z.lte(MAX_MATCH_SIZE, { error: `must be at most ${MAX_MATCH_SIZE}` }),
+    ),
+    Name: queueName(),
+    RegionSelectionRule: optional(RegionSelectionRuleSchema),
+    ServerAllocationEnabled: bool(),
+    SetIntersectionRules: optional(ruleList(SetIntersectionRuleSchema)),
+    StatisticsVisibilityToPlayers: optional(StatisticsVisibilityToPlayersSchema),
+    StringEqualityRules: optional(ruleList(StringEqualityRuleSchema)),
+    TeamDifferenceRules: optional(ruleList(TeamDifferenceRuleSchema)),
+    Teams: optional(
+      z.array(MatchmakingQueueTeamSchema).check(
+        z.maxLength(MAX_MATCH_SIZE_WITH_TEAMS, {
+          error: `must list at most ${MAX_MATCH_SIZE_WITH_TEAMS} teams`,
+        }),
+      ),
+    ),
+    TeamSizeBalanceRule: optional(TeamSizeBalanceRuleSchema),
+    TeamTicketSizeSimilarityRule: optional(TeamTicketSizeSimilarityRuleSchema),
+  });
+  return {
+    PortSchema,
+    ServerDetailsSchema,
+    QueueRuleAttributeSchema,
+    OverrideDoubleSchema,
+    OverrideUnsignedIntSchema,
+    LinearDifferenceRuleExpansionSchema,
+    CustomDifferenceRuleExpansionSchema,
+    DifferenceRuleSchema,
+    MatchTotalRuleExpansionSchema,
+    MatchTotalRuleSchema,
+    LinearRegionSelectionRuleExpansionSchema,
+    CustomRegionSelectionRuleExpansionSchema,
+    RegionSelectionRuleSchema,
+    LinearSetIntersectionRuleExpansionSchema,
+    CustomSetIntersectionRuleExpansionSchema,
+    SetIntersectionRuleSchema,
+    StringEqualityRuleExpansionSchema,
+    StringEqualityRuleSchema,
+    LinearTeamDifferenceRuleExpansionSchema,
+    CustomTeamDifferenceRuleExpansionSchema,
+    TeamDifferenceRuleSchema,
+    LinearTeamSizeBalanceRuleExpansionSchema,
+    CustomTeamSizeBalanceRuleExpansionSchema,
+    TeamSizeBalanceRuleSchema,
+    TeamTicketSizeSimilarityRuleSchema,
+    MatchmakingQueueTeamSchema,
+    BuildAliasParamsSchema,
+    StatisticsVisibilityToPlayersSchema,
+    MatchmakingQueueConfigSchema,
+  };
 });
 
-export type Port = z.output<typeof PortSchema>;
-export type ServerDetails = z.output<typeof ServerDetailsSchema>;
-export type QueueRuleAttribute = z.output<typeof QueueRuleAttributeSchema>;
-export type DifferenceRule = z.output<typeof DifferenceRuleSchema>;
-export type MatchTotalRule = z.output<typeof MatchTotalRuleSchema>;
-export type RegionSelectionRule = z.output<typeof RegionSelectionRuleSchema>;
-export type SetIntersectionRule = z.output<typeof SetIntersectionRuleSchema>;
-export type StringEqualityRule = z.output<typeof StringEqualityRuleSchema>;
-export type TeamDifferenceRule = z.output<typeof TeamDifferenceRuleSchema>;
-export type TeamSizeBalanceRule = z.output<typeof TeamSizeBalanceRuleSchema>;
-export type TeamTicketSizeSimilarityRule = z.output<typeof TeamTicketSizeSimilarityRuleSchema>;
-export type MatchmakingQueueTeam = z.output<typeof MatchmakingQueueTeamSchema>;
-export type MatchmakingQueueConfig = z.output<typeof MatchmakingQueueConfigSchema>;
-export type OverrideDouble = z.output<typeof OverrideDoubleSchema>;
-export type OverrideUnsignedInt = z.output<typeof OverrideUnsignedIntSchema>;
+type QueueSchemas = ReturnType<typeof queueSchemas>;
+
+export type Port = z.output<QueueSchemas['PortSchema']>;
+export type ServerDetails = z.output<QueueSchemas['ServerDetailsSchema']>;
+export type QueueRuleAttribute = z.output<QueueSchemas['QueueRuleAttributeSchema']>;
+export type DifferenceRule = z.output<QueueSchemas['DifferenceRuleSchema']>;
+export type MatchTotalRule = z.output<QueueSchemas['MatchTotalRuleSchema']>;
+export type RegionSelectionRule = z.output<QueueSchemas['RegionSelectionRuleSchema']>;
+export type SetIntersectionRule = z.output<QueueSchemas['SetIntersectionRuleSchema']>;
+export type StringEqualityRule = z.output<QueueSchemas['StringEqualityRuleSchema']>;
+export type TeamDifferenceRule = z.output<QueueSchemas['TeamDifferenceRuleSchema']>;
+export type TeamSizeBalanceRule = z.output<QueueSchemas['TeamSizeBalanceRuleSchema']>;
+export type TeamTicketSizeSimilarityRule = z.output<QueueSchemas['TeamTicketSizeSimilarityRuleSchema']>;
+export type MatchmakingQueueTeam = z.output<QueueSchemas['MatchmakingQueueTeamSchema']>;
+export type MatchmakingQueueConfig = z.output<QueueSchemas['MatchmakingQueueConfigSchema']>;
+export type OverrideDouble = z.output<QueueSchemas['OverrideDoubleSchema']>;
+export type OverrideUnsignedInt = z.output<QueueSchemas['OverrideUnsignedIntSchema']>;

@@ -6,7 +6,7 @@
  */
 import { childPath } from '../rules/problems';
 import { type QueueProblem, validateQueueConfig } from './compile';
-import { type MatchmakingQueueConfig, MatchmakingQueueConfigSchema } from './definition';
+import { type MatchmakingQueueConfig, queueSchemas } from './definition';
 
 export type ParsedQueueConfig =
   | { ok: true; config: MatchmakingQueueConfig }
@@ -14,7 +14,7 @@ export type ParsedQueueConfig =
 
 /** Schema and semantic validation of a raw queue object in one step (the schema's problems first). */
 export function parseQueueConfig(raw: unknown, basePath = 'MatchmakingQueue'): ParsedQueueConfig {
-  const parsed = MatchmakingQueueConfigSchema.safeParse(raw);
+  const parsed = queueSchemas().MatchmakingQueueConfigSchema.safeParse(raw);
   if (!parsed.success) {
     return {
       ok: false,
