@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { LambdaProcess } from '../../lambdas/local/lambda-process';
-import { esbuildSettings } from '../../lib/bundling';
+import { esbuildSettings, FIRST_INVOCATION_PACKAGES, firstInvocationPackageFile } from '../../lib/bundling';
 import { lambdaAssets, synthesizeCloudAssembly } from '../../lib/cloud-assembly';
 import { projectRoot } from '../../lib/project-root';
 
@@ -92,6 +92,16 @@ async function main(): Promise<void> {
       outfile: join(probeDir, 'index.js'),
       logLevel: 'warning',
     });
+    // Beside the probe as in a function's asset (lib/bundling.ts).
+    for (const name of FIRST_INVOCATION_PACKAGES) {
+      await build({
+        ...esbuildSettings,
+        external: [],
+        entryPoints: [name],
+        outfile: firstInvocationPackageFile(probeDir, name),
+        logLevel: 'warning',
+      });
+    }
     const candidates: Candidate[] = [
       { name: BASELINE, directory: baselineDir, file: 'index.js', exportName: 'handler', environment: {} },
       ...lambdaAssets(assemblyDir).map((asset) => ({ ...asset, environment: asset.staticEnvironment })),
