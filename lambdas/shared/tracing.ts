@@ -6,7 +6,8 @@ import type { MiddlewareObj } from '@middy/core';
  * loads, which cost about a fifth of every function's init (bundle benchmark, README); a cold
  * start pays it once either way, now in the first invocation. Clients are registered at init
  * (`traced`) and captured before the first handler call (`tracing`), so every AWS call a
- * handler makes is traced as before.
+ * handler makes is traced as before. In the Lambda bundles the Tracer is a file of its own
+ * beside index.js (lib/bundling.ts), so that init does not even parse it.
  */
 
 const importTracer = () => import('@aws-lambda-powertools/tracer');
