@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 
@@ -23,6 +24,46 @@ export const ESBUILD_TARGET = `node${/^nodejs(\d+)/.exec(LAMBDA_RUNTIME.name)?.[
  */
 export const MAIN_FIELDS = ['module', 'main'];
 
+/**
+ * Packages the functions load only at their first invocation (lambdas/shared/tracing.ts: the
+ * Tracer and the X-Ray SDK). They stay out of index.js, because V8 parses the whole file at init
+ * even where the code never runs then (about 6 ms for these, bundle benchmark), and are bundled
+ * on their own, self-contained, into the asset's `node_modules`, where Node's `require` finds
+ * them as it would the installed package.
+ */
+export const FIRST_INVOCATION_PACKAGES = ['@aws-lambda-powertools/tracer'];
+
+/** Where a first-invocation package goes in a function's asset folder. */
+export function firstInvocationPackageFile(assetDir: string, name: string): string {
+  return join(assetDir, 'node_modules', name, 'index.js');
+}
+
+function shellQuoted(argument: string): string {
+  return `'${argument.replaceAll("'", "'\\''")}'`;
+}
+
+/** The esbuild runs (shell commands, run from the project root) that bundle them into an asset. */
+function firstInvocationBundleCommands(projectDir: string, assetDir: string): string[] {
+  return FIRST_INVOCATION_PACKAGES.map((name) =>
+    [
+      join(projectDir, 'node_modules', '.bin', 'esbuild'),
+      name,
+      '--bundle',
+      '--platform=node',
+      '--format=cjs',
+      '--minify',
+      `--target=${ESBUILD_TARGET}`,
+      `--main-fields=${MAIN_FIELDS.join(',')}`,
+      '--sourcemap',
+      '--sources-content=false',
+      '--log-level=warning',
+      `--outfile=${firstInvocationPackageFile(assetDir, name)}`,
+    ]
+      .map(shellQuoted)
+      .join(' '),
+  );
+}
+
 /** The settings as NodejsFunction takes them. */
 export const lambdaBundling: BundlingOptions = {
   // Never Docker: the build machines have no Docker engine, and the local esbuild (a
@@ -45,8 +86,17 @@ export const lambdaBundling: BundlingOptions = {
   sourceMapMode: SourceMapMode.DEFAULT,
   sourcesContent: false,
   // Bundle the AWS SDK too instead of using the runtime's copy: the deployed code then runs
-  // exactly the SDK versions of package-lock.json that the tests ran against.
-  externalModules: [],
+  // exactly the SDK versions of package-lock.json that the tests ran against. Only the
+  // first-invocation packages are left out of index.js, and bundled beside it.
+  externalModules: FIRST_INVOCATION_PACKAGES,
+  // `import()` of a package left out becomes `require()`: kept as `import()` it would start
+  // Node's ES module loader at the first invocation, about 70 ms of CPU (bundle benchmark).
+  esbuildArgs: { '--supported:dynamic-import': 'false' },
+  commandHooks: {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir, outputDir) => firstInvocationBundleCommands(inputDir, outputDir),
+  },
 };
 
 /** The same settings as esbuild's build API takes them (benchmark baselines). */
@@ -60,4 +110,6 @@ export const esbuildSettings = {
   format: 'cjs',
   sourcemap: 'linked',
   sourcesContent: false,
+  external: FIRST_INVOCATION_PACKAGES,
+  supported: { 'dynamic-import': false },
 } as const;

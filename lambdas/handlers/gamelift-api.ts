@@ -10,6 +10,7 @@ import { parseOperationInput } from '../dialects/gamelift/validation-message';
 import { EXPLAIN_HEADER } from '../dialects/gamelift/waiting-report';
 import { SlotfillError } from '../shared/errors';
 import { logger, metrics } from '../shared/observability';
+import { tracing } from '../shared/tracing';
 import type { UseCaseContext } from '../usecases/context';
 import { type HttpEvent, type HttpResult, header, jsonResult, rawBody } from './http';
 import { httpLogContext, logOperation } from './log-context';
@@ -93,6 +94,7 @@ function isGameLiftOperation(name: string): name is GameLiftOperation {
 
 export function createGameLiftHandler(dependencies: GameLiftHandlerDependencies) {
   return middy<HttpEvent, HttpResult, Error, Context>()
+    .use(tracing())
     .use(httpLogContext())
     .use(logMetrics(metrics))
     .handler((event, context) => handleGameLiftRequest(dependencies, event, context.awsRequestId));

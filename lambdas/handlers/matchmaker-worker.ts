@@ -3,11 +3,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { createEventBridgeClient, createSqsClient } from '../shared/clients';
 import { mapConcurrent } from '../shared/concurrency';
 import { matchmakerSettingsFromEnv } from '../shared/config';
-import { logger, metrics, tracer } from '../shared/observability';
+import { logger, metrics } from '../shared/observability';
+import { traced, tracing } from '../shared/tracing';
 import {
   CONFIGURATION_CONCURRENCY,
   partsOf,
@@ -36,16 +37,14 @@ const { config, useCases } = runtimeDependencies();
 const settings = matchmakerSettingsFromEnv();
 const leaseOwner = `worker-${randomUUID()}`;
 const sink = new EventBridgeSink({
-  client: tracer.captureAWSv3Client(createEventBridgeClient(config)),
+  client: traced(createEventBridgeClient(config)),
   eventBusName: process.env.EVENT_BUS_NAME ?? 'default',
   source: process.env.EVENT_SOURCE ?? 'slotfill.matchmaking',
   arnScope: { region: config.region, accountId: config.accountId },
 });
 
 const workQueueUrl = process.env.WORK_QUEUE_URL;
-const workQueue = workQueueUrl
-  ? new SqsWorkQueue(tracer.captureAWSv3Client(createSqsClient(config)), workQueueUrl)
-  : undefined;
+const workQueue = workQueueUrl ? new SqsWorkQueue(traced(createSqsClient(config)), workQueueUrl) : undefined;
 /** The new parts of a split pool start at once, each in an invocation of its own. */
 const onSplitChanged: WorkerOptions['onSplitChanged'] = async (configurationName, split) => {
   logger.info('pool split changed', { configurationName, split });
@@ -68,11 +67,12 @@ export function queuedConfigurations(event: DynamoDBStreamEvent): string[] {
   return [...names];
 }
 
+// zod/mini, as every schema a function loads at init (see README, Benchmarks: bundles).
 const workMessageSchema = z.object({
-  configurationName: z.string().min(1),
+  configurationName: z.string().check(z.minLength(1)),
   // Messages from before pools were split name a configuration only: its whole pool.
-  split: z.number().int().min(1).default(1),
-  part: z.union([z.number().int().min(0), z.literal('merge')]).default(0),
+  split: z._default(z.int().check(z.minimum(1)), 1),
+  part: z._default(z.union([z.int().check(z.minimum(0)), z.literal('merge')]), 0),
 });
 
 /** The work unit of a message; undefined for a body that is not one (or names no part of its split). */
@@ -93,6 +93,7 @@ function isSqsEvent(event: MatchmakerWorkerEvent): event is SQSEvent {
 }
 
 export const handler = middy<MatchmakerWorkerEvent, SQSBatchResponse | undefined, Error, Context>()
+  .use(tracing())
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
   .handler(async (event, context) => {

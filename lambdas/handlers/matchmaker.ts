@@ -5,7 +5,8 @@ import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { createEventBridgeClient, createSqsClient } from '../shared/clients';
 import { matchmakerSettingsFromEnv } from '../shared/config';
-import { logger, metrics, tracer } from '../shared/observability';
+import { logger, metrics } from '../shared/observability';
+import { traced, tracing } from '../shared/tracing';
 import { dispatchConfigurations } from '../usecases/matchmaker';
 import { EventBridgeSink } from './eventbridge-sink';
 import { runMatchmakerInvocation } from './matchmaker-loop';
@@ -30,11 +31,9 @@ const source = process.env.EVENT_SOURCE ?? 'slotfill.matchmaking';
  */
 const leaseOwner = `matchmaker-${randomUUID()}`;
 const workQueueUrl = process.env.WORK_QUEUE_URL;
-const workQueue = workQueueUrl
-  ? new SqsWorkQueue(tracer.captureAWSv3Client(createSqsClient(config)), workQueueUrl)
-  : undefined;
+const workQueue = workQueueUrl ? new SqsWorkQueue(traced(createSqsClient(config)), workQueueUrl) : undefined;
 const sink = new EventBridgeSink({
-  client: tracer.captureAWSv3Client(createEventBridgeClient(config)),
+  client: traced(createEventBridgeClient(config)),
   eventBusName,
   source,
   arnScope: { region: config.region, accountId: config.accountId },
@@ -52,6 +51,7 @@ function maxTicksOf(event: MatchmakerEvent): number | undefined {
 }
 
 export const handler = middy<MatchmakerEvent, { ticks: number; matches: number }, Error, Context>()
+  .use(tracing())
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
   .handler(async (event, context) => {

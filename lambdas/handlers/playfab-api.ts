@@ -21,9 +21,11 @@ import {
 } from '../dialects/playfab/envelope';
 import { playFabOperations } from '../dialects/playfab/operations';
 import { isPlayFabOperation, type PlayFabOperation } from '../dialects/playfab/schemas';
-import { parseQueueConfig, QueueConfigInvalidError } from '../engine/queues/compile';
+import { QueueConfigInvalidError } from '../engine/queues/compile';
+import { parseQueueConfig } from '../engine/queues/parse';
 import { SlotfillError } from '../shared/errors';
 import { logger, metrics } from '../shared/observability';
+import { tracing } from '../shared/tracing';
 import type { Principal } from '../usecases/access';
 import type { UseCaseContext } from '../usecases/context';
 import { type HttpEvent, type HttpResult, header, jsonResult, rawBody } from './http';
@@ -134,6 +136,7 @@ function queueConfigProblem(operation: PlayFabOperation, body: unknown): PlayFab
 
 export function createPlayFabHandler(dependencies: PlayFabHandlerDependencies) {
   return middy<HttpEvent, HttpResult, Error, Context>()
+    .use(tracing())
     .use(httpLogContext())
     .use(logMetrics(metrics))
     .handler((event, context) => handlePlayFabRequest(dependencies, event, context.awsRequestId));

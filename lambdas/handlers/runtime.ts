@@ -1,6 +1,6 @@
 import { createDocumentClient, createDynamoClient } from '../shared/clients';
 import { type RuntimeConfig, readRuntimeConfig } from '../shared/config';
-import { tracer } from '../shared/observability';
+import { traced } from '../shared/tracing';
 import { createDynamoStore } from '../store/dynamo-store';
 import { systemContext, type UseCaseContext } from '../usecases/context';
 import { ticketMetrics } from './ticket-metrics';
@@ -22,7 +22,7 @@ export function runtimeDependencies(env: NodeJS.ProcessEnv = process.env): Runti
   const key = JSON.stringify(config);
   const existing = built.get(key);
   if (existing) return existing;
-  const dynamo = tracer.captureAWSv3Client(createDynamoClient(config));
+  const dynamo = traced(createDynamoClient(config));
   const store = createDynamoStore({ tableName: config.tableName, client: createDocumentClient(dynamo) });
   const limits = {
     ...(config.playerTicketsPerMinute === undefined

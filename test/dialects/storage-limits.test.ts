@@ -1,6 +1,6 @@
 import { parseOperationInput } from '../../lambdas/dialects/gamelift/validation-message';
 import { parseRequest } from '../../lambdas/dialects/playfab/envelope';
-import { parseQueueConfig } from '../../lambdas/engine/queues/compile';
+import { parseQueueConfig } from '../../lambdas/engine/queues/parse';
 import { parseRuleSetJson } from '../../lambdas/engine/rules/parse';
 import {
   isStorableNumber,

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { invalidRequest } from '../../shared/errors';
 import { acceptMatch } from '../../usecases/acceptance';
 import { GAME_SERVER } from '../../usecases/access';

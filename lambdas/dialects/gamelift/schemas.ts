@@ -17,7 +17,8 @@
  * - A few published FlexMatch rules that the model doesn't encode are enforced too; they are
  *   listed in SERVICE_RULES so the conformance test can tell them from invented constraints.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { builtOnFirstRead, once } from '../../shared/lazy';
 import {
   isStorableNumber,
   MAX_KEY_BYTES,
@@ -214,45 +215,57 @@ function typeMismatch(expected: WireType) {
 }
 
 function constrainedString(constraints: StringConstraints) {
-  let schema = z.string({ error: typeMismatch('string') });
+  const checks: z.core.$ZodCheck<string>[] = [];
   // A minimum of 0 can't fail; adding it would only clutter the issue list.
   if (constraints.minLength !== undefined && constraints.minLength > 0) {
-    schema = schema.min(constraints.minLength, { error: constraintPhrase.minLength(constraints.minLength) });
+    checks.push(
+      z.minLength(constraints.minLength, { error: constraintPhrase.minLength(constraints.minLength) }),
+    );
   }
   if (constraints.maxLength !== undefined) {
-    schema = schema.max(constraints.maxLength, { error: constraintPhrase.maxLength(constraints.maxLength) });
+    checks.push(
+      z.maxLength(constraints.maxLength, { error: constraintPhrase.maxLength(constraints.maxLength) }),
+    );
   }
   if (constraints.pattern !== undefined) {
-    schema = schema.regex(wholeValuePattern(constraints.pattern), {
-      error: constraintPhrase.pattern(constraints.pattern),
-    });
+    checks.push(
+      z.regex(wholeValuePattern(constraints.pattern), {
+        error: constraintPhrase.pattern(constraints.pattern),
+      }),
+    );
   }
   const { maxBytes } = constraints;
-  if (maxBytes === undefined) return schema;
-  // Reported only for values within the length limit, which says more when both fail.
-  const lengthLimit = constraints.maxLength ?? Number.POSITIVE_INFINITY;
-  return schema.refine((value) => value.length > lengthLimit || utf8Bytes(value) <= maxBytes, {
-    error: constraintPhrase.maxBytes(maxBytes),
-  });
+  if (maxBytes !== undefined) {
+    // Reported only for values within the length limit, which says more when both fail.
+    const lengthLimit = constraints.maxLength ?? Number.POSITIVE_INFINITY;
+    checks.push(
+      z.refine((value: string) => value.length > lengthLimit || utf8Bytes(value) <= maxBytes, {
+        error: constraintPhrase.maxBytes(maxBytes),
+      }),
+    );
+  }
+  return z.string({ error: typeMismatch('string') }).check(...checks);
 }
 
 /** Smithy's `integer` is a signed 32-bit integer: a bound of the type, whatever the range trait says. */
 const INT32_MAX = 2 ** 31 - 1;
 
 function constrainedInteger(constraints: NumberConstraints) {
-  let schema = z.number({ error: typeMismatch('integer') }).int({ error: constraintPhrase.type('integer') });
+  const checks: z.core.$ZodCheck<number>[] = [z.int({ error: constraintPhrase.type('integer') })];
   if (constraints.min !== undefined) {
-    schema = schema.min(constraints.min, { error: constraintPhrase.minValue(constraints.min) });
+    checks.push(z.gte(constraints.min, { error: constraintPhrase.minValue(constraints.min) }));
   }
   const max = constraints.max ?? INT32_MAX;
-  schema = schema.max(max, { error: constraintPhrase.maxValue(max) });
-  return schema;
+  checks.push(z.lte(max, { error: constraintPhrase.maxValue(max) }));
+  return z.number({ error: typeMismatch('integer') }).check(...checks);
 }
 
-const doubleValue = z
-  .number({ error: typeMismatch('number') })
-  .refine(isStorableNumber, { error: storableNumberPhrase });
-const booleanValue = z.boolean({ error: typeMismatch('boolean') });
+const doubleValue = once(() =>
+  z
+    .number({ error: typeMismatch('number') })
+    .check(z.refine(isStorableNumber, { error: storableNumberPhrase })),
+);
+const booleanValue = once(() => z.boolean({ error: typeMismatch('boolean') }));
 
 function enumeration<const Values extends readonly [string, ...string[]]>(values: Values) {
   return z.enum(values, {
@@ -263,9 +276,12 @@ function enumeration<const Values extends readonly [string, ...string[]]>(values
   });
 }
 
-/** An optional member: absent or `null` both mean "not given". */
-function optional<Schema extends z.ZodType>(schema: Schema) {
-  return z.preprocess((value) => (value === null ? undefined : value), schema.optional());
+/** An optional member: absent or `null` both mean "not given" (zod's preprocess, spelt in zod/mini). */
+function optional<Schema extends z.ZodMiniType>(schema: Schema) {
+  return z.pipe<z.ZodMiniTransform<unknown, unknown>, z.ZodMiniOptional<Schema>>(
+    z.transform((value: unknown) => (value === null ? undefined : value)),
+    z.optional(schema),
+  );
 }
 
 interface LengthConstraints {
@@ -273,18 +289,18 @@ interface LengthConstraints {
   maxLength?: number;
 }
 
-function withCollectionLength<Schema extends z.ZodArray<z.ZodType>>(
+function withCollectionLength<Schema extends z.ZodMiniArray<z.ZodMiniType>>(
   schema: Schema,
   length: LengthConstraints,
 ): Schema {
-  let constrained = schema;
+  const checks: z.core.$ZodCheck<unknown[]>[] = [];
   if (length.minLength !== undefined && length.minLength > 0) {
-    constrained = constrained.min(length.minLength, { error: constraintPhrase.minLength(length.minLength) });
+    checks.push(z.minLength(length.minLength, { error: constraintPhrase.minLength(length.minLength) }));
   }
   if (length.maxLength !== undefined) {
-    constrained = constrained.max(length.maxLength, { error: constraintPhrase.maxLength(length.maxLength) });
+    checks.push(z.maxLength(length.maxLength, { error: constraintPhrase.maxLength(length.maxLength) }));
   }
-  return constrained;
+  return checks.length === 0 ? schema : schema.check(...checks);
 }
 
 /** A list of strings; a bad element is reported once, at the list, as AWS does. */
@@ -293,18 +309,20 @@ function stringList(member: StringConstraints, length: LengthConstraints = {}) {
     z.array(z.string({ error: typeMismatch('string') }), { error: typeMismatch('list') }),
     length,
   );
-  return elements.superRefine((values, context) => {
-    if (values.some((value) => typeof value === 'string' && !satisfiesString(value, member))) {
-      context.addIssue({
-        code: 'custom',
-        input: values,
-        message: constraintPhrase.listMember(stringConstraintPhrases(member)),
-      });
-    }
-  });
+  return elements.check(
+    z.superRefine((values: string[], context) => {
+      if (values.some((value) => typeof value === 'string' && !satisfiesString(value, member))) {
+        context.addIssue({
+          code: 'custom',
+          input: values,
+          message: constraintPhrase.listMember(stringConstraintPhrases(member)),
+        });
+      }
+    }),
+  );
 }
 
-function structureList<Member extends z.ZodType>(member: Member, length: LengthConstraints = {}) {
+function structureList<Member extends z.ZodMiniType>(member: Member, length: LengthConstraints = {}) {
   return withCollectionLength(z.array(member, { error: typeMismatch('list') }), length);
 }
 
@@ -317,12 +335,12 @@ function entryCountWithin(record: Record<string, unknown>, maxEntries: number | 
  * A string-keyed map. Key and simple-value failures are reported once per map, at the map, the
  * way AWS does ("Map keys must satisfy constraint: [...]").
  */
-function stringKeyedMap<Value extends z.ZodType>(
+function stringKeyedMap<Value extends z.ZodMiniType>(
   keyConstraints: StringConstraints,
   value: Value,
   options: { valueCheck?: (entry: unknown) => boolean; valuePhrases?: string[]; maxEntries?: number } = {},
 ) {
-  return z.record(z.string(), value, { error: typeMismatch('map') }).superRefine((record, context) => {
+  const checkEntries = z.superRefine((record: Record<string, unknown>, context) => {
     const entries = Object.entries(record as Record<string, unknown>);
     if (
       !entryCountWithin(record as Record<string, unknown>, options.maxEntries) &&
@@ -346,43 +364,48 @@ function stringKeyedMap<Value extends z.ZodType>(
       context.addIssue({ code: 'custom', input: record, message: constraintPhrase.mapValues(valuePhrases) });
     }
   });
+  return z.record(z.string(), value, { error: typeMismatch('map') }).check(checkEntries);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Shared structures.
 
-const attributeValueSchema = z
-  .object(
-    {
-      S: optional(constrainedString(PlayerAttributeString)),
-      N: optional(doubleValue),
-      SL: optional(stringList(PlayerAttributeString, { maxLength: SERVICE_RULES.maxStringListEntries })),
-      SDM: optional(
-        stringKeyedMap(PlayerAttributeString, doubleValue, {
-          maxEntries: SERVICE_RULES.maxStringDoubleMapEntries,
-        }),
-      ),
-    },
-    { error: typeMismatch('structure') },
-  )
-  .superRefine((attribute, context) => {
-    const given = SERVICE_RULES.attributeValueMembers.filter((member) => attribute[member] !== undefined);
-    if (given.length !== 1) {
-      context.addIssue({
-        code: 'custom',
-        input: attribute,
-        message: constraintPhrase.exactlyOneOf(SERVICE_RULES.attributeValueMembers),
-      });
-    }
-  });
+const attributeValueSchema = once(() =>
+  z
+    .object(
+      {
+        S: optional(constrainedString(PlayerAttributeString)),
+        N: optional(doubleValue()),
+        SL: optional(stringList(PlayerAttributeString, { maxLength: SERVICE_RULES.maxStringListEntries })),
+        SDM: optional(
+          stringKeyedMap(PlayerAttributeString, doubleValue(), {
+            maxEntries: SERVICE_RULES.maxStringDoubleMapEntries,
+          }),
+        ),
+      },
+      { error: typeMismatch('structure') },
+    )
+    .check(
+      z.superRefine((attribute: Partial<Record<'S' | 'N' | 'SL' | 'SDM', unknown>>, context) => {
+        const given = SERVICE_RULES.attributeValueMembers.filter((member) => attribute[member] !== undefined);
+        if (given.length !== 1) {
+          context.addIssue({
+            code: 'custom',
+            input: attribute,
+            message: constraintPhrase.exactlyOneOf(SERVICE_RULES.attributeValueMembers),
+          });
+        }
+      }),
+    ),
+);
 
 const latencyIsPositiveInteger = (entry: unknown): boolean =>
   typeof entry === 'number' && Number.isInteger(entry) && satisfiesNumber(entry, LatencyMilliseconds);
 
-const playerMembers = {
+const playerMembers = once(() => ({
   PlayerId: constrainedString(StoredPlayerId),
   PlayerAttributes: optional(
-    stringKeyedMap(NonZeroAndMaxString, attributeValueSchema, {
+    stringKeyedMap(NonZeroAndMaxString, attributeValueSchema(), {
       maxEntries: SERVICE_RULES.maxAttributesPerPlayer,
     }),
   ),
@@ -394,138 +417,175 @@ const playerMembers = {
       maxEntries: SERVICE_RULES.maxLatencyRegions,
     }),
   ),
-};
+}));
 
-const matchmakingPlayerSchema = z.object(playerMembers, { error: typeMismatch('structure') });
-const backfillPlayerSchema = z.object(
-  { ...playerMembers, Team: constrainedString(NonZeroAndMaxString) },
-  { error: typeMismatch('structure') },
+const matchmakingPlayerSchema = once(() => z.object(playerMembers(), { error: typeMismatch('structure') }));
+const backfillPlayerSchema = once(() =>
+  z.object(
+    { ...playerMembers(), Team: constrainedString(NonZeroAndMaxString) },
+    { error: typeMismatch('structure') },
+  ),
 );
 
-const tagSchema = z.object(
-  { Key: constrainedString(TagKey), Value: constrainedString(TagValue) },
-  { error: typeMismatch('structure') },
+const tagList = once(() =>
+  structureList(
+    z.object(
+      { Key: constrainedString(TagKey), Value: constrainedString(TagValue) },
+      { error: typeMismatch('structure') },
+    ),
+    { minLength: 0, maxLength: 200 },
+  ),
 );
-const tagList = structureList(tagSchema, { minLength: 0, maxLength: 200 });
 
-const gamePropertySchema = z.object(
-  { Key: constrainedString(GamePropertyKey), Value: constrainedString(GamePropertyValue) },
-  { error: typeMismatch('structure') },
+const gamePropertyList = once(() =>
+  structureList(
+    z.object(
+      { Key: constrainedString(GamePropertyKey), Value: constrainedString(GamePropertyValue) },
+      { error: typeMismatch('structure') },
+    ),
+    { minLength: 0, maxLength: 16 },
+  ),
 );
-const gamePropertyList = structureList(gamePropertySchema, { minLength: 0, maxLength: 16 });
 
 const backfillModes = ['AUTOMATIC', 'MANUAL'] as const;
 const flexMatchModes = ['STANDALONE', 'WITH_QUEUE'] as const;
 const acceptanceTypes = ['ACCEPT', 'REJECT'] as const;
 
-function operationInput<Shape extends z.ZodRawShape>(shape: Shape) {
+function operationInput<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
   return z.object(shape, { error: typeMismatch('structure') });
 }
 
 // ---------------------------------------------------------------------------------------------
 // Operation inputs.
 
-export const startMatchmakingInputSchema = operationInput({
-  TicketId: optional(constrainedString(MatchmakingIdStringModel)),
-  ConfigurationName: constrainedString(MatchmakingConfigurationName),
-  Players: structureList(matchmakingPlayerSchema, {
-    minLength: SERVICE_RULES.startMatchmakingMinPlayers,
-    maxLength: SERVICE_RULES.startMatchmakingMaxPlayers,
+const startMatchmakingInputSchema = once(() =>
+  operationInput({
+    TicketId: optional(constrainedString(MatchmakingIdStringModel)),
+    ConfigurationName: constrainedString(MatchmakingConfigurationName),
+    Players: structureList(matchmakingPlayerSchema(), {
+      minLength: SERVICE_RULES.startMatchmakingMinPlayers,
+      maxLength: SERVICE_RULES.startMatchmakingMaxPlayers,
+    }),
   }),
-});
+);
 
-export const startMatchBackfillInputSchema = operationInput({
-  TicketId: optional(constrainedString(MatchmakingIdStringModel)),
-  ConfigurationName: constrainedString(MatchmakingConfigurationName),
-  GameSessionArn: optional(constrainedString(ArnStringModel)),
-  Players: structureList(backfillPlayerSchema, { maxLength: SERVICE_RULES.startMatchBackfillMaxPlayers }),
-});
-
-export const describeMatchmakingInputSchema = operationInput({
-  TicketIds: stringList(MatchmakingIdStringModel, {
-    maxLength: SERVICE_RULES.describeMatchmakingMaxTicketIds,
+const startMatchBackfillInputSchema = once(() =>
+  operationInput({
+    TicketId: optional(constrainedString(MatchmakingIdStringModel)),
+    ConfigurationName: constrainedString(MatchmakingConfigurationName),
+    GameSessionArn: optional(constrainedString(ArnStringModel)),
+    Players: structureList(backfillPlayerSchema(), { maxLength: SERVICE_RULES.startMatchBackfillMaxPlayers }),
   }),
-});
+);
 
-export const stopMatchmakingInputSchema = operationInput({
-  TicketId: constrainedString(MatchmakingIdStringModel),
-});
+const describeMatchmakingInputSchema = once(() =>
+  operationInput({
+    TicketIds: stringList(MatchmakingIdStringModel, {
+      maxLength: SERVICE_RULES.describeMatchmakingMaxTicketIds,
+    }),
+  }),
+);
 
-export const acceptMatchInputSchema = operationInput({
-  TicketId: constrainedString(MatchmakingIdStringModel),
-  PlayerIds: stringList(StoredPlayerId),
-  AcceptanceType: enumeration(acceptanceTypes),
-});
+const stopMatchmakingInputSchema = once(() =>
+  operationInput({
+    TicketId: constrainedString(MatchmakingIdStringModel),
+  }),
+);
 
-export const validateMatchmakingRuleSetInputSchema = operationInput({
-  RuleSetBody: constrainedString(RuleSetBody),
-});
+const acceptMatchInputSchema = once(() =>
+  operationInput({
+    TicketId: constrainedString(MatchmakingIdStringModel),
+    PlayerIds: stringList(StoredPlayerId),
+    AcceptanceType: enumeration(acceptanceTypes),
+  }),
+);
 
-export const createMatchmakingRuleSetInputSchema = operationInput({
-  Name: constrainedString(NewResourceName),
-  RuleSetBody: constrainedString(RuleSetBody),
-  Tags: optional(tagList),
-});
+const validateMatchmakingRuleSetInputSchema = once(() =>
+  operationInput({
+    RuleSetBody: constrainedString(RuleSetBody),
+  }),
+);
 
-export const describeMatchmakingRuleSetsInputSchema = operationInput({
-  Names: optional(stringList(MatchmakingRuleSetName, { minLength: 1, maxLength: 10 })),
-  Limit: optional(constrainedInteger(RuleSetLimit)),
-  NextToken: optional(constrainedString(NonZeroAndMaxString)),
-});
+const createMatchmakingRuleSetInputSchema = once(() =>
+  operationInput({
+    Name: constrainedString(NewResourceName),
+    RuleSetBody: constrainedString(RuleSetBody),
+    Tags: optional(tagList()),
+  }),
+);
 
-export const deleteMatchmakingRuleSetInputSchema = operationInput({
-  Name: constrainedString(MatchmakingRuleSetName),
-});
+const describeMatchmakingRuleSetsInputSchema = once(() =>
+  operationInput({
+    Names: optional(stringList(MatchmakingRuleSetName, { minLength: 1, maxLength: 10 })),
+    Limit: optional(constrainedInteger(RuleSetLimit)),
+    NextToken: optional(constrainedString(NonZeroAndMaxString)),
+  }),
+);
 
-export const createMatchmakingConfigurationInputSchema = operationInput({
-  Name: constrainedString(NewResourceName),
-  Description: optional(constrainedString(NonZeroAndMaxString)),
-  GameSessionQueueArns: optional(stringList(ArnStringModel)),
-  RequestTimeoutSeconds: constrainedInteger(MatchmakingRequestTimeoutInteger),
-  AcceptanceTimeoutSeconds: optional(constrainedInteger(MatchmakingAcceptanceTimeoutInteger)),
-  AcceptanceRequired: booleanValue,
-  RuleSetName: constrainedString(MatchmakingRuleSetName),
-  NotificationTarget: optional(constrainedString(SnsArnStringModel)),
-  AdditionalPlayerCount: optional(constrainedInteger(WholeNumber)),
-  CustomEventData: optional(constrainedString(CustomEventData)),
-  GameProperties: optional(gamePropertyList),
-  GameSessionData: optional(constrainedString(GameSessionData)),
-  BackfillMode: optional(enumeration(backfillModes)),
-  FlexMatchMode: optional(enumeration(flexMatchModes)),
-  Tags: optional(tagList),
-});
+const deleteMatchmakingRuleSetInputSchema = once(() =>
+  operationInput({
+    Name: constrainedString(MatchmakingRuleSetName),
+  }),
+);
 
-export const describeMatchmakingConfigurationsInputSchema = operationInput({
-  Names: optional(
-    stringList(MatchmakingConfigurationName, { maxLength: SERVICE_RULES.maxDescribedConfigurations }),
-  ),
-  RuleSetName: optional(constrainedString(MatchmakingRuleSetName)),
-  Limit: optional(constrainedInteger(PositiveInteger)),
-  NextToken: optional(constrainedString(NonZeroAndMaxString)),
-});
+const createMatchmakingConfigurationInputSchema = once(() =>
+  operationInput({
+    Name: constrainedString(NewResourceName),
+    Description: optional(constrainedString(NonZeroAndMaxString)),
+    GameSessionQueueArns: optional(stringList(ArnStringModel)),
+    RequestTimeoutSeconds: constrainedInteger(MatchmakingRequestTimeoutInteger),
+    AcceptanceTimeoutSeconds: optional(constrainedInteger(MatchmakingAcceptanceTimeoutInteger)),
+    AcceptanceRequired: booleanValue(),
+    RuleSetName: constrainedString(MatchmakingRuleSetName),
+    NotificationTarget: optional(constrainedString(SnsArnStringModel)),
+    AdditionalPlayerCount: optional(constrainedInteger(WholeNumber)),
+    CustomEventData: optional(constrainedString(CustomEventData)),
+    GameProperties: optional(gamePropertyList()),
+    GameSessionData: optional(constrainedString(GameSessionData)),
+    BackfillMode: optional(enumeration(backfillModes)),
+    FlexMatchMode: optional(enumeration(flexMatchModes)),
+    Tags: optional(tagList()),
+  }),
+);
 
-export const updateMatchmakingConfigurationInputSchema = operationInput({
-  Name: constrainedString(MatchmakingConfigurationName),
-  Description: optional(constrainedString(NonZeroAndMaxString)),
-  GameSessionQueueArns: optional(stringList(ArnStringModel)),
-  RequestTimeoutSeconds: optional(constrainedInteger(MatchmakingRequestTimeoutInteger)),
-  AcceptanceTimeoutSeconds: optional(constrainedInteger(MatchmakingAcceptanceTimeoutInteger)),
-  AcceptanceRequired: optional(booleanValue),
-  RuleSetName: optional(constrainedString(MatchmakingRuleSetName)),
-  NotificationTarget: optional(constrainedString(SnsArnStringModel)),
-  AdditionalPlayerCount: optional(constrainedInteger(WholeNumber)),
-  CustomEventData: optional(constrainedString(CustomEventData)),
-  GameProperties: optional(gamePropertyList),
-  GameSessionData: optional(constrainedString(GameSessionData)),
-  BackfillMode: optional(enumeration(backfillModes)),
-  FlexMatchMode: optional(enumeration(flexMatchModes)),
-});
+const describeMatchmakingConfigurationsInputSchema = once(() =>
+  operationInput({
+    Names: optional(
+      stringList(MatchmakingConfigurationName, { maxLength: SERVICE_RULES.maxDescribedConfigurations }),
+    ),
+    RuleSetName: optional(constrainedString(MatchmakingRuleSetName)),
+    Limit: optional(constrainedInteger(PositiveInteger)),
+    NextToken: optional(constrainedString(NonZeroAndMaxString)),
+  }),
+);
 
-export const deleteMatchmakingConfigurationInputSchema = operationInput({
-  Name: constrainedString(MatchmakingConfigurationName),
-});
+const updateMatchmakingConfigurationInputSchema = once(() =>
+  operationInput({
+    Name: constrainedString(MatchmakingConfigurationName),
+    Description: optional(constrainedString(NonZeroAndMaxString)),
+    GameSessionQueueArns: optional(stringList(ArnStringModel)),
+    RequestTimeoutSeconds: optional(constrainedInteger(MatchmakingRequestTimeoutInteger)),
+    AcceptanceTimeoutSeconds: optional(constrainedInteger(MatchmakingAcceptanceTimeoutInteger)),
+    AcceptanceRequired: optional(booleanValue()),
+    RuleSetName: optional(constrainedString(MatchmakingRuleSetName)),
+    NotificationTarget: optional(constrainedString(SnsArnStringModel)),
+    AdditionalPlayerCount: optional(constrainedInteger(WholeNumber)),
+    CustomEventData: optional(constrainedString(CustomEventData)),
+    GameProperties: optional(gamePropertyList()),
+    GameSessionData: optional(constrainedString(GameSessionData)),
+    BackfillMode: optional(enumeration(backfillModes)),
+    FlexMatchMode: optional(enumeration(flexMatchModes)),
+  }),
+);
 
-export const operationInputSchemas = {
+const deleteMatchmakingConfigurationInputSchema = once(() =>
+  operationInput({
+    Name: constrainedString(MatchmakingConfigurationName),
+  }),
+);
+
+/** Each operation's input schema, built when first read and then kept: a request needs one. */
+export const operationInputSchemas = builtOnFirstRead({
   StartMatchmaking: startMatchmakingInputSchema,
   StartMatchBackfill: startMatchBackfillInputSchema,
   DescribeMatchmaking: describeMatchmakingInputSchema,
@@ -539,28 +599,26 @@ export const operationInputSchemas = {
   DescribeMatchmakingConfigurations: describeMatchmakingConfigurationsInputSchema,
   UpdateMatchmakingConfiguration: updateMatchmakingConfigurationInputSchema,
   DeleteMatchmakingConfiguration: deleteMatchmakingConfigurationInputSchema,
-} as const;
+});
 
 export type GameLiftOperation = keyof typeof operationInputSchemas;
 export type OperationInput<Operation extends GameLiftOperation> = z.output<
   (typeof operationInputSchemas)[Operation]
 >;
 
-export type StartMatchmakingInput = z.output<typeof startMatchmakingInputSchema>;
-export type StartMatchBackfillInput = z.output<typeof startMatchBackfillInputSchema>;
-export type DescribeMatchmakingInput = z.output<typeof describeMatchmakingInputSchema>;
-export type StopMatchmakingInput = z.output<typeof stopMatchmakingInputSchema>;
-export type AcceptMatchInput = z.output<typeof acceptMatchInputSchema>;
-export type ValidateMatchmakingRuleSetInput = z.output<typeof validateMatchmakingRuleSetInputSchema>;
-export type CreateMatchmakingRuleSetInput = z.output<typeof createMatchmakingRuleSetInputSchema>;
-export type DescribeMatchmakingRuleSetsInput = z.output<typeof describeMatchmakingRuleSetsInputSchema>;
-export type DeleteMatchmakingRuleSetInput = z.output<typeof deleteMatchmakingRuleSetInputSchema>;
-export type CreateMatchmakingConfigurationInput = z.output<typeof createMatchmakingConfigurationInputSchema>;
-export type DescribeMatchmakingConfigurationsInput = z.output<
-  typeof describeMatchmakingConfigurationsInputSchema
->;
-export type UpdateMatchmakingConfigurationInput = z.output<typeof updateMatchmakingConfigurationInputSchema>;
-export type DeleteMatchmakingConfigurationInput = z.output<typeof deleteMatchmakingConfigurationInputSchema>;
+export type StartMatchmakingInput = OperationInput<'StartMatchmaking'>;
+export type StartMatchBackfillInput = OperationInput<'StartMatchBackfill'>;
+export type DescribeMatchmakingInput = OperationInput<'DescribeMatchmaking'>;
+export type StopMatchmakingInput = OperationInput<'StopMatchmaking'>;
+export type AcceptMatchInput = OperationInput<'AcceptMatch'>;
+export type ValidateMatchmakingRuleSetInput = OperationInput<'ValidateMatchmakingRuleSet'>;
+export type CreateMatchmakingRuleSetInput = OperationInput<'CreateMatchmakingRuleSet'>;
+export type DescribeMatchmakingRuleSetsInput = OperationInput<'DescribeMatchmakingRuleSets'>;
+export type DeleteMatchmakingRuleSetInput = OperationInput<'DeleteMatchmakingRuleSet'>;
+export type CreateMatchmakingConfigurationInput = OperationInput<'CreateMatchmakingConfiguration'>;
+export type DescribeMatchmakingConfigurationsInput = OperationInput<'DescribeMatchmakingConfigurations'>;
+export type UpdateMatchmakingConfigurationInput = OperationInput<'UpdateMatchmakingConfiguration'>;
+export type DeleteMatchmakingConfigurationInput = OperationInput<'DeleteMatchmakingConfiguration'>;
 
 // ---------------------------------------------------------------------------------------------
 // Output wire shapes (what the service returns). Names as in the model; timestamps are epoch

@@ -13,7 +13,7 @@
  * absent member prints as `Value null`. Values print the way AWS's Java services print them:
  * lists as `[a, b]`, maps and structures as `{k=v}`.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import {
   type GameLiftOperation,
   MAP_MEMBER_NAMES,
@@ -44,7 +44,7 @@ export function parseOperationInput<Operation extends GameLiftOperation>(
   return { ok: true, input: result.data as OperationInput<Operation> };
 }
 
-export function formatValidationError(error: z.ZodError): string {
+export function formatValidationError(error: z.core.$ZodError): string {
   const details = error.issues.map(describeIssue);
   const count = details.length;
   const heading = count === 1 ? '1 validation error detected' : `${count} validation errors detected`;

@@ -16,7 +16,7 @@
  * offending field path (`Creator.Entity.Id`, `MatchmakingQueue.Teams[0].Name`) to messages
  * that say what a valid value is, the shape PlayFab's model validation returns.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { type FailureKind, type FailureReason, SlotfillError } from '../../shared/errors';
 import { type OperationRequest, type PlayFabOperation, requestSchemas } from './schemas';
 
@@ -258,11 +258,11 @@ export function parseRequest<Operation extends PlayFabOperation>(
 }
 
 /** A zod error → InvalidParams with `errorDetails` {field path: [messages]}. */
-export function toInvalidParams(error: z.ZodError): PlayFabErrorBody {
+export function toInvalidParams(error: z.core.$ZodError): PlayFabErrorBody {
   return playFabError('InvalidParams', INVALID_PARAMS_MESSAGE, fieldErrors(error));
 }
 
-export function fieldErrors(error: z.ZodError): Record<string, string[]> {
+export function fieldErrors(error: z.core.$ZodError): Record<string, string[]> {
   const details: Record<string, string[]> = {};
   for (const issue of error.issues) {
     const field = fieldPath(issue.path);

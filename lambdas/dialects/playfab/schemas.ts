@@ -19,216 +19,240 @@
  *   limit, unique rule names, expansion shapes) live in engine/queues/compile.ts, which reports every
  *   problem with its path; the schema only checks what each field can check alone.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   type BackfillTicketStatus,
-  BuildAliasParamsSchema,
   bool,
   type CancellationReason,
-  CustomDifferenceRuleExpansionSchema,
-  CustomRegionSelectionRuleExpansionSchema,
-  CustomSetIntersectionRuleExpansionSchema,
-  CustomTeamDifferenceRuleExpansionSchema,
-  CustomTeamSizeBalanceRuleExpansionSchema,
-  DifferenceRuleSchema,
   giveUpAfterSeconds,
   jsonObject,
   keyText,
-  LinearDifferenceRuleExpansionSchema,
-  LinearRegionSelectionRuleExpansionSchema,
-  LinearSetIntersectionRuleExpansionSchema,
-  LinearTeamDifferenceRuleExpansionSchema,
-  LinearTeamSizeBalanceRuleExpansionSchema,
   MAX_TICKET_MEMBERS,
   type MatchmakingQueueConfig,
-  MatchmakingQueueConfigSchema,
-  MatchmakingQueueTeamSchema,
   type MatchmakingTicketStatus,
-  MatchTotalRuleExpansionSchema,
-  MatchTotalRuleSchema,
   nonEmptyText,
-  OverrideDoubleSchema,
-  OverrideUnsignedIntSchema,
   oneOf,
   optional,
-  PortSchema,
-  QueueRuleAttributeSchema,
   queueName,
-  RegionSelectionRuleSchema,
+  queueSchemas,
   type ServerDetails,
-  ServerDetailsSchema,
-  SetIntersectionRuleSchema,
-  StatisticsVisibilityToPlayersSchema,
-  StringEqualityRuleExpansionSchema,
-  StringEqualityRuleSchema,
   SUBSCRIPTION_TYPES,
   SUBSCRIPTION_VERSION,
   stringMap,
-  TeamDifferenceRuleSchema,
-  TeamSizeBalanceRuleSchema,
-  TeamTicketSizeSimilarityRuleSchema,
   text,
   ticketIdText,
   uint32,
 } from '../../engine/queues/definition';
+import { builtOnFirstRead, once } from '../../shared/lazy';
 
 export * from '../../engine/queues/definition';
 
 // ---------------------------------------------------------------------------------------------
 // Shared datatypes
 
-export const EntityKeySchema = z.object({
-  Id: keyText(),
-  Type: optional(text()),
-  TypeString: optional(text()),
-});
+const EntityKeySchema = once(() =>
+  z.object({
+    Id: keyText(),
+    Type: optional(text()),
+    TypeString: optional(text()),
+  }),
+);
 
-export const MatchmakingPlayerAttributesSchema = z.object({
-  DataObject: optional(jsonObject()),
-  // Unbounded here: its size is the player's attribute budget (2043), its content checked once parsed.
-  EscapedDataObject: optional(z.string()),
-});
+const MatchmakingPlayerAttributesSchema = once(() =>
+  z.object({
+    DataObject: optional(jsonObject()),
+    // Unbounded here: its size is the player's attribute budget (2043), its content checked once parsed.
+    EscapedDataObject: optional(z.string()),
+  }),
+);
 
-export const MatchmakingPlayerSchema = z.object({
-  Attributes: optional(MatchmakingPlayerAttributesSchema),
-  Entity: EntityKeySchema,
-});
+const MatchmakingPlayerSchema = once(() =>
+  z.object({
+    Attributes: optional(MatchmakingPlayerAttributesSchema()),
+    Entity: EntityKeySchema(),
+  }),
+);
 
-export const MatchmakingPlayerWithTeamAssignmentSchema = z.object({
-  Attributes: optional(MatchmakingPlayerAttributesSchema),
-  Entity: EntityKeySchema,
-  TeamId: optional(text()),
-});
+const MatchmakingPlayerWithTeamAssignmentSchema = once(() =>
+  z.object({
+    Attributes: optional(MatchmakingPlayerAttributesSchema()),
+    Entity: EntityKeySchema(),
+    TeamId: optional(text()),
+  }),
+);
 
-export type EntityKey = z.output<typeof EntityKeySchema>;
-export type MatchmakingPlayerAttributes = z.output<typeof MatchmakingPlayerAttributesSchema>;
-export type MatchmakingPlayer = z.output<typeof MatchmakingPlayerSchema>;
-export type MatchmakingPlayerWithTeamAssignment = z.output<typeof MatchmakingPlayerWithTeamAssignmentSchema>;
+export type EntityKey = z.output<ReturnType<typeof EntityKeySchema>>;
+export type MatchmakingPlayerAttributes = z.output<ReturnType<typeof MatchmakingPlayerAttributesSchema>>;
+export type MatchmakingPlayer = z.output<ReturnType<typeof MatchmakingPlayerSchema>>;
+export type MatchmakingPlayerWithTeamAssignment = z.output<
+  ReturnType<typeof MatchmakingPlayerWithTeamAssignmentSchema>
+>;
 
 // ---------------------------------------------------------------------------------------------
 // Requests
 
 const customTags = () => optional(stringMap());
 
-export const CancelAllMatchmakingTicketsForPlayerRequestSchema = z.object({
+const CancelAllMatchmakingTicketsForPlayerRequestSchema = once(() =>
+  z.object({
+    CustomTags: customTags(),
+    // Optional for a player caller (defaults to the caller), required for a title (spec text).
+    Entity: optional(EntityKeySchema()),
+    QueueName: queueName(),
+  }),
+);
+const CancelAllServerBackfillTicketsForPlayerRequestSchema = once(() =>
+  z.object({
+    CustomTags: customTags(),
+    Entity: EntityKeySchema(),
+    QueueName: queueName(),
+  }),
+);
+const CancelMatchmakingTicketRequestSchema = once(() =>
+  z.object({
+    CustomTags: customTags(),
+    QueueName: queueName(),
+    TicketId: ticketIdText(),
+  }),
+);
+const CancelServerBackfillTicketRequestSchema = once(() =>
+  z.object({
+    CustomTags: customTags(),
+    QueueName: queueName(),
+    TicketId: ticketIdText(),
+  }),
+);
+const CreateMatchmakingTicketRequestSchema = once(() =>
+  z.object({
+    Creator: MatchmakingPlayerSchema(),
+    CustomTags: customTags(),
+    GiveUpAfterSeconds: giveUpAfterSeconds(),
+    // The creator plus the invited members must fit in one ticket.
+    MembersToMatchWith: optional(
+      z.array(EntityKeySchema()).check(
+        z.maxLength(MAX_TICKET_MEMBERS - 1, {
+          error: `must list at most ${MAX_TICKET_MEMBERS - 1} members`,
+        }),
+      ),
+    ),
+    QueueName: queueName(),
+  }),
+);
+const CreateServerBackfillTicketRequestSchema = once(() =>
+  z.object({
+    CustomTags: customTags(),
+    GiveUpAfterSeconds: giveUpAfterSeconds(),
+    Members: z
+      .array(MatchmakingPlayerWithTeamAssignmentSchema())
+      .check(
+        z.minLength(1, { error: 'must list at least one member' }),
+        z.maxLength(MAX_TICKET_MEMBERS, { error: `must list at most ${MAX_TICKET_MEMBERS} members` }),
+      ),
+    QueueName: queueName(),
+    ServerDetails: optional(queueSchemas().ServerDetailsSchema),
+  }),
+);
+const CreateServerMatchmakingTicketRequestSchema = once(() =>
+  z.object({
+    CustomTags: customTags(),
+    GiveUpAfterSeconds: giveUpAfterSeconds(),
+    Members: z
+      .array(MatchmakingPlayerSchema())
+      .check(
+        z.minLength(1, { error: 'must list at least one member' }),
+        z.maxLength(MAX_TICKET_MEMBERS, { error: `must list at most ${MAX_TICKET_MEMBERS} members` }),
+      ),
+    QueueName: queueName(),
+  }),
+);
+const GetMatchRequestSchema = once(() =>
+  z.object({
+    CustomTags: customTags(),
+    EscapeObject: bool(),
+    MatchId: ticketIdText(),
+    QueueName: queueName(),
+    ReturnMemberAttributes: bool(),
+  }),
+);
+const GetMatchmakingQueueRequestSchema = once(() =>
+  z.object({
+    CustomTags: customTags(),
+    QueueName: optional(queueName()),
+  }),
+);
+const GetMatchmakingTicketRequestSchema = once(() =>
+  z.object({
+    CustomTags: customTags(),
+    EscapeObject: bool(),
+    QueueName: queueName(),
+    TicketId: ticketIdText(),
+  }),
+);
+const GetQueueStatisticsRequestSchema = once(() =>
+  z.object({
+    CustomTags: customTags(),
+    QueueName: queueName(),
+  }),
+);
+const GetServerBackfillTicketRequestSchema = once(() =>
+  z.object({
+    CustomTags: customTags(),
+    EscapeObject: bool(),
+    QueueName: queueName(),
+    TicketId: ticketIdText(),
+  }),
+);
+const JoinMatchmakingTicketRequestSchema = once(() =>
+  z.object({
+    CustomTags: customTags(),
+    Member: MatchmakingPlayerSchema(),
+    QueueName: queueName(),
+    TicketId: ticketIdText(),
+  }),
+);
+const ListMatchmakingQueuesRequestSchema = once(() => z.object({ CustomTags: customTags() }));
+const ListMatchmakingTicketsForPlayerRequestSchema = once(() =>
+  z.object({
+    CustomTags: customTags(),
+    Entity: optional(EntityKeySchema()),
+    QueueName: queueName(),
+  }),
+);
+const ListServerBackfillTicketsForPlayerRequestSchema = once(() =>
+  z.object({
+    CustomTags: customTags(),
+    Entity: EntityKeySchema(),
+    QueueName: queueName(),
+  }),
+);
+const RemoveMatchmakingQueueRequestSchema = once(() =>
+  z.object({
+    CustomTags: customTags(),
+    QueueName: optional(queueName()),
+  }),
+);
+const SetMatchmakingQueueRequestSchema = once(() =>
+  z.object({
+    CustomTags: customTags(),
+    MatchmakingQueue: queueSchemas().MatchmakingQueueConfigSchema,
+  }),
+);
+const subscription = () => ({
   CustomTags: customTags(),
-  // Optional for a player caller (defaults to the caller), required for a title (spec text).
-  Entity: optional(EntityKeySchema),
-  QueueName: queueName(),
-});
-export const CancelAllServerBackfillTicketsForPlayerRequestSchema = z.object({
-  CustomTags: customTags(),
-  Entity: EntityKeySchema,
-  QueueName: queueName(),
-});
-export const CancelMatchmakingTicketRequestSchema = z.object({
-  CustomTags: customTags(),
-  QueueName: queueName(),
-  TicketId: ticketIdText(),
-});
-export const CancelServerBackfillTicketRequestSchema = z.object({
-  CustomTags: customTags(),
-  QueueName: queueName(),
-  TicketId: ticketIdText(),
-});
-export const CreateMatchmakingTicketRequestSchema = z.object({
-  Creator: MatchmakingPlayerSchema,
-  CustomTags: customTags(),
-  GiveUpAfterSeconds: giveUpAfterSeconds(),
-  // The creator plus the invited members must fit in one ticket.
-  MembersToMatchWith: optional(
-    z
-      .array(EntityKeySchema)
-      .max(MAX_TICKET_MEMBERS - 1, { error: `must list at most ${MAX_TICKET_MEMBERS - 1} members` }),
-  ),
-  QueueName: queueName(),
-});
-export const CreateServerBackfillTicketRequestSchema = z.object({
-  CustomTags: customTags(),
-  GiveUpAfterSeconds: giveUpAfterSeconds(),
-  Members: z
-    .array(MatchmakingPlayerWithTeamAssignmentSchema)
-    .min(1, { error: 'must list at least one member' })
-    .max(MAX_TICKET_MEMBERS, { error: `must list at most ${MAX_TICKET_MEMBERS} members` }),
-  QueueName: queueName(),
-  ServerDetails: optional(ServerDetailsSchema),
-});
-export const CreateServerMatchmakingTicketRequestSchema = z.object({
-  CustomTags: customTags(),
-  GiveUpAfterSeconds: giveUpAfterSeconds(),
-  Members: z
-    .array(MatchmakingPlayerSchema)
-    .min(1, { error: 'must list at least one member' })
-    .max(MAX_TICKET_MEMBERS, { error: `must list at most ${MAX_TICKET_MEMBERS} members` }),
-  QueueName: queueName(),
-});
-export const GetMatchRequestSchema = z.object({
-  CustomTags: customTags(),
-  EscapeObject: bool(),
-  MatchId: ticketIdText(),
-  QueueName: queueName(),
-  ReturnMemberAttributes: bool(),
-});
-export const GetMatchmakingQueueRequestSchema = z.object({
-  CustomTags: customTags(),
-  QueueName: optional(queueName()),
-});
-export const GetMatchmakingTicketRequestSchema = z.object({
-  CustomTags: customTags(),
-  EscapeObject: bool(),
-  QueueName: queueName(),
-  TicketId: ticketIdText(),
-});
-export const GetQueueStatisticsRequestSchema = z.object({
-  CustomTags: customTags(),
-  QueueName: queueName(),
-});
-export const GetServerBackfillTicketRequestSchema = z.object({
-  CustomTags: customTags(),
-  EscapeObject: bool(),
-  QueueName: queueName(),
-  TicketId: ticketIdText(),
-});
-export const JoinMatchmakingTicketRequestSchema = z.object({
-  CustomTags: customTags(),
-  Member: MatchmakingPlayerSchema,
-  QueueName: queueName(),
-  TicketId: ticketIdText(),
-});
-export const ListMatchmakingQueuesRequestSchema = z.object({ CustomTags: customTags() });
-export const ListMatchmakingTicketsForPlayerRequestSchema = z.object({
-  CustomTags: customTags(),
-  Entity: optional(EntityKeySchema),
-  QueueName: queueName(),
-});
-export const ListServerBackfillTicketsForPlayerRequestSchema = z.object({
-  CustomTags: customTags(),
-  Entity: EntityKeySchema,
-  QueueName: queueName(),
-});
-export const RemoveMatchmakingQueueRequestSchema = z.object({
-  CustomTags: customTags(),
-  QueueName: optional(queueName()),
-});
-export const SetMatchmakingQueueRequestSchema = z.object({
-  CustomTags: customTags(),
-  MatchmakingQueue: MatchmakingQueueConfigSchema,
-});
-const subscription = {
-  CustomTags: customTags(),
-  EntityKey: EntityKeySchema,
+  EntityKey: EntityKeySchema(),
   PubSubConnectionHandle: nonEmptyText(),
   ResourceId: nonEmptyText(),
-  SubscriptionVersion: uint32()
-    .min(SUBSCRIPTION_VERSION, { error: `must be ${SUBSCRIPTION_VERSION}` })
-    .max(SUBSCRIPTION_VERSION, { error: `must be ${SUBSCRIPTION_VERSION}` }),
+  SubscriptionVersion: uint32().check(
+    z.gte(SUBSCRIPTION_VERSION, { error: `must be ${SUBSCRIPTION_VERSION}` }),
+    z.lte(SUBSCRIPTION_VERSION, { error: `must be ${SUBSCRIPTION_VERSION}` }),
+  ),
   Type: oneOf(SUBSCRIPTION_TYPES),
-};
-export const SubscribeToMatchResourceRequestSchema = z.object(subscription);
-export const UnsubscribeFromMatchResourceRequestSchema = z.object(subscription);
+});
+const SubscribeToMatchResourceRequestSchema = once(() => z.object(subscription()));
+const UnsubscribeFromMatchResourceRequestSchema = once(() => z.object(subscription()));
 
 /** Every `/Match/*` call of the spec: operation → its request datatype's schema. */
-export const requestSchemas = {
+export const requestSchemas = builtOnFirstRead({
   CancelAllMatchmakingTicketsForPlayer: CancelAllMatchmakingTicketsForPlayerRequestSchema,
   CancelAllServerBackfillTicketsForPlayer: CancelAllServerBackfillTicketsForPlayerRequestSchema,
   CancelMatchmakingTicket: CancelMatchmakingTicketRequestSchema,
@@ -249,7 +273,7 @@ export const requestSchemas = {
   SetMatchmakingQueue: SetMatchmakingQueueRequestSchema,
   SubscribeToMatchmakingResource: SubscribeToMatchResourceRequestSchema,
   UnsubscribeFromMatchmakingResource: UnsubscribeFromMatchResourceRequestSchema,
-} as const;
+});
 
 export type PlayFabOperation = keyof typeof requestSchemas;
 export const PLAYFAB_OPERATIONS = Object.keys(requestSchemas) as PlayFabOperation[];
@@ -265,7 +289,7 @@ export function isPlayFabOperation(name: string): name is PlayFabOperation {
  * Every request-side datatype by its spec name, nested ones included, so the conformance test
  * can compare each one's members with the spec.
  */
-export const requestDatatypeSchemas: Readonly<Record<string, z.ZodObject>> = {
+export const requestDatatypeSchemas: Readonly<Record<string, z.ZodMiniObject>> = builtOnFirstRead({
   CancelAllMatchmakingTicketsForPlayerRequest: CancelAllMatchmakingTicketsForPlayerRequestSchema,
   CancelAllServerBackfillTicketsForPlayerRequest: CancelAllServerBackfillTicketsForPlayerRequestSchema,
   CancelMatchmakingTicketRequest: CancelMatchmakingTicketRequestSchema,
@@ -290,36 +314,36 @@ export const requestDatatypeSchemas: Readonly<Record<string, z.ZodObject>> = {
   MatchmakingPlayer: MatchmakingPlayerSchema,
   MatchmakingPlayerAttributes: MatchmakingPlayerAttributesSchema,
   MatchmakingPlayerWithTeamAssignment: MatchmakingPlayerWithTeamAssignmentSchema,
-  ServerDetails: ServerDetailsSchema,
-  Port: PortSchema,
-  MatchmakingQueueConfig: MatchmakingQueueConfigSchema,
-  BuildAliasParams: BuildAliasParamsSchema,
-  StatisticsVisibilityToPlayers: StatisticsVisibilityToPlayersSchema,
-  MatchmakingQueueTeam: MatchmakingQueueTeamSchema,
-  QueueRuleAttribute: QueueRuleAttributeSchema,
-  OverrideDouble: OverrideDoubleSchema,
-  OverrideUnsignedInt: OverrideUnsignedIntSchema,
-  DifferenceRule: DifferenceRuleSchema,
-  LinearDifferenceRuleExpansion: LinearDifferenceRuleExpansionSchema,
-  CustomDifferenceRuleExpansion: CustomDifferenceRuleExpansionSchema,
-  MatchTotalRule: MatchTotalRuleSchema,
-  MatchTotalRuleExpansion: MatchTotalRuleExpansionSchema,
-  RegionSelectionRule: RegionSelectionRuleSchema,
-  LinearRegionSelectionRuleExpansion: LinearRegionSelectionRuleExpansionSchema,
-  CustomRegionSelectionRuleExpansion: CustomRegionSelectionRuleExpansionSchema,
-  SetIntersectionRule: SetIntersectionRuleSchema,
-  LinearSetIntersectionRuleExpansion: LinearSetIntersectionRuleExpansionSchema,
-  CustomSetIntersectionRuleExpansion: CustomSetIntersectionRuleExpansionSchema,
-  StringEqualityRule: StringEqualityRuleSchema,
-  StringEqualityRuleExpansion: StringEqualityRuleExpansionSchema,
-  TeamDifferenceRule: TeamDifferenceRuleSchema,
-  LinearTeamDifferenceRuleExpansion: LinearTeamDifferenceRuleExpansionSchema,
-  CustomTeamDifferenceRuleExpansion: CustomTeamDifferenceRuleExpansionSchema,
-  TeamSizeBalanceRule: TeamSizeBalanceRuleSchema,
-  LinearTeamSizeBalanceRuleExpansion: LinearTeamSizeBalanceRuleExpansionSchema,
-  CustomTeamSizeBalanceRuleExpansion: CustomTeamSizeBalanceRuleExpansionSchema,
-  TeamTicketSizeSimilarityRule: TeamTicketSizeSimilarityRuleSchema,
-};
+  ServerDetails: () => queueSchemas().ServerDetailsSchema,
+  Port: () => queueSchemas().PortSchema,
+  MatchmakingQueueConfig: () => queueSchemas().MatchmakingQueueConfigSchema,
+  BuildAliasParams: () => queueSchemas().BuildAliasParamsSchema,
+  StatisticsVisibilityToPlayers: () => queueSchemas().StatisticsVisibilityToPlayersSchema,
+  MatchmakingQueueTeam: () => queueSchemas().MatchmakingQueueTeamSchema,
+  QueueRuleAttribute: () => queueSchemas().QueueRuleAttributeSchema,
+  OverrideDouble: () => queueSchemas().OverrideDoubleSchema,
+  OverrideUnsignedInt: () => queueSchemas().OverrideUnsignedIntSchema,
+  DifferenceRule: () => queueSchemas().DifferenceRuleSchema,
+  LinearDifferenceRuleExpansion: () => queueSchemas().LinearDifferenceRuleExpansionSchema,
+  CustomDifferenceRuleExpansion: () => queueSchemas().CustomDifferenceRuleExpansionSchema,
+  MatchTotalRule: () => queueSchemas().MatchTotalRuleSchema,
+  MatchTotalRuleExpansion: () => queueSchemas().MatchTotalRuleExpansionSchema,
+  RegionSelectionRule: () => queueSchemas().RegionSelectionRuleSchema,
+  LinearRegionSelectionRuleExpansion: () => queueSchemas().LinearRegionSelectionRuleExpansionSchema,
+  CustomRegionSelectionRuleExpansion: () => queueSchemas().CustomRegionSelectionRuleExpansionSchema,
+  SetIntersectionRule: () => queueSchemas().SetIntersectionRuleSchema,
+  LinearSetIntersectionRuleExpansion: () => queueSchemas().LinearSetIntersectionRuleExpansionSchema,
+  CustomSetIntersectionRuleExpansion: () => queueSchemas().CustomSetIntersectionRuleExpansionSchema,
+  StringEqualityRule: () => queueSchemas().StringEqualityRuleSchema,
+  StringEqualityRuleExpansion: () => queueSchemas().StringEqualityRuleExpansionSchema,
+  TeamDifferenceRule: () => queueSchemas().TeamDifferenceRuleSchema,
+  LinearTeamDifferenceRuleExpansion: () => queueSchemas().LinearTeamDifferenceRuleExpansionSchema,
+  CustomTeamDifferenceRuleExpansion: () => queueSchemas().CustomTeamDifferenceRuleExpansionSchema,
+  TeamSizeBalanceRule: () => queueSchemas().TeamSizeBalanceRuleSchema,
+  LinearTeamSizeBalanceRuleExpansion: () => queueSchemas().LinearTeamSizeBalanceRuleExpansionSchema,
+  CustomTeamSizeBalanceRuleExpansion: () => queueSchemas().CustomTeamSizeBalanceRuleExpansionSchema,
+  TeamTicketSizeSimilarityRule: () => queueSchemas().TeamTicketSizeSimilarityRuleSchema,
+});
 
 // ---------------------------------------------------------------------------------------------
 // Responses (the `data` of the envelope). Each type has a runtime field list beside it, checked

@@ -61,15 +61,13 @@ import type {
 } from '../rules/program';
 import { fixedValue } from '../rules/program';
 import { type AttributeBinding, attributeKey, isBackfillPlayer, parseAttributePath } from './attributes';
+import type { MatchmakingQueueConfig, QueueRuleAttribute } from './definition';
 import {
   MAX_GIVE_UP_AFTER_SECONDS,
   MAX_MATCH_SIZE_WITH_TEAMS,
   MAX_RULES_PER_QUEUE,
-  type MatchmakingQueueConfig,
-  MatchmakingQueueConfigSchema,
   MIN_TEAMS,
-  type QueueRuleAttribute,
-} from './definition';
+} from './limits';
 
 export const SINGLE_SLOT_NAME = 'players';
 export const TICKET_COUNT_RULE = '(TicketCount)';
@@ -572,29 +570,6 @@ export function validateQueueConfig(
   basePath = 'MatchmakingQueue',
 ): QueueProblem[] {
   return new QueueValidator(config, basePath).run();
-}
-
-export type ParsedQueueConfig =
-  | { ok: true; config: MatchmakingQueueConfig }
-  | { ok: false; problems: QueueProblem[] };
-
-/** Schema and semantic validation of a raw queue object in one step (the schema's problems first). */
-export function parseQueueConfig(raw: unknown, basePath = 'MatchmakingQueue'): ParsedQueueConfig {
-  const parsed = MatchmakingQueueConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map((issue) => ({
-        path: issue.path.reduce<string>(
-          (path, part) => childPath(path, typeof part === 'number' ? part : String(part)),
-          basePath,
-        ),
-        message: issue.message,
-      })),
-    };
-  }
-  const problems = validateQueueConfig(parsed.data, basePath);
-  return problems.length === 0 ? { ok: true, config: parsed.data } : { ok: false, problems };
 }
 
 // ---------------------------------------------------------------------------------------------

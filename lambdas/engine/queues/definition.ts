@@ -2,9 +2,12 @@
  * PlayFab's queue language: the MatchmakingQueueConfig a queue is defined by, with the limits
  * PlayFab documents. A peer of the FlexMatch rule language (engine/rules): compile.ts turns a
  * definition into the same queue program. The PlayFab dialect validates requests with these
- * schemas and only translates wire shapes; field names are PlayFab's (PascalCase).
+ * schemas and only translates wire shapes; field names are PlayFab's (PascalCase). The limits
+ * and enumerations the schemas check live in limits.ts (re-exported here), which code that
+ * needs no schema imports instead.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { once } from '../../shared/lazy';
 import {
   isStorableNumber,
   jsonProblem,
@@ -14,46 +17,27 @@ import {
   STORABLE_NUMBER_RULE,
   utf8Bytes,
 } from '../../shared/storage-limits';
+import {
+  ATTRIBUTE_MERGE_FUNCTIONS,
+  ATTRIBUTE_NOT_SPECIFIED_BEHAVIORS,
+  ATTRIBUTE_SOURCES,
+  MAX_EXPANSION_INTERVALS,
+  MAX_GIVE_UP_AFTER_SECONDS,
+  MAX_MATCH_SIZE,
+  MAX_MATCH_SIZE_WITH_TEAMS,
+  MAX_RULE_WEIGHT,
+  MAX_RULES_PER_QUEUE,
+  MAX_SERVER_PORTS,
+  MAX_SET_ENTRIES,
+  MAX_TEXT_LENGTH,
+  MIN_GIVE_UP_AFTER_SECONDS,
+  MIN_MATCH_SIZE,
+  PROTOCOL_TYPES,
+  QUEUE_NAME_PATTERN,
+  RULE_NAME_PATTERN,
+} from './limits';
 
-// ---------------------------------------------------------------------------------------------
-// Limits
-
-/** Queue and team names: 1-64 characters, letters, digits, `_` and `-`, starting with a letter or digit (PlayFab docs, "Configuring matchmaking queues"). */
-export const QUEUE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-/** Rule names: 1-255 characters, same alphabet (same page, "Common rule elements"). */
-export const RULE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/;
-/** Match size: minimum ≥ 2, maximum ≤ 100, or ≤ 32 with teams (same page, "Match size"). */
-export const MIN_MATCH_SIZE = 2;
-export const MAX_MATCH_SIZE = 100;
-export const MAX_MATCH_SIZE_WITH_TEAMS = 32;
-/** At most 20 rules per queue (same page, "Rule configuration"). */
-export const MAX_RULES_PER_QUEUE = 20;
-/** A queue with teams defines at least two (same page, "Teams"). */
-export const MIN_TEAMS = 2;
-/** Rule weight: greater than 0, at most 1000 (PlayFab docs, "Understanding rule weight"). */
-export const MAX_RULE_WEIGHT = 1000;
-/**
- * GiveUpAfterSeconds: PlayFab documents no range (its guide suggests 120 s). slotfill accepts
- * 1 s to one hour: a ticket must live long enough to be considered, and an unbounded lifetime
- * would let abandoned tickets block their players (2055) for ever.
- */
-export const MIN_GIVE_UP_AFTER_SECONDS = 1;
-export const MAX_GIVE_UP_AFTER_SECONDS = 3600;
-/** A ticket can't hold more players than the largest match allows. */
-export const MAX_TICKET_MEMBERS = MAX_MATCH_SIZE;
-/**
- * Free text PlayFab gives no length for (entity types, server details, port names, build ids):
- * slotfill keeps at most this many characters (issue 13: unbounded text reached item limits).
- */
-export const MAX_TEXT_LENGTH = 1024;
-/** Custom expansion schedules: at most this many intervals (slotfill). */
-export const MAX_EXPANSION_INTERVALS = 100;
-/** Values of a SetIntersectionRule's default set (slotfill, as FlexMatch's string lists). */
-export const MAX_SET_ENTRIES = 100;
-/** Ports per ServerDetails (slotfill). */
-export const MAX_SERVER_PORTS = 16;
-/** The only subscription version the spec allows ("Current supported version must be 1"). */
-export const SUBSCRIPTION_VERSION = 1;
+export * from './limits';
 
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
@@ -64,122 +48,100 @@ const UINT32_MAX = 2 ** 32 - 1;
 // ("The field QueueName must be ..."), so each states what a valid value looks like.
 
 /** An optional member: absent, or null (treated as absent). */
-export function optional<Schema extends z.ZodType>(schema: Schema) {
-  // The outer optional marks the key optional (in the type too); the preprocess turns null into absent.
-  return z.preprocess((value) => (value === null ? undefined : value), schema.optional()).optional();
+export function optional<Schema extends z.ZodMiniType>(schema: Schema) {
+  // The outer optional marks the key optional (in the type too); the preprocess (a transform
+  // piped into the schema, as zod/mini spells it) turns null into absent.
+  return z.optional(
+    z.pipe<z.ZodMiniTransform<unknown, unknown>, z.ZodMiniOptional<Schema>>(
+      z.transform((value: unknown) => (value === null ? undefined : value)),
+      z.optional(schema),
+    ),
+  );
 }
 
 export const text = () =>
-  z.string().max(MAX_TEXT_LENGTH, { error: `must be at most ${MAX_TEXT_LENGTH} characters` });
-export const nonEmptyText = () => text().min(1, { error: 'must not be empty' });
+  z.string().check(z.maxLength(MAX_TEXT_LENGTH, { error: `must be at most ${MAX_TEXT_LENGTH} characters` }));
+export const nonEmptyText = () => text().check(z.minLength(1, { error: 'must not be empty' }));
 /** An id that becomes part of a key (Entity.Id): DynamoDB's key size in UTF-8 bytes. */
 export const keyText = () =>
-  z
-    .string()
-    .min(1, { error: 'must not be empty' })
-    .refine((value) => utf8Bytes(value) <= MAX_KEY_BYTES, {
+  z.string().check(
+    z.minLength(1, { error: 'must not be empty' }),
+    z.refine((value: string) => utf8Bytes(value) <= MAX_KEY_BYTES, {
       error: `must be at most ${MAX_KEY_BYTES} bytes of UTF-8`,
-    });
+    }),
+  );
 /** A ticket or match id: slotfill issues UUIDs, so no longer one names anything. */
 export const ticketIdText = () =>
   z
     .string()
-    .min(1, { error: 'must not be empty' })
-    .max(MAX_TICKET_ID_LENGTH, { error: `must be at most ${MAX_TICKET_ID_LENGTH} characters` });
+    .check(
+      z.minLength(1, { error: 'must not be empty' }),
+      z.maxLength(MAX_TICKET_ID_LENGTH, { error: `must be at most ${MAX_TICKET_ID_LENGTH} characters` }),
+    );
 export const int32 = () =>
   z
     .number()
-    .int({ error: 'must be a whole number' })
-    .min(INT32_MIN, { error: `must be at least ${INT32_MIN}` })
-    .max(INT32_MAX, { error: `must be at most ${INT32_MAX}` });
+    .check(
+      z.int({ error: 'must be a whole number' }),
+      z.gte(INT32_MIN, { error: `must be at least ${INT32_MIN}` }),
+      z.lte(INT32_MAX, { error: `must be at most ${INT32_MAX}` }),
+    );
 export const uint32 = () =>
   z
     .number()
-    .int({ error: 'must be a whole number' })
-    .min(0, { error: 'must be 0 or more' })
-    .max(UINT32_MAX, { error: `must be at most ${UINT32_MAX}` });
+    .check(
+      z.int({ error: 'must be a whole number' }),
+      z.gte(0, { error: 'must be 0 or more' }),
+      z.lte(UINT32_MAX, { error: `must be at most ${UINT32_MAX}` }),
+    );
 /** Numbers are stored as given: only those DynamoDB and the DocumentClient keep exactly. */
-export const double = () => z.number().refine(isStorableNumber, { error: `must be ${STORABLE_NUMBER_RULE}` });
+export const double = () =>
+  z.number().check(z.refine(isStorableNumber, { error: `must be ${STORABLE_NUMBER_RULE}` }));
 export const bool = () => z.boolean();
 export const stringMap = () => z.record(z.string(), z.string());
 /** A JSON object of any shape (the spec's `object` type). */
 export const jsonObject = () =>
-  z.record(z.string(), z.unknown()).superRefine((value, context) => {
-    const problem = jsonProblem(value);
-    if (problem === undefined) return;
-    context.addIssue({
-      code: 'custom',
-      input: value,
-      message:
-        problem.kind === 'depth'
-          ? `must nest at most ${MAX_JSON_DEPTH} levels of objects and arrays`
-          : `must hold only numbers that are ${STORABLE_NUMBER_RULE} (found ${problem.value})`,
-    });
-  });
+  z.record(z.string(), z.unknown()).check(
+    z.superRefine((value: Record<string, unknown>, context) => {
+      const problem = jsonProblem(value);
+      if (problem === undefined) return;
+      context.addIssue({
+        code: 'custom',
+        input: value,
+        message:
+          problem.kind === 'depth'
+            ? `must nest at most ${MAX_JSON_DEPTH} levels of objects and arrays`
+            : `must hold only numbers that are ${STORABLE_NUMBER_RULE} (found ${problem.value})`,
+      });
+    }),
+  );
 
 export const queueName = () =>
-  z.string().regex(QUEUE_NAME_PATTERN, {
-    error: "must be 1 to 64 characters of letters, digits, '_' and '-', starting with a letter or digit",
-  });
+  z.string().check(
+    z.regex(QUEUE_NAME_PATTERN, {
+      error: "must be 1 to 64 characters of letters, digits, '_' and '-', starting with a letter or digit",
+    }),
+  );
 const ruleName = () =>
-  z.string().regex(RULE_NAME_PATTERN, {
-    error: "must be 1 to 255 characters of letters, digits, '_' and '-', starting with a letter or digit",
-  });
+  z.string().check(
+    z.regex(RULE_NAME_PATTERN, {
+      error: "must be 1 to 255 characters of letters, digits, '_' and '-', starting with a letter or digit",
+    }),
+  );
 const weight = () =>
   z
     .number()
-    .gt(0, { error: 'must be greater than 0' })
-    .max(MAX_RULE_WEIGHT, { error: `must be at most ${MAX_RULE_WEIGHT}` });
+    .check(
+      z.gt(0, { error: 'must be greater than 0' }),
+      z.lte(MAX_RULE_WEIGHT, { error: `must be at most ${MAX_RULE_WEIGHT}` }),
+    );
 /** Expansion interval: at least one second, or the schedule never advances. */
-const secondsBetweenExpansions = () => uint32().min(1, { error: 'must be at least 1' });
+const secondsBetweenExpansions = () => uint32().check(z.gte(1, { error: 'must be at least 1' }));
 export const giveUpAfterSeconds = () =>
-  int32()
-    .min(MIN_GIVE_UP_AFTER_SECONDS, { error: `must be at least ${MIN_GIVE_UP_AFTER_SECONDS}` })
-    .max(MAX_GIVE_UP_AFTER_SECONDS, { error: `must be at most ${MAX_GIVE_UP_AFTER_SECONDS}` });
-
-// ---------------------------------------------------------------------------------------------
-// Enumerations (the spec's enum datatypes)
-
-export const ATTRIBUTE_SOURCES = ['User', 'PlayerEntity'] as const;
-export const ATTRIBUTE_NOT_SPECIFIED_BEHAVIORS = ['UseDefault', 'MatchAny'] as const;
-export const ATTRIBUTE_MERGE_FUNCTIONS = ['Min', 'Max', 'Average'] as const;
-export const PROTOCOL_TYPES = ['TCP', 'UDP'] as const;
-/** CancellationReason enum of the spec. */
-export const CANCELLATION_REASONS = ['Requested', 'Internal', 'Timeout'] as const;
-/**
- * CancellationReasonString values PlayFab documents ("Handling common error cases"): finer than
- * the enum, which maps User/Server → Requested, Timeout → Timeout, the rest → Internal.
- */
-export const CANCELLATION_REASON_STRINGS = [
-  'User',
-  'Server',
-  'Timeout',
-  'ServerAllocationFailed',
-  'TicketUnmatchable',
-  'RetryRequired',
-  'Internal',
-] as const;
-/** Status strings of player tickets (the spec's GetMatchmakingTicketResult.Status description). */
-export const MATCHMAKING_TICKET_STATUSES = [
-  'WaitingForPlayers',
-  'WaitingForMatch',
-  'WaitingForServer',
-  'Canceled',
-  'Matched',
-] as const;
-/** Status strings of backfill tickets (GetServerBackfillTicketResult.Status description). */
-export const BACKFILL_TICKET_STATUSES = ['WaitingForMatch', 'Canceled', 'Matched'] as const;
-/** Subscription types named by SubscribeToMatchResourceRequest.Type's description. */
-export const SUBSCRIPTION_TYPES = ['MatchInvite', 'MatchTicketStatusChange'] as const;
-
-export type AttributeSource = (typeof ATTRIBUTE_SOURCES)[number];
-export type AttributeNotSpecifiedBehavior = (typeof ATTRIBUTE_NOT_SPECIFIED_BEHAVIORS)[number];
-export type AttributeMergeFunction = (typeof ATTRIBUTE_MERGE_FUNCTIONS)[number];
-export type ProtocolType = (typeof PROTOCOL_TYPES)[number];
-export type CancellationReason = (typeof CANCELLATION_REASONS)[number];
-export type CancellationReasonString = (typeof CANCELLATION_REASON_STRINGS)[number];
-export type MatchmakingTicketStatus = (typeof MATCHMAKING_TICKET_STATUSES)[number];
-export type BackfillTicketStatus = (typeof BACKFILL_TICKET_STATUSES)[number];
+  int32().check(
+    z.gte(MIN_GIVE_UP_AFTER_SECONDS, { error: `must be at least ${MIN_GIVE_UP_AFTER_SECONDS}` }),
+    z.lte(MAX_GIVE_UP_AFTER_SECONDS, { error: `must be at most ${MAX_GIVE_UP_AFTER_SECONDS}` }),
+  );
 
 export const oneOf = <const Values extends readonly [string, ...string[]]>(values: Values) =>
   z.enum(values, { error: `must be one of ${values.join(', ')}` });
@@ -187,241 +149,295 @@ export const oneOf = <const Values extends readonly [string, ...string[]]>(value
 // ---------------------------------------------------------------------------------------------
 // Queue configuration
 
-/** How joining players reach a running game: a backfill ticket carries it, its Region feeds the region rule. */
-export const PortSchema = z.object({
-  Name: text(),
-  Num: int32()
-    .min(0, { error: 'must be a port number from 0 to 65535' })
-    .max(65535, { error: 'must be a port number from 0 to 65535' }),
-  Protocol: oneOf(PROTOCOL_TYPES),
-});
-
-export const ServerDetailsSchema = z.object({
-  Fqdn: optional(text()),
-  // Not validated: the seed documents IPV4Address as free text that may carry any connect string.
-  IPV4Address: optional(text()),
-  Ports: optional(
-    z.array(PortSchema).max(MAX_SERVER_PORTS, { error: `must list at most ${MAX_SERVER_PORTS} ports` }),
-  ),
-  Region: optional(text()),
-  ServerId: optional(text()),
-});
-
-export const QueueRuleAttributeSchema = z.object({
-  Path: nonEmptyText(),
-  Source: oneOf(ATTRIBUTE_SOURCES),
-});
-
 /** An override list entry: a value, or null to switch the rule off for that interval (PlayFab docs, "Expansions"). */
-const overrideList = <Entry extends z.ZodType>(entry: Entry) =>
-  z
-    .array(entry.nullable())
-    .min(1, { error: 'must list at least one interval' })
-    .max(MAX_EXPANSION_INTERVALS, { error: `must list at most ${MAX_EXPANSION_INTERVALS} intervals` });
-
-export const OverrideDoubleSchema = z.object({ Value: double() });
-export const OverrideUnsignedIntSchema = z.object({ Value: uint32() });
-
-export const LinearDifferenceRuleExpansionSchema = z.object({
-  Delta: double(),
-  Limit: optional(double()),
-  SecondsBetweenExpansions: secondsBetweenExpansions(),
-});
-export const CustomDifferenceRuleExpansionSchema = z.object({
-  DifferenceOverrides: overrideList(OverrideDoubleSchema),
-  SecondsBetweenExpansions: secondsBetweenExpansions(),
-});
-export const DifferenceRuleSchema = z.object({
-  Attribute: QueueRuleAttributeSchema,
-  AttributeNotSpecifiedBehavior: oneOf(ATTRIBUTE_NOT_SPECIFIED_BEHAVIORS),
-  CustomExpansion: optional(CustomDifferenceRuleExpansionSchema),
-  DefaultAttributeValue: optional(double()),
-  Difference: double().min(0, { error: 'must be 0 or more' }),
-  LinearExpansion: optional(LinearDifferenceRuleExpansionSchema),
-  MergeFunction: oneOf(ATTRIBUTE_MERGE_FUNCTIONS),
-  Name: ruleName(),
-  SecondsUntilOptional: optional(uint32()),
-  Weight: weight(),
-});
-
-export const MatchTotalRuleExpansionSchema = z.object({
-  MaxOverrides: optional(overrideList(OverrideDoubleSchema)),
-  MinOverrides: optional(overrideList(OverrideDoubleSchema)),
-  SecondsBetweenExpansions: secondsBetweenExpansions(),
-});
-export const MatchTotalRuleSchema = z.object({
-  Attribute: QueueRuleAttributeSchema,
-  Expansion: optional(MatchTotalRuleExpansionSchema),
-  Max: double(),
-  Min: double(),
-  Name: ruleName(),
-  SecondsUntilOptional: optional(uint32()),
-  Weight: weight(),
-});
-
-export const LinearRegionSelectionRuleExpansionSchema = z.object({
-  Delta: uint32(),
-  Limit: uint32(),
-  SecondsBetweenExpansions: secondsBetweenExpansions(),
-});
-export const CustomRegionSelectionRuleExpansionSchema = z.object({
-  MaxLatencyOverrides: overrideList(OverrideUnsignedIntSchema),
-  SecondsBetweenExpansions: secondsBetweenExpansions(),
-});
-export const RegionSelectionRuleSchema = z.object({
-  CustomExpansion: optional(CustomRegionSelectionRuleExpansionSchema),
-  LinearExpansion: optional(LinearRegionSelectionRuleExpansionSchema),
-  MaxLatency: uint32(),
-  Name: ruleName(),
-  Path: nonEmptyText(),
-  SecondsUntilOptional: optional(uint32()),
-  Weight: weight(),
-});
-
-export const LinearSetIntersectionRuleExpansionSchema = z.object({
-  Delta: uint32(),
-  SecondsBetweenExpansions: secondsBetweenExpansions(),
-});
-export const CustomSetIntersectionRuleExpansionSchema = z.object({
-  MinIntersectionSizeOverrides: overrideList(OverrideUnsignedIntSchema),
-  SecondsBetweenExpansions: secondsBetweenExpansions(),
-});
-export const SetIntersectionRuleSchema = z.object({
-  Attribute: QueueRuleAttributeSchema,
-  AttributeNotSpecifiedBehavior: oneOf(ATTRIBUTE_NOT_SPECIFIED_BEHAVIORS),
-  CustomExpansion: optional(CustomSetIntersectionRuleExpansionSchema),
-  DefaultAttributeValue: optional(
-    z.array(text()).max(MAX_SET_ENTRIES, { error: `must list at most ${MAX_SET_ENTRIES} values` }),
-  ),
-  LinearExpansion: optional(LinearSetIntersectionRuleExpansionSchema),
-  MinIntersectionSize: uint32(),
-  Name: ruleName(),
-  SecondsUntilOptional: optional(uint32()),
-  Weight: weight(),
-});
-
-export const StringEqualityRuleExpansionSchema = z.object({
-  EnabledOverrides: z
-    .array(bool())
-    .min(1, { error: 'must list at least one interval' })
-    .max(MAX_EXPANSION_INTERVALS, { error: `must list at most ${MAX_EXPANSION_INTERVALS} intervals` }),
-  SecondsBetweenExpansions: secondsBetweenExpansions(),
-});
-export const StringEqualityRuleSchema = z.object({
-  Attribute: QueueRuleAttributeSchema,
-  AttributeNotSpecifiedBehavior: oneOf(ATTRIBUTE_NOT_SPECIFIED_BEHAVIORS),
-  DefaultAttributeValue: optional(text()),
-  Expansion: optional(StringEqualityRuleExpansionSchema),
-  Name: ruleName(),
-  SecondsUntilOptional: optional(uint32()),
-  Weight: weight(),
-});
-
-export const LinearTeamDifferenceRuleExpansionSchema = z.object({
-  Delta: double(),
-  Limit: optional(double()),
-  SecondsBetweenExpansions: secondsBetweenExpansions(),
-});
-export const CustomTeamDifferenceRuleExpansionSchema = z.object({
-  DifferenceOverrides: overrideList(OverrideDoubleSchema),
-  SecondsBetweenExpansions: secondsBetweenExpansions(),
-});
-export const TeamDifferenceRuleSchema = z.object({
-  Attribute: QueueRuleAttributeSchema,
-  CustomExpansion: optional(CustomTeamDifferenceRuleExpansionSchema),
-  DefaultAttributeValue: double(),
-  Difference: double().min(0, { error: 'must be 0 or more' }),
-  LinearExpansion: optional(LinearTeamDifferenceRuleExpansionSchema),
-  Name: ruleName(),
-  SecondsUntilOptional: optional(uint32()),
-});
-
-export const LinearTeamSizeBalanceRuleExpansionSchema = z.object({
-  Delta: uint32(),
-  Limit: optional(uint32()),
-  SecondsBetweenExpansions: secondsBetweenExpansions(),
-});
-export const CustomTeamSizeBalanceRuleExpansionSchema = z.object({
-  DifferenceOverrides: overrideList(OverrideUnsignedIntSchema),
-  SecondsBetweenExpansions: secondsBetweenExpansions(),
-});
-export const TeamSizeBalanceRuleSchema = z.object({
-  CustomExpansion: optional(CustomTeamSizeBalanceRuleExpansionSchema),
-  Difference: uint32(),
-  LinearExpansion: optional(LinearTeamSizeBalanceRuleExpansionSchema),
-  Name: ruleName(),
-  SecondsUntilOptional: optional(uint32()),
-});
-
-export const TeamTicketSizeSimilarityRuleSchema = z.object({
-  Name: ruleName(),
-  SecondsUntilOptional: optional(uint32()),
-});
-
-export const MatchmakingQueueTeamSchema = z.object({
-  MaxTeamSize: uint32().min(1, { error: 'must be at least 1' }),
-  MinTeamSize: uint32(),
-  Name: queueName(),
-});
-
-export const BuildAliasParamsSchema = z.object({ AliasId: nonEmptyText() });
-
-export const StatisticsVisibilityToPlayersSchema = z.object({
-  ShowNumberOfPlayersMatching: bool(),
-  ShowTimeToMatch: bool(),
-});
+const overrideList = <Entry extends z.ZodMiniType>(entry: Entry) =>
+  z.array(z.nullable(entry)).check(
+    z.minLength(1, { error: 'must list at least one interval' }),
+    z.maxLength(MAX_EXPANSION_INTERVALS, {
+      error: `must list at most ${MAX_EXPANSION_INTERVALS} intervals`,
+    }),
+  );
 
 /**
  * A list of one rule type. compile.ts counts rules across lists (MAX_RULES_PER_QUEUE, with the
  * count in its message); a list far past that is refused before its rules are read at all.
  */
 export const MAX_RULE_LIST_LENGTH = 100;
-function ruleList<Rule extends z.ZodType>(rule: Rule) {
+function ruleList<Rule extends z.ZodMiniType>(rule: Rule) {
   return z
     .array(rule)
-    .max(MAX_RULE_LIST_LENGTH, { error: `must list at most ${MAX_RULES_PER_QUEUE} rules in all` });
+    .check(
+      z.maxLength(MAX_RULE_LIST_LENGTH, { error: `must list at most ${MAX_RULES_PER_QUEUE} rules in all` }),
+    );
 }
 
-export const MatchmakingQueueConfigSchema = z.object({
-  BuildAliasParams: optional(BuildAliasParamsSchema),
-  BuildId: optional(text()),
-  DifferenceRules: optional(ruleList(DifferenceRuleSchema)),
-  MatchTotalRules: optional(ruleList(MatchTotalRuleSchema)),
-  MaxMatchSize: uint32()
-    .min(MIN_MATCH_SIZE, { error: `must be at least ${MIN_MATCH_SIZE}` })
-    .max(MAX_MATCH_SIZE, { error: `must be at most ${MAX_MATCH_SIZE}` }),
-  MaxTicketSize: optional(uint32().min(1, { error: 'must be at least 1' })),
-  MinMatchSize: uint32()
-    .min(MIN_MATCH_SIZE, { error: `must be at least ${MIN_MATCH_SIZE}` })
-    .max(MAX_MATCH_SIZE, { error: `must be at most ${MAX_MATCH_SIZE}` }),
-  Name: queueName(),
-  RegionSelectionRule: optional(RegionSelectionRuleSchema),
-  ServerAllocationEnabled: bool(),
-  SetIntersectionRules: optional(ruleList(SetIntersectionRuleSchema)),
-  StatisticsVisibilityToPlayers: optional(StatisticsVisibilityToPlayersSchema),
-  StringEqualityRules: optional(ruleList(StringEqualityRuleSchema)),
-  TeamDifferenceRules: optional(ruleList(TeamDifferenceRuleSchema)),
-  Teams: optional(
-    z
-      .array(MatchmakingQueueTeamSchema)
-      .max(MAX_MATCH_SIZE_WITH_TEAMS, { error: `must list at most ${MAX_MATCH_SIZE_WITH_TEAMS} teams` }),
-  ),
-  TeamSizeBalanceRule: optional(TeamSizeBalanceRuleSchema),
-  TeamTicketSizeSimilarityRule: optional(TeamTicketSizeSimilarityRuleSchema),
+/**
+ * The queue configuration's schemas, built together the first time one is needed (a queue is
+ * being stored or read from a request) rather than when the module loads.
+ */
+export const queueSchemas = once(() => {
+  /** How joining players reach a running game: a backfill ticket carries it, its Region feeds the region rule. */
+  const PortSchema = z.object({
+    Name: text(),
+    Num: int32().check(
+      z.gte(0, { error: 'must be a port number from 0 to 65535' }),
+      z.lte(65535, { error: 'must be a port number from 0 to 65535' }),
+    ),
+    Protocol: oneOf(PROTOCOL_TYPES),
+  });
+
+  const ServerDetailsSchema = z.object({
+    Fqdn: optional(text()),
+    // Not validated: the seed documents IPV4Address as free text that may carry any connect string.
+    IPV4Address: optional(text()),
+    Ports: optional(
+      z
+        .array(PortSchema)
+        .check(z.maxLength(MAX_SERVER_PORTS, { error: `must list at most ${MAX_SERVER_PORTS} ports` })),
+    ),
+    Region: optional(text()),
+    ServerId: optional(text()),
+  });
+
+  const QueueRuleAttributeSchema = z.object({
+    Path: nonEmptyText(),
+    Source: oneOf(ATTRIBUTE_SOURCES),
+  });
+
+  const OverrideDoubleSchema = z.object({ Value: double() });
+  const OverrideUnsignedIntSchema = z.object({ Value: uint32() });
+
+  const LinearDifferenceRuleExpansionSchema = z.object({
+    Delta: double(),
+    Limit: optional(double()),
+    SecondsBetweenExpansions: secondsBetweenExpansions(),
+  });
+  const CustomDifferenceRuleExpansionSchema = z.object({
+    DifferenceOverrides: overrideList(OverrideDoubleSchema),
+    SecondsBetweenExpansions: secondsBetweenExpansions(),
+  });
+  const DifferenceRuleSchema = z.object({
+    Attribute: QueueRuleAttributeSchema,
+    AttributeNotSpecifiedBehavior: oneOf(ATTRIBUTE_NOT_SPECIFIED_BEHAVIORS),
+    CustomExpansion: optional(CustomDifferenceRuleExpansionSchema),
+    DefaultAttributeValue: optional(double()),
+    Difference: double().check(z.gte(0, { error: 'must be 0 or more' })),
+    LinearExpansion: optional(LinearDifferenceRuleExpansionSchema),
+    MergeFunction: oneOf(ATTRIBUTE_MERGE_FUNCTIONS),
+    Name: ruleName(),
+    SecondsUntilOptional: optional(uint32()),
+    Weight: weight(),
+  });
+
+  const MatchTotalRuleExpansionSchema = z.object({
+    MaxOverrides: optional(overrideList(OverrideDoubleSchema)),
+    MinOverrides: optional(overrideList(OverrideDoubleSchema)),
+    SecondsBetweenExpansions: secondsBetweenExpansions(),
+  });
+  const MatchTotalRuleSchema = z.object({
+    Attribute: QueueRuleAttributeSchema,
+    Expansion: optional(MatchTotalRuleExpansionSchema),
+    Max: double(),
+    Min: double(),
+    Name: ruleName(),
+    SecondsUntilOptional: optional(uint32()),
+    Weight: weight(),
+  });
+
+  const LinearRegionSelectionRuleExpansionSchema = z.object({
+    Delta: uint32(),
+    Limit: uint32(),
+    SecondsBetweenExpansions: secondsBetweenExpansions(),
+  });
+  const CustomRegionSelectionRuleExpansionSchema = z.object({
+    MaxLatencyOverrides: overrideList(OverrideUnsignedIntSchema),
+    SecondsBetweenExpansions: secondsBetweenExpansions(),
+  });
+  const RegionSelectionRuleSchema = z.object({
+    CustomExpansion: optional(CustomRegionSelectionRuleExpansionSchema),
+    LinearExpansion: optional(LinearRegionSelectionRuleExpansionSchema),
+    MaxLatency: uint32(),
+    Name: ruleName(),
+    Path: nonEmptyText(),
+    SecondsUntilOptional: optional(uint32()),
+    Weight: weight(),
+  });
+
+  const LinearSetIntersectionRuleExpansionSchema = z.object({
+    Delta: uint32(),
+    SecondsBetweenExpansions: secondsBetweenExpansions(),
+  });
+  const CustomSetIntersectionRuleExpansionSchema = z.object({
+    MinIntersectionSizeOverrides: overrideList(OverrideUnsignedIntSchema),
+    SecondsBetweenExpansions: secondsBetweenExpansions(),
+  });
+  const SetIntersectionRuleSchema = z.object({
+    Attribute: QueueRuleAttributeSchema,
+    AttributeNotSpecifiedBehavior: oneOf(ATTRIBUTE_NOT_SPECIFIED_BEHAVIORS),
+    CustomExpansion: optional(CustomSetIntersectionRuleExpansionSchema),
+    DefaultAttributeValue: optional(
+      z
+        .array(text())
+        .check(z.maxLength(MAX_SET_ENTRIES, { error: `must list at most ${MAX_SET_ENTRIES} values` })),
+    ),
+    LinearExpansion: optional(LinearSetIntersectionRuleExpansionSchema),
+    MinIntersectionSize: uint32(),
+    Name: ruleName(),
+    SecondsUntilOptional: optional(uint32()),
+    Weight: weight(),
+  });
+
+  const StringEqualityRuleExpansionSchema = z.object({
+    EnabledOverrides: z.array(bool()).check(
+      z.minLength(1, { error: 'must list at least one interval' }),
+      z.maxLength(MAX_EXPANSION_INTERVALS, {
+        error: `must list at most ${MAX_EXPANSION_INTERVALS} intervals`,
+      }),
+    ),
+    SecondsBetweenExpansions: secondsBetweenExpansions(),
+  });
+  const StringEqualityRuleSchema = z.object({
+    Attribute: QueueRuleAttributeSchema,
+    AttributeNotSpecifiedBehavior: oneOf(ATTRIBUTE_NOT_SPECIFIED_BEHAVIORS),
+    DefaultAttributeValue: optional(text()),
+    Expansion: optional(StringEqualityRuleExpansionSchema),
+    Name: ruleName(),
+    SecondsUntilOptional: optional(uint32()),
+    Weight: weight(),
+  });
+
+  const LinearTeamDifferenceRuleExpansionSchema = z.object({
+    Delta: double(),
+    Limit: optional(double()),
+    SecondsBetweenExpansions: secondsBetweenExpansions(),
+  });
+  const CustomTeamDifferenceRuleExpansionSchema = z.object({
+    DifferenceOverrides: overrideList(OverrideDoubleSchema),
+    SecondsBetweenExpansions: secondsBetweenExpansions(),
+  });
+  const TeamDifferenceRuleSchema = z.object({
+    Attribute: QueueRuleAttributeSchema,
+    CustomExpansion: optional(CustomTeamDifferenceRuleExpansionSchema),
+    DefaultAttributeValue: double(),
+    Difference: double().check(z.gte(0, { error: 'must be 0 or more' })),
+    LinearExpansion: optional(LinearTeamDifferenceRuleExpansionSchema),
+    Name: ruleName(),
+    SecondsUntilOptional: optional(uint32()),
+  });
+
+  const LinearTeamSizeBalanceRuleExpansionSchema = z.object({
+    Delta: uint32(),
+    Limit: optional(uint32()),
+    SecondsBetweenExpansions: secondsBetweenExpansions(),
+  });
+  const CustomTeamSizeBalanceRuleExpansionSchema = z.object({
+    DifferenceOverrides: overrideList(OverrideUnsignedIntSchema),
+    SecondsBetweenExpansions: secondsBetweenExpansions(),
+  });
+  const TeamSizeBalanceRuleSchema = z.object({
+    CustomExpansion: optional(CustomTeamSizeBalanceRuleExpansionSchema),
+    Difference: uint32(),
+    LinearExpansion: optional(LinearTeamSizeBalanceRuleExpansionSchema),
+    Name: ruleName(),
+    SecondsUntilOptional: optional(uint32()),
+  });
+
+  const TeamTicketSizeSimilarityRuleSchema = z.object({
+    Name: ruleName(),
+    SecondsUntilOptional: optional(uint32()),
+  });
+
+  const MatchmakingQueueTeamSchema = z.object({
+    MaxTeamSize: uint32().check(z.gte(1, { error: 'must be at least 1' })),
+    MinTeamSize: uint32(),
+    Name: queueName(),
+  });
+
+  const BuildAliasParamsSchema = z.object({ AliasId: nonEmptyText() });
+
+  const StatisticsVisibilityToPlayersSchema = z.object({
+    ShowNumberOfPlayersMatching: bool(),
+    ShowTimeToMatch: bool(),
+  });
+
+  const MatchmakingQueueConfigSchema = z.object({
+    BuildAliasParams: optional(BuildAliasParamsSchema),
+    BuildId: optional(text()),
+    DifferenceRules: optional(ruleList(DifferenceRuleSchema)),
+    MatchTotalRules: optional(ruleList(MatchTotalRuleSchema)),
+    MaxMatchSize: uint32().check(
+      z.gte(MIN_MATCH_SIZE, { error: `must be at least ${MIN_MATCH_SIZE}` }),
+      z.lte(MAX_MATCH_SIZE, { error: `must be at most ${MAX_MATCH_SIZE}` }),
+    ),
+    MaxTicketSize: optional(uint32().check(z.gte(1, { error: 'must be at least 1' }))),
+    MinMatchSize: uint32().check(
+      z.gte(MIN_MATCH_SIZE, { error: `must be at least ${MIN_MATCH_SIZE}` }),
+      z.lte(MAX_MATCH_SIZE, { error: `must be at most ${MAX_MATCH_SIZE}` }),
+    ),
+    Name: queueName(),
+    RegionSelectionRule: optional(RegionSelectionRuleSchema),
+    ServerAllocationEnabled: bool(),
+    SetIntersectionRules: optional(ruleList(SetIntersectionRuleSchema)),
+    StatisticsVisibilityToPlayers: optional(StatisticsVisibilityToPlayersSchema),
+    StringEqualityRules: optional(ruleList(StringEqualityRuleSchema)),
+    TeamDifferenceRules: optional(ruleList(TeamDifferenceRuleSchema)),
+    Teams: optional(
+      z.array(MatchmakingQueueTeamSchema).check(
+        z.maxLength(MAX_MATCH_SIZE_WITH_TEAMS, {
+          error: `must list at most ${MAX_MATCH_SIZE_WITH_TEAMS} teams`,
+        }),
+      ),
+    ),
+    TeamSizeBalanceRule: optional(TeamSizeBalanceRuleSchema),
+    TeamTicketSizeSimilarityRule: optional(TeamTicketSizeSimilarityRuleSchema),
+  });
+  return {
+    PortSchema,
+    ServerDetailsSchema,
+    QueueRuleAttributeSchema,
+    OverrideDoubleSchema,
+    OverrideUnsignedIntSchema,
+    LinearDifferenceRuleExpansionSchema,
+    CustomDifferenceRuleExpansionSchema,
+    DifferenceRuleSchema,
+    MatchTotalRuleExpansionSchema,
+    MatchTotalRuleSchema,
+    LinearRegionSelectionRuleExpansionSchema,
+    CustomRegionSelectionRuleExpansionSchema,
+    RegionSelectionRuleSchema,
+    LinearSetIntersectionRuleExpansionSchema,
+    CustomSetIntersectionRuleExpansionSchema,
+    SetIntersectionRuleSchema,
+    StringEqualityRuleExpansionSchema,
+    StringEqualityRuleSchema,
+    LinearTeamDifferenceRuleExpansionSchema,
+    CustomTeamDifferenceRuleExpansionSchema,
+    TeamDifferenceRuleSchema,
+    LinearTeamSizeBalanceRuleExpansionSchema,
+    CustomTeamSizeBalanceRuleExpansionSchema,
+    TeamSizeBalanceRuleSchema,
+    TeamTicketSizeSimilarityRuleSchema,
+    MatchmakingQueueTeamSchema,
+    BuildAliasParamsSchema,
+    StatisticsVisibilityToPlayersSchema,
+    MatchmakingQueueConfigSchema,
+  };
 });
 
-export type Port = z.output<typeof PortSchema>;
-export type ServerDetails = z.output<typeof ServerDetailsSchema>;
-export type QueueRuleAttribute = z.output<typeof QueueRuleAttributeSchema>;
-export type DifferenceRule = z.output<typeof DifferenceRuleSchema>;
-export type MatchTotalRule = z.output<typeof MatchTotalRuleSchema>;
-export type RegionSelectionRule = z.output<typeof RegionSelectionRuleSchema>;
-export type SetIntersectionRule = z.output<typeof SetIntersectionRuleSchema>;
-export type StringEqualityRule = z.output<typeof StringEqualityRuleSchema>;
-export type TeamDifferenceRule = z.output<typeof TeamDifferenceRuleSchema>;
-export type TeamSizeBalanceRule = z.output<typeof TeamSizeBalanceRuleSchema>;
-export type TeamTicketSizeSimilarityRule = z.output<typeof TeamTicketSizeSimilarityRuleSchema>;
-export type MatchmakingQueueTeam = z.output<typeof MatchmakingQueueTeamSchema>;
-export type MatchmakingQueueConfig = z.output<typeof MatchmakingQueueConfigSchema>;
-export type OverrideDouble = z.output<typeof OverrideDoubleSchema>;
-export type OverrideUnsignedInt = z.output<typeof OverrideUnsignedIntSchema>;
+type QueueSchemas = ReturnType<typeof queueSchemas>;
+
+export type Port = z.output<QueueSchemas['PortSchema']>;
+export type ServerDetails = z.output<QueueSchemas['ServerDetailsSchema']>;
+export type QueueRuleAttribute = z.output<QueueSchemas['QueueRuleAttributeSchema']>;
+export type DifferenceRule = z.output<QueueSchemas['DifferenceRuleSchema']>;
+export type MatchTotalRule = z.output<QueueSchemas['MatchTotalRuleSchema']>;
+export type RegionSelectionRule = z.output<QueueSchemas['RegionSelectionRuleSchema']>;
+export type SetIntersectionRule = z.output<QueueSchemas['SetIntersectionRuleSchema']>;
+export type StringEqualityRule = z.output<QueueSchemas['StringEqualityRuleSchema']>;
+export type TeamDifferenceRule = z.output<QueueSchemas['TeamDifferenceRuleSchema']>;
+export type TeamSizeBalanceRule = z.output<QueueSchemas['TeamSizeBalanceRuleSchema']>;
+export type TeamTicketSizeSimilarityRule = z.output<QueueSchemas['TeamTicketSizeSimilarityRuleSchema']>;
+export type MatchmakingQueueTeam = z.output<QueueSchemas['MatchmakingQueueTeamSchema']>;
+export type MatchmakingQueueConfig = z.output<QueueSchemas['MatchmakingQueueConfigSchema']>;
+export type OverrideDouble = z.output<QueueSchemas['OverrideDoubleSchema']>;
+export type OverrideUnsignedInt = z.output<QueueSchemas['OverrideUnsignedIntSchema']>;

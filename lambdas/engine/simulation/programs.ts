@@ -4,7 +4,8 @@
  * or a SetMatchmakingQueue request body holding one); each is validated with the engine's own
  * validators, so a rule set the API would refuse is refused here with the same problems.
  */
-import { compileQueueConfig, formatQueueProblems, parseQueueConfig } from '../queues/compile';
+import { compileQueueConfig, formatQueueProblems } from '../queues/compile';
+import { parseQueueConfig } from '../queues/parse';
 import { compileRuleSetBody, parseRuleSetJson, type QueueProgram } from '../rules';
 import { SimulationInputError } from './model';
 

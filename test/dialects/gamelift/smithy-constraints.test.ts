@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type GameLiftOperation, operationInputSchemas } from '../../../lambdas/dialects/gamelift/schemas';
 import { parseOperationInput } from '../../../lambdas/dialects/gamelift/validation-message';
 import { describeWithShared } from '../../support/shared';
@@ -343,30 +343,30 @@ describeWithShared(
 );
 
 /** Unwraps optional/preprocess wrappers to reach the schema doing the work. */
-function unwrap(schema: z.ZodType): z.ZodType {
+function unwrap(schema: z.ZodMiniType): z.ZodMiniType {
   let current = schema;
   for (;;) {
-    if (current instanceof z.ZodOptional) current = current.unwrap() as z.ZodType;
-    else if (current instanceof z.ZodPipe) current = current.out as z.ZodType;
+    if (current instanceof z.ZodMiniOptional) current = current._zod.def.innerType as z.ZodMiniType;
+    else if (current instanceof z.ZodMiniPipe) current = current._zod.def.out as z.ZodMiniType;
     else return current;
   }
 }
 
-function schemaAt(root: z.ZodType, steps: Step[]): z.ZodObject {
+function schemaAt(root: z.ZodMiniType, steps: Step[]): z.ZodMiniObject {
   let current = unwrap(root);
   for (const step of steps) {
-    if (step.kind === 'member' && current instanceof z.ZodObject)
-      current = unwrap(current.shape[step.name] as z.ZodType);
-    else if (step.kind === 'listMember' && current instanceof z.ZodArray)
-      current = unwrap(current.element as z.ZodType);
-    else if (step.kind === 'mapValue' && current instanceof z.ZodRecord)
-      current = unwrap(current.valueType as z.ZodType);
+    if (step.kind === 'member' && current instanceof z.ZodMiniObject)
+      current = unwrap(current.shape[step.name] as z.ZodMiniType);
+    else if (step.kind === 'listMember' && current instanceof z.ZodMiniArray)
+      current = unwrap(current._zod.def.element as z.ZodMiniType);
+    else if (step.kind === 'mapValue' && current instanceof z.ZodMiniRecord)
+      current = unwrap(current._zod.def.valueType as z.ZodMiniType);
     else
       throw new Error(
         `the schema has no ${step.kind} ${'name' in step ? step.name : ''} where the model has one`,
       );
   }
-  if (!(current instanceof z.ZodObject))
+  if (!(current instanceof z.ZodMiniObject))
     throw new Error('the model has a structure where the schema has none');
   return current;
 }

@@ -9,7 +9,6 @@ import {
   requestSchemas,
   responseFields,
   resultDatatypeNames,
-  SetMatchmakingQueueRequestSchema,
 } from '../../../lambdas/dialects/playfab/schemas';
 import { compileQueueConfig } from '../../../lambdas/engine/queues/compile';
 import {
@@ -167,7 +166,7 @@ describeWithShared(
 
     it('compiles the queue of the spec SetMatchmakingQueue example (all eight rule kinds)', () => {
       const call = calls.find((each) => each.name === 'SetMatchmakingQueue');
-      const request = SetMatchmakingQueueRequestSchema.parse(JSON.parse(call?.requestExample ?? '{}'));
+      const request = requestSchemas.SetMatchmakingQueue.parse(JSON.parse(call?.requestExample ?? '{}'));
       const program = compileQueueConfig(request.MatchmakingQueue);
       expect(program.matchRules.map((rule) => rule.sourceType)).toEqual(
         expect.arrayContaining([

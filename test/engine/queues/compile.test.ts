@@ -6,7 +6,6 @@ import {
   compileQueueConfig,
   MATCH_SIZE_RULE,
   type PlayFabQueueProgram,
-  parseQueueConfig,
   QueueConfigInvalidError,
   regionPreferences,
   SINGLE_SLOT_NAME,
@@ -14,6 +13,7 @@ import {
   scheduleSteps,
   TICKET_COUNT_RULE,
 } from '../../../lambdas/engine/queues/compile';
+import { parseQueueConfig } from '../../../lambdas/engine/queues/parse';
 import { type CandidateTicket, evaluateCandidate, ticketFilterFailures } from '../../../lambdas/engine/rules';
 import { SlotfillError } from '../../../lambdas/shared/errors';
 
