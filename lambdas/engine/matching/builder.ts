@@ -125,6 +125,9 @@ export class MatchBuilder {
   }
 
   conflicts(entry: Entry): boolean {
+    // A ticket sharing no player with any other ticket of the pool (the backfill's included)
+    // can't repeat a selected or fixed player: only sharing tickets are checked and recorded.
+    if (!entry.sharesPlayers) return false;
     for (const player of entry.ticket.players) if (this.selectedPlayers.has(player.playerId)) return true;
     return false;
   }
@@ -172,9 +175,10 @@ export class MatchBuilder {
         this.sums[slot] = (this.sums[slot] as number) + entry.sortValue * entry.size;
       }
     }
-    for (const player of entry.ticket.players) this.selectedPlayers.add(player.playerId);
-    if (entry.ticket.startTime > this.newestStart) this.newestStart = entry.ticket.startTime;
-    if (entry.ticket.startTime < this.oldestStart) this.oldestStart = entry.ticket.startTime;
+    if (entry.sharesPlayers)
+      for (const player of entry.ticket.players) this.selectedPlayers.add(player.playerId);
+    if (entry.startTime > this.newestStart) this.newestStart = entry.startTime;
+    if (entry.startTime < this.oldestStart) this.oldestStart = entry.startTime;
   }
 
   /**
@@ -183,7 +187,7 @@ export class MatchBuilder {
    */
   tryAdd(entry: Entry): boolean {
     if (this.conflicts(entry)) return false;
-    const ageMs = this.drivingAge(entry.ticket.startTime);
+    const ageMs = this.drivingAge(entry.startTime);
     this.refreshBounds(ageMs);
     for (let slot = 0; slot < this.slotCount; slot++) {
       if ((this.counts[slot] as number) > (this.maxima[slot] as number)) {

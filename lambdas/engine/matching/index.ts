@@ -115,46 +115,40 @@ interface AnchorTurns {
 function anchorOrder(
   program: QueueProgram,
   entries: readonly Entry[],
+  byAge: Int32Array,
   order: BatchOrder,
-  seasonedFromMs: number,
-  nowMs: number,
+  seasoned: Uint8Array,
 ): AnchorTurns {
   const priority = program.algorithm.backfillPriority;
-  const backfillTier: Entry[] = [];
-  const seasoned: Entry[] = [];
   const turns: AnchorTurns = {
     entry: new Int32Array(order.placementCount + entries.length),
     group: new Int32Array(order.placementCount + entries.length),
     sweep: new Uint8Array(order.placementCount + entries.length),
     length: 0,
   };
-  const push = (entry: Entry, group: number, sweep: boolean): void => {
-    turns.entry[turns.length] = entry.index;
+  const push = (entryIndex: number, group: number, sweep: boolean): void => {
+    turns.entry[turns.length] = entryIndex;
     turns.group[turns.length] = group;
     turns.sweep[turns.length] = sweep ? 1 : 0;
     turns.length++;
   };
-  const byAge = (list: Entry[]): Entry[] => list.sort(compareAge);
-  const fresh: Array<[Entry, number, boolean]> = [];
+  // Per-ticket facts come from typed arrays: the walks below visit tickets in key order, and
+  // reading each ticket object there would cost a cache miss per placement on a large pool.
+  const backfillTier = (entryIndex: number): boolean => priority !== 'normal' && order.isBackfill(entryIndex);
+  const pushTierByAge = (inTier: (entryIndex: number) => boolean): void => {
+    for (const entryIndex of byAge) if (inTier(entryIndex)) push(entryIndex, -1, false);
+  };
+  if (priority === 'high') pushTierByAge(backfillTier);
+  pushTierByAge((entryIndex) => seasoned[entryIndex] === 1 && !backfillTier(entryIndex));
+  // Fresh tickets in key order, group by group. A fresh backfill ticket anchors once, in all its
+  // groups; a matchmaking ticket in each group's batch on its own (once per playable region).
   for (let at = 0; at < order.placementCount; at++) {
-    const entry = entries[order.entryIndexAt(at)] as Entry;
-    const group = order.groupAtPosition(at);
-    const primary = group === entry.group;
-    if (entry.backfill && priority !== 'normal') {
-      if (primary) backfillTier.push(entry);
-    } else if (nowMs - entry.ticket.startTime >= seasonedFromMs) {
-      if (primary) seasoned.push(entry);
-    } else if (entry.backfill) {
-      if (primary) fresh.push([entry, -1, false]);
-    } else {
-      // Each group's batch is swept on its own: a ticket playable in several regions anchors in each.
-      fresh.push([entry, group, true]);
-    }
+    const entryIndex = order.entryIndexAt(at);
+    if (seasoned[entryIndex] === 1 || backfillTier(entryIndex)) continue;
+    if (!order.isBackfill(entryIndex)) push(entryIndex, order.groupAtPosition(at), true);
+    else if (order.isPrimaryAt(at)) push(entryIndex, -1, false);
   }
-  if (priority === 'high') for (const entry of byAge(backfillTier)) push(entry, -1, false);
-  for (const entry of byAge(seasoned)) push(entry, -1, false);
-  for (const [entry, group, sweep] of fresh) push(entry, group, sweep);
-  if (priority === 'low') for (const entry of byAge(backfillTier)) push(entry, -1, false);
+  if (priority === 'low') pushTierByAge(backfillTier);
   return turns;
 }
 
@@ -180,7 +174,10 @@ export function runMatchmakingPass(
   const matches: ProposedMatch[] = [];
   const order = new BatchOrder(entries);
   const seasonedFromMs = seasonedAge(program, options);
-  const anchors = anchorOrder(program, entries, order, seasonedFromMs, nowMs);
+  /** Per entry: 1 when the ticket is seasoned (anchored first, oldest first; see seasonedAge). */
+  const seasoned = new Uint8Array(entries.length);
+  for (const entry of entries) seasoned[entry.index] = nowMs - entry.startTime >= seasonedFromMs ? 1 : 0;
+  const anchors = anchorOrder(program, entries, prepared.byAge, order, seasoned);
   // Tickets batched under several groups (playable regions) are met in each group's own list.
   const multiGroup = entries.some((entry) => entry.groups.length > 1);
   const builder = new MatchBuilder(
@@ -209,16 +206,6 @@ export function runMatchmakingPass(
   const nearestFirst: Entry[] = [];
   const stale: Entry[] = [];
   const excluded = new Set<Entry>();
-
-  let currentAnchor: Entry | undefined;
-  const acceptCandidate = (entry: Entry): boolean => {
-    if (entry.backfill || entry === currentAnchor) return false;
-    if (usesMatchedPlayer(entry)) {
-      stale.push(entry);
-      return false;
-    }
-    return true;
-  };
 
   /** Per entry: its batching distance to the current anchor (scratch, rewritten per window). */
   const distanceOf = new Float64Array(entries.length);
@@ -253,15 +240,16 @@ export function runMatchmakingPass(
     }
     return nearestFirst;
   };
-  const orderWindow = (anchor: Entry, group: number): void => {
+  const orderWindow = (anchor: Entry, group: number, crossedGroups: boolean): void => {
     let mixedGroups = false;
     for (const entry of window) {
       const distance = Math.abs(entry.sortValue - anchor.sortValue);
       distanceOf[entry.index] = Number.isNaN(distance) ? Number.POSITIVE_INFINITY : distance;
-      if (entry.group !== group && !entry.groups.includes(group)) mixedGroups = true;
+      // A walk that stayed in the anchor's group gathered that group's tickets only.
+      if (crossedGroups && entry.group !== group && !entry.groups.includes(group)) mixedGroups = true;
     }
     nearestFirst.length = 0;
-    const oldestFirst = anchor.backfill || nowMs - anchor.ticket.startTime >= seasonedFromMs;
+    const oldestFirst = anchor.backfill || seasoned[anchor.index] === 1;
     if (oldestFirst) {
       // The nearest-first list is only needed for retries: sorted on first use (nearestList()).
       window.sort(compareAge);
@@ -384,8 +372,8 @@ export function runMatchmakingPass(
     builder.prepareFor(anchor.backfill ? anchor : undefined);
     pairVerdicts.clear();
     anchorAloneVerdict = undefined;
-    const stepStart = newestDriven ? expansionStepReached(nowMs - anchor.ticket.startTime) : 0;
-    const isSeasoned = (entry: Entry) => nowMs - entry.ticket.startTime >= stepStart;
+    const stepStart = newestDriven ? expansionStepReached(nowMs - anchor.startTime) : 0;
+    const isSeasoned = (entry: Entry) => nowMs - entry.startTime >= stepStart;
     const twoPhases = stepStart > 0 && !window.every(isSeasoned);
     let budget = settings.maxEvaluations;
     const spent = fillFrom(anchor, window, nearestList, twoPhases ? Math.ceil(budget / 2) : budget);
@@ -415,24 +403,25 @@ export function runMatchmakingPass(
       continue;
     }
     stats.anchorsTried++;
-    currentAnchor = anchor;
     let built = false;
     // Each group the anchor is batched under (its playable regions, fastest first) in turn.
     for (const group of groups) {
       if (!order.isLinked(anchor.index)) break;
       stale.length = 0;
+      // Fresh anchors stay within their group; seasoned ones may reach into neighbouring groups.
+      const crossGroups = !multiGroup && seasoned[anchor.index] === 1;
       stats.candidatesScanned += order.gather(
         anchor,
         group,
-        // Fresh anchors stay within their group; seasoned ones may reach into neighbouring groups.
-        !multiGroup && nowMs - anchor.ticket.startTime >= seasonedFromMs,
+        crossGroups,
         settings.windowSize,
         settings.maxSteps,
-        acceptCandidate,
+        usesMatchedPlayer,
         window,
+        stale,
       );
       for (const entry of stale) order.unlink(entry.index);
-      orderWindow(anchor, group);
+      orderWindow(anchor, group, crossGroups);
       if (!buildAround(anchor)) continue;
       const match = proposal(program, builder, anchor, nowMs);
       if (match === undefined) continue;

@@ -27,6 +27,8 @@ export interface Entry {
   groups: number[];
   /** Position in the pool's age order (oldest 0; ties by ticket id): FIFO as one integer. */
   ageRank: number;
+  /** The ticket's start time, kept beside the hot fields (the ticket object is read rarely). */
+  startTime: number;
   /** Some player of this ticket is on another ticket too: check it against matched players. */
   sharesPlayers: boolean;
   /** Numeric batching key (the neighbour attribute, party average); NaN when absent. */
@@ -45,6 +47,8 @@ export interface PreparedPool {
   filteredOut: number;
   /** The number attribute used for batching and team balance, if the program has one. */
   neighbourSpec: AttributeSpec | undefined;
+  /** Entry indices oldest first (the order of `ageRank`). */
+  byAge: Int32Array;
 }
 
 /** The largest value an expandable ever takes (its base or any step). */
@@ -272,18 +276,18 @@ export function preparePool(
   const byOldest = program.algorithm.expansionAgeSelection === 'oldest';
 
   const entries: Entry[] = [];
-  // Group names are interned as they come; ranks follow name order once all are known.
-  const groupIds = new Map<string, number>();
-  const groupIdsOf: number[][] = [];
+  const groupLists = new GroupLists();
   const invalidBackfills: InvalidBackfill[] = [];
   const seenTickets = new Set<string>();
   let filteredOut = 0;
   for (const ticket of pool) {
-    if (seenTickets.has(ticket.ticketId)) {
+    // One hash lookup per ticket: the set grows unless the id was seen already.
+    const seenBefore = seenTickets.size;
+    seenTickets.add(ticket.ticketId);
+    if (seenTickets.size === seenBefore) {
       filteredOut++;
       continue;
     }
-    seenTickets.add(ticket.ticketId);
     const backfill = ticket.kind === 'backfill';
     let fixedPlayers: Player[][] | undefined;
     if (backfill) {
@@ -324,14 +328,16 @@ export function preparePool(
         }
       }
     }
+    const groups = groupLists.intern(grouper(ticket.players, filterAge));
     entries.push({
       index: entries.length,
       ticket,
       backfill,
       size: backfill ? 0 : ticket.players.length,
-      group: 0,
-      groups: [],
+      group: groups[0] ?? 0,
+      groups,
       ageRank: 0,
+      startTime: ticket.startTime,
       sharesPlayers: false,
       sortValue:
         neighbourSpec === undefined || ticket.players.length === 0
@@ -342,21 +348,11 @@ export function preparePool(
         allowedSlots === undefined ? program.teamSlots.length : allowedSlots.filter(Boolean).length,
       fixedPlayers,
     });
-    const ids: number[] = [];
-    for (const name of grouper(ticket.players, filterAge)) {
-      let id = groupIds.get(name);
-      if (id === undefined) {
-        id = groupIds.size;
-        groupIds.set(name, id);
-      }
-      ids.push(id);
-    }
-    groupIdsOf.push(ids);
   }
-  rankGroups(entries, groupIds, groupIdsOf);
-  rankAges(entries);
+  groupLists.rankByName(entries);
+  const byAge = rankAges(entries);
   markSharedPlayers(entries);
-  return { entries, invalidBackfills, filteredOut, neighbourSpec };
+  return { entries, invalidBackfills, filteredOut, neighbourSpec, byAge };
 }
 
 function fitsSlot(program: QueueProgram, slotIndex: number, size: number): boolean {
@@ -364,38 +360,88 @@ function fitsSlot(program: QueueProgram, slotIndex: number, size: number): boole
   return slot !== undefined && largestValue(slot.maxPlayers) >= size;
 }
 
-function rankGroups(
-  entries: Entry[],
-  groupIds: ReadonlyMap<string, number>,
-  idsOf: readonly number[][],
-): void {
-  const rankOfId = new Int32Array(groupIds.size);
-  [...groupIds.keys()].sort().forEach((name, rank) => {
-    rankOfId[groupIds.get(name) as number] = rank;
-  });
-  entries.forEach((entry, index) => {
-    const ids = idsOf[index] ?? [0];
-    for (let at = 0; at < ids.length; at++) ids[at] = rankOfId[ids[at] as number] as number;
-    entry.groups = ids;
-    entry.group = ids[0] ?? 0;
-  });
+interface GroupListNode {
+  list: number[] | undefined;
+  next: Map<string, GroupListNode>;
 }
 
-function rankAges(entries: Entry[]): void {
-  const byAge = [...entries].sort((left, right) => {
-    if (left.ticket.startTime !== right.ticket.startTime)
-      return left.ticket.startTime - right.ticket.startTime;
-    if (left.ticket.ticketId !== right.ticket.ticketId)
-      return left.ticket.ticketId < right.ticket.ticketId ? -1 : 1;
-    return left.index - right.index;
+/**
+ * Each distinct list of group names becomes one array of group ids shared by every ticket
+ * with that list (a pool has a handful: one per region preference), found by walking a trie
+ * of names, so a ticket costs no new arrays. Ids are handed out as names come; `rankByName`
+ * then renumbers them in name order, so comparing two groups is one integer comparison.
+ */
+class GroupLists {
+  private readonly ids = new Map<string, number>();
+  private readonly root: GroupListNode = { list: undefined, next: new Map() };
+  private readonly lists: number[][] = [];
+
+  intern(names: readonly string[]): number[] {
+    let node = this.root;
+    for (const name of names) {
+      let child = node.next.get(name);
+      if (child === undefined) {
+        child = { list: undefined, next: new Map() };
+        node.next.set(name, child);
+      }
+      node = child;
+    }
+    if (node.list === undefined) {
+      node.list = names.map((name) => {
+        let id = this.ids.get(name);
+        if (id === undefined) {
+          id = this.ids.size;
+          this.ids.set(name, id);
+        }
+        return id;
+      });
+      this.lists.push(node.list);
+    }
+    return node.list;
+  }
+
+  rankByName(entries: Entry[]): void {
+    const rankOfId = new Int32Array(this.ids.size);
+    [...this.ids.keys()].sort().forEach((name, rank) => {
+      rankOfId[this.ids.get(name) as number] = rank;
+    });
+    for (const list of this.lists)
+      for (let at = 0; at < list.length; at++) list[at] = rankOfId[list[at] as number] as number;
+    for (const entry of entries) entry.group = entry.groups[0] ?? 0;
+  }
+}
+
+function rankAges(entries: Entry[]): Int32Array {
+  // Sorted on typed arrays by start time; the ticket ids are read only to break ties.
+  const startTimes = new Float64Array(entries.length);
+  for (const entry of entries) startTimes[entry.index] = entry.startTime;
+  const byAge = new Int32Array(entries.length);
+  for (let index = 0; index < byAge.length; index++) byAge[index] = index;
+  byAge.sort((left, right) => {
+    const byStart = (startTimes[left] as number) - (startTimes[right] as number);
+    if (byStart !== 0) return byStart;
+    const leftId = (entries[left] as Entry).ticket.ticketId;
+    const rightId = (entries[right] as Entry).ticket.ticketId;
+    if (leftId !== rightId) return leftId < rightId ? -1 : 1;
+    return left - right;
   });
-  byAge.forEach((entry, rank) => {
-    entry.ageRank = rank;
-  });
+  for (let rank = 0; rank < byAge.length; rank++) (entries[byAge[rank] as number] as Entry).ageRank = rank;
+  return byAge;
 }
 
 /** Flags tickets sharing a player with another ticket, the only ones a match can invalidate. */
 function markSharedPlayers(entries: Entry[]): void {
+  // One set insertion per player finds whether any player repeats; owners are looked up only then.
+  const players = new Set<string>();
+  let repeats = false;
+  for (const entry of entries) {
+    for (const player of entry.ticket.players) {
+      const before = players.size;
+      players.add(player.playerId);
+      if (players.size === before) repeats = true;
+    }
+  }
+  if (!repeats) return;
   const owners = new Map<string, Entry>();
   for (const entry of entries) {
     for (const player of entry.ticket.players) {
