@@ -33,12 +33,14 @@
  */
 import type { PoolTicket } from '../model';
 import {
+  type CandidateEvaluation,
   type CandidateTicket,
   candidatePasses,
   compareOrderingKeys,
-  evaluateCandidate,
+  evaluatePassingCandidate,
   orderingKeys,
   type QueueProgram,
+  type RuleCandidate,
 } from '../rules';
 import { fixedValue, type TeamSlot } from '../rules/program';
 import { MatchBuilder } from './builder';
@@ -172,7 +174,7 @@ export function runMatchmakingPass(
     backfillsFilled: 0,
   };
   const matches: ProposedMatch[] = [];
-  const order = new BatchOrder(entries);
+  const order = new BatchOrder(entries, prepared.byAge);
   const seasonedFromMs = seasonedAge(program, options);
   /** Per entry: 1 when the ticket is seasoned (anchored first, oldest first; see seasonedAge). */
   const seasoned = new Uint8Array(entries.length);
@@ -322,6 +324,9 @@ export function runMatchmakingPass(
     return victims[0];
   };
 
+  /** The last candidate that passed, with its rule report (set when fillFrom returns -1). */
+  let passing: CandidateEvaluation | undefined;
+  let passingCandidate: RuleCandidate = { teams: {} };
   /**
    * Greedy fill from `candidates`, then bounded variations leaving out the ticket furthest
    * from the anchor. Returns the evaluations spent, or -1 when the builder holds a passing match.
@@ -350,7 +355,12 @@ export function runMatchmakingPass(
       if (builder.meetsMinimums()) {
         evaluations++;
         stats.candidatesEvaluated++;
-        if (candidatePasses(program, builder.candidate(), nowMs)) return -1;
+        const candidate = builder.candidate();
+        passing = evaluatePassingCandidate(program, candidate, nowMs);
+        if (passing !== undefined) {
+          passingCandidate = candidate;
+          return -1;
+        }
       } else if (!refused) {
         // Every candidate is in and teams are still short: leaving some out cannot help.
         return evaluations;
@@ -423,8 +433,7 @@ export function runMatchmakingPass(
       for (const entry of stale) order.unlink(entry.index);
       orderWindow(anchor, group, crossGroups);
       if (!buildAround(anchor)) continue;
-      const match = proposal(program, builder, anchor, nowMs);
-      if (match === undefined) continue;
+      const match = proposal(program, builder, anchor, passingCandidate, passing as CandidateEvaluation);
       built = true;
       matches.push(match);
       if (anchor.backfill) {
@@ -454,12 +463,9 @@ function proposal(
   program: QueueProgram,
   builder: MatchBuilder,
   anchor: Entry,
-  nowMs: number,
-): ProposedMatch | undefined {
-  const candidate = builder.candidate();
-  const evaluation = evaluateCandidate(program, candidate, nowMs);
-  // candidatePasses and evaluateCandidate agree by contract; a disagreement must not ship a match.
-  if (!evaluation.passed) return undefined;
+  candidate: RuleCandidate,
+  evaluation: CandidateEvaluation,
+): ProposedMatch {
   const teams: ProposedTeam[] = program.teamSlots.map((slot) => ({
     name: slot.name,
     players: ((candidate.teams[slot.name] ?? []) as readonly CandidateTicket[]).flatMap((ticket) =>

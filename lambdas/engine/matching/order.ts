@@ -1,4 +1,5 @@
 import type { Entry } from './prepare';
+import { stableOrderByKey } from './sorting';
 
 /** Oldest first; equal start times fall back to the ticket id, so runs repeat (see rankAges). */
 export function compareAge(left: Entry, right: Entry): number {
@@ -49,13 +50,16 @@ export class BatchOrder {
   /** How many placements there are: a ticket once per group it is batched under. */
   readonly placementCount: number;
 
-  constructor(private readonly entries: readonly Entry[]) {
+  /** `byAge`: entry indices oldest first, which breaks ties between equal keys. */
+  constructor(
+    private readonly entries: readonly Entry[],
+    byAge: Int32Array,
+  ) {
     const count = entries.length;
     this.firstPosition = new Int32Array(count + 1);
     this.backfill = new Uint8Array(count);
     this.shares = new Uint8Array(count);
     const sortKey = new Float64Array(count);
-    const ageRank = new Int32Array(count);
     let placements = 0;
     let groupCount = 0;
     for (const entry of entries) {
@@ -65,7 +69,6 @@ export class BatchOrder {
       this.backfill[entry.index] = entry.backfill ? 1 : 0;
       this.shares[entry.index] = entry.sharesPlayers ? 1 : 0;
       sortKey[entry.index] = Number.isNaN(entry.sortValue) ? Number.POSITIVE_INFINITY : entry.sortValue;
-      ageRank[entry.index] = entry.ageRank;
     }
     this.firstPosition[count] = placements;
     this.placementCount = placements;
@@ -80,16 +83,10 @@ export class BatchOrder {
         placement++;
       }
     }
-    // Tickets sorted once by key (missing last), then age; then every placement is dealt into
-    // its group's run in that order (a counting sort), so several groups per ticket cost no
-    // extra comparisons.
-    const byKey = new Int32Array(count);
-    for (let index = 0; index < count; index++) byKey[index] = index;
-    byKey.sort(
-      (left, right) =>
-        (sortKey[left] as number) - (sortKey[right] as number) ||
-        (ageRank[left] as number) - (ageRank[right] as number),
-    );
+    // Tickets sorted once by key (missing last), then age (a stable sort of the age order);
+    // then every placement is dealt into its group's run in that order (a counting sort), so
+    // several groups per ticket cost no extra comparisons.
+    const byKey = stableOrderByKey(byAge, sortKey);
     const groupStart = new Int32Array(groupCount + 1);
     for (let placement = 0; placement < placements; placement++)
       groupStart[(placementGroup[placement] as number) + 1]++;

@@ -1,6 +1,7 @@
 import type { Player, PoolTicket } from '../model';
 import { partyNumber } from '../rules/expressions';
 import type { AttributeSpec, Expandable, QueueProgram } from '../rules/program';
+import { stableOrderByKey } from './sorting';
 import type { InvalidBackfill } from './types';
 
 /**
@@ -278,15 +279,20 @@ export function preparePool(
   const entries: Entry[] = [];
   const groupLists = new GroupLists();
   const invalidBackfills: InvalidBackfill[] = [];
-  const seenTickets = new Set<string>();
+  const playersRepeat = somePlayerRepeats(pool);
+  // A ticket read twice repeats its players (or has none), so only then can an id repeat: a
+  // pool read from a store keyed by ticket id has no two tickets with one id and other players.
+  const seenTickets = playersRepeat ? new Set<string>() : undefined;
   let filteredOut = 0;
   for (const ticket of pool) {
     // One hash lookup per ticket: the set grows unless the id was seen already.
-    const seenBefore = seenTickets.size;
-    seenTickets.add(ticket.ticketId);
-    if (seenTickets.size === seenBefore) {
-      filteredOut++;
-      continue;
+    if (seenTickets !== undefined) {
+      const seenBefore = seenTickets.size;
+      seenTickets.add(ticket.ticketId);
+      if (seenTickets.size === seenBefore) {
+        filteredOut++;
+        continue;
+      }
     }
     const backfill = ticket.kind === 'backfill';
     let fixedPlayers: Player[][] | undefined;
@@ -351,7 +357,7 @@ export function preparePool(
   }
   groupLists.rankByName(entries);
   const byAge = rankAges(entries);
-  markSharedPlayers(entries);
+  if (playersRepeat) markSharedPlayers(entries);
   return { entries, invalidBackfills, filteredOut, neighbourSpec, byAge };
 }
 
@@ -412,36 +418,59 @@ class GroupLists {
 }
 
 function rankAges(entries: Entry[]): Int32Array {
-  // Sorted on typed arrays by start time; the ticket ids are read only to break ties.
   const startTimes = new Float64Array(entries.length);
-  for (const entry of entries) startTimes[entry.index] = entry.startTime;
-  const byAge = new Int32Array(entries.length);
-  for (let index = 0; index < byAge.length; index++) byAge[index] = index;
-  byAge.sort((left, right) => {
-    const byStart = (startTimes[left] as number) - (startTimes[right] as number);
-    if (byStart !== 0) return byStart;
+  const indices = new Int32Array(entries.length);
+  for (const entry of entries) {
+    startTimes[entry.index] = Number.isNaN(entry.startTime) ? Number.POSITIVE_INFINITY : entry.startTime;
+    indices[entry.index] = entry.index;
+  }
+  const byAge = stableOrderByKey(indices, startTimes);
+  // Equal start times (common: milliseconds) are ordered by ticket id, so runs repeat whatever
+  // order the pool was read in. Such runs are short.
+  const byTicketId = (left: number, right: number): number => {
     const leftId = (entries[left] as Entry).ticket.ticketId;
     const rightId = (entries[right] as Entry).ticket.ticketId;
-    if (leftId !== rightId) return leftId < rightId ? -1 : 1;
-    return left - right;
-  });
+    return leftId < rightId ? -1 : leftId > rightId ? 1 : left - right;
+  };
+  // Insertion sort within each run of equal start times.
+  for (let at = 1; at < byAge.length; at++) {
+    const moving = byAge[at] as number;
+    const start = startTimes[moving] as number;
+    let to = at;
+    while (
+      to > 0 &&
+      startTimes[byAge[to - 1] as number] === start &&
+      byTicketId(byAge[to - 1] as number, moving) > 0
+    ) {
+      byAge[to] = byAge[to - 1] as number;
+      to--;
+    }
+    byAge[to] = moving;
+  }
   for (let rank = 0; rank < byAge.length; rank++) (entries[byAge[rank] as number] as Entry).ageRank = rank;
   return byAge;
 }
 
-/** Flags tickets sharing a player with another ticket, the only ones a match can invalidate. */
-function markSharedPlayers(entries: Entry[]): void {
-  // One set insertion per player finds whether any player repeats; owners are looked up only then.
+/**
+ * Whether any player id occurs twice in the pool (on two tickets or twice on one), or some
+ * ticket has no players: one set insertion per player, and the pass skips every duplicate
+ * check when neither happens.
+ */
+function somePlayerRepeats(pool: readonly PoolTicket[]): boolean {
   const players = new Set<string>();
-  let repeats = false;
-  for (const entry of entries) {
-    for (const player of entry.ticket.players) {
+  for (const ticket of pool) {
+    if (ticket.players.length === 0) return true;
+    for (const player of ticket.players) {
       const before = players.size;
       players.add(player.playerId);
-      if (players.size === before) repeats = true;
+      if (players.size === before) return true;
     }
   }
-  if (!repeats) return;
+  return false;
+}
+
+/** Flags tickets sharing a player with another ticket, the only ones a match can invalidate. */
+function markSharedPlayers(entries: Entry[]): void {
   const owners = new Map<string, Entry>();
   for (const entry of entries) {
     for (const player of entry.ticket.players) {
