@@ -4,6 +4,7 @@ import { partyNumber } from '../rules/expressions';
 import { type QueueProgram, valueAtAge } from '../rules/program';
 import { batchDistance, compareAge } from './order';
 import type { Entry } from './prepare';
+import { sortSmall } from './sorting';
 
 /**
  * Builds one match around an anchor: picks tickets from the anchor's window greedily, places
@@ -29,6 +30,11 @@ export class MatchBuilder {
   readonly selected: Entry[] = [];
   readonly slotOf: number[] = [];
   private readonly selectedPlayers = new Set<string>();
+  /** Scratch for pack(): placement order, running team counts and sums, and the result. */
+  private readonly packOrder: number[] = [];
+  private readonly packCounts: number[] = [];
+  private readonly packSums: number[] = [];
+  private readonly packedSlots: number[] = [];
   private newestStart = Number.NEGATIVE_INFINITY;
   private oldestStart = Number.POSITIVE_INFINITY;
 
@@ -201,7 +207,7 @@ export class MatchBuilder {
       return true;
     }
     this.selected.push(entry);
-    const packed = this.pack(this.selected);
+    const packed = this.pack();
     this.selected.pop();
     if (packed === undefined) {
       this.refreshBounds(this.drivingAge());
@@ -216,20 +222,20 @@ export class MatchBuilder {
   /** Re-places every selected party from scratch, big parties and high balance values first. */
   rebalance(): boolean {
     this.refreshBounds(this.drivingAge());
-    const packed = this.pack(this.selected);
+    const packed = this.pack();
     if (packed === undefined) return false;
     this.adopt(packed);
     return true;
   }
 
-  private adopt(packed: ReadonlyMap<Entry, number>): void {
+  private adopt(packed: readonly number[]): void {
     for (let slot = 0; slot < this.slotCount; slot++) {
       this.counts[slot] = this.fixedCounts[slot] as number;
       this.sums[slot] = this.fixedSums[slot] as number;
     }
     for (let index = 0; index < this.selected.length; index++) {
       const entry = this.selected[index] as Entry;
-      const slot = packed.get(entry) as number;
+      const slot = packed[index] as number;
       this.slotOf[index] = slot;
       this.counts[slot] = (this.counts[slot] as number) + entry.size;
       if (!Number.isNaN(entry.sortValue)) {
@@ -238,15 +244,30 @@ export class MatchBuilder {
     }
   }
 
-  private pack(entries: readonly Entry[]): Map<Entry, number> | undefined {
-    const order = [...entries].sort(comparePackingOrder);
-    const counts = [...this.fixedCounts];
-    const sums = [...this.fixedSums];
-    const placed = new Map<Entry, number>();
-    for (const entry of order) {
+  /**
+   * Places every selected party afresh: the slot of each selected ticket (by position in
+   * `selected`), or undefined when some party fits nowhere. Works in reused scratch arrays.
+   */
+  private pack(): readonly number[] | undefined {
+    const order = this.packOrder;
+    order.length = 0;
+    for (let index = 0; index < this.selected.length; index++) order.push(index);
+    sortSmall(order, (left, right) =>
+      comparePackingOrder(this.selected[left] as Entry, this.selected[right] as Entry),
+    );
+    const counts = this.packCounts;
+    const sums = this.packSums;
+    for (let slot = 0; slot < this.slotCount; slot++) {
+      counts[slot] = this.fixedCounts[slot] as number;
+      sums[slot] = this.fixedSums[slot] as number;
+    }
+    const placed = this.packedSlots;
+    placed.length = this.selected.length;
+    for (const index of order) {
+      const entry = this.selected[index] as Entry;
       const slot = this.chooseSlot(entry, counts, sums);
       if (slot < 0) return undefined;
-      placed.set(entry, slot);
+      placed[index] = slot;
       counts[slot] = (counts[slot] as number) + entry.size;
       if (!Number.isNaN(entry.sortValue)) sums[slot] = (sums[slot] as number) + entry.sortValue * entry.size;
     }

@@ -46,7 +46,8 @@ import { fixedValue, type TeamSlot } from '../rules/program';
 import { MatchBuilder } from './builder';
 import { BatchOrder, compareAge } from './order';
 import { type Entry, largestValue, preparePool } from './prepare';
-import type { PassOptions, PassResult, PassStats, ProposedMatch, ProposedTeam } from './types';
+import { sortSmall } from './sorting';
+import type { MatchedPlayer, PassOptions, PassResult, PassStats, ProposedMatch, ProposedTeam } from './types';
 
 export type * from './types';
 export { estimateWaitSeconds, type WaitEstimateInput } from './wait';
@@ -138,7 +139,10 @@ function anchorOrder(
   // reading each ticket object there would cost a cache miss per placement on a large pool.
   const backfillTier = (entryIndex: number): boolean => priority !== 'normal' && order.isBackfill(entryIndex);
   const pushTierByAge = (inTier: (entryIndex: number) => boolean): void => {
-    for (const entryIndex of byAge) if (inTier(entryIndex)) push(entryIndex, -1, false);
+    for (let rank = 0; rank < byAge.length; rank++) {
+      const entryIndex = byAge[rank] as number;
+      if (inTier(entryIndex)) push(entryIndex, -1, false);
+    }
   };
   if (priority === 'high') pushTierByAge(backfillTier);
   pushTierByAge((entryIndex) => seasoned[entryIndex] === 1 && !backfillTier(entryIndex));
@@ -178,7 +182,10 @@ export function runMatchmakingPass(
   const seasonedFromMs = seasonedAge(program, options);
   /** Per entry: 1 when the ticket is seasoned (anchored first, oldest first; see seasonedAge). */
   const seasoned = new Uint8Array(entries.length);
-  for (const entry of entries) seasoned[entry.index] = nowMs - entry.startTime >= seasonedFromMs ? 1 : 0;
+  for (let index = 0; index < entries.length; index++) {
+    const entry = entries[index] as Entry;
+    seasoned[entry.index] = nowMs - entry.startTime >= seasonedFromMs ? 1 : 0;
+  }
   const anchors = anchorOrder(program, entries, prepared.byAge, order, seasoned);
   // Tickets batched under several groups (playable regions) are met in each group's own list.
   const multiGroup = entries.some((entry) => entry.groups.length > 1);
@@ -237,7 +244,7 @@ export function runMatchmakingPass(
   const nearestList = (): readonly Entry[] => {
     if (!nearestReady) {
       for (const entry of window) nearestFirst.push(entry);
-      nearestFirst.sort(byDistance);
+      sortSmall(nearestFirst, byDistance);
       nearestReady = true;
     }
     return nearestFirst;
@@ -254,10 +261,10 @@ export function runMatchmakingPass(
     const oldestFirst = anchor.backfill || seasoned[anchor.index] === 1;
     if (oldestFirst) {
       // The nearest-first list is only needed for retries: sorted on first use (nearestList()).
-      window.sort(compareAge);
+      sortSmall(window, compareAge);
       nearestReady = false;
     } else {
-      window.sort(byDistance);
+      sortSmall(window, byDistance);
       for (const entry of window) nearestFirst.push(entry);
       nearestReady = true;
     }
@@ -268,7 +275,7 @@ export function runMatchmakingPass(
         keys.set(entry, orderingKeys(program, anchor.ticket.players, entry.ticket.players));
     }
     // Stable: within equal groups and rule keys the order above stays.
-    window.sort((left, right) => {
+    sortSmall(window, (left, right) => {
       const leftSame = left.groups.includes(group);
       if (leftSame !== right.groups.includes(group)) return leftSame ? -1 : 1;
       return ruleOrdering ? compareOrderingKeys(keys.get(left) ?? [], keys.get(right) ?? []) : 0;
@@ -466,19 +473,18 @@ function proposal(
   candidate: RuleCandidate,
   evaluation: CandidateEvaluation,
 ): ProposedMatch {
-  const teams: ProposedTeam[] = program.teamSlots.map((slot) => ({
-    name: slot.name,
-    players: ((candidate.teams[slot.name] ?? []) as readonly CandidateTicket[]).flatMap((ticket) =>
-      ticket.players.map((player) => ({
-        playerId: player.playerId,
-        // Backfill players were evaluated as one-player parties; report their real ticket.
-        ticketId:
-          anchor.backfill && !builder.selected.some((entry) => entry.ticket === ticket)
-            ? anchor.ticket.ticketId
-            : ticket.ticketId,
-      })),
-    ),
-  }));
+  const teams: ProposedTeam[] = program.teamSlots.map((slot) => {
+    const players: MatchedPlayer[] = [];
+    for (const ticket of (candidate.teams[slot.name] ?? []) as readonly CandidateTicket[]) {
+      // Backfill players were evaluated as one-player parties; report their real ticket.
+      const ticketId =
+        anchor.backfill && !builder.selected.some((entry) => entry.ticket === ticket)
+          ? anchor.ticket.ticketId
+          : ticket.ticketId;
+      for (const player of ticket.players) players.push({ playerId: player.playerId, ticketId });
+    }
+    return { name: slot.name, players };
+  });
   const ticketIds = builder.selected.map((entry) => entry.ticket.ticketId);
   const match: ProposedMatch = {
     ticketIds: anchor.backfill ? [anchor.ticket.ticketId, ...ticketIds] : ticketIds,

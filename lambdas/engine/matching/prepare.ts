@@ -272,7 +272,10 @@ export function preparePool(
   // With the oldest ticket driving expansions, a ticket is judged at the oldest age in the pool;
   // with the newest (default), never at more than its own age.
   let oldestStart = Number.POSITIVE_INFINITY;
-  for (const ticket of pool) if (ticket.startTime < oldestStart) oldestStart = ticket.startTime;
+  for (let index = 0; index < pool.length; index++) {
+    const startTime = (pool[index] as PoolTicket).startTime;
+    if (startTime < oldestStart) oldestStart = startTime;
+  }
   const oldestAge = Number.isFinite(oldestStart) ? Math.max(0, nowMs - oldestStart) : 0;
   const byOldest = program.algorithm.expansionAgeSelection === 'oldest';
 
@@ -284,7 +287,10 @@ export function preparePool(
   // pool read from a store keyed by ticket id has no two tickets with one id and other players.
   const seenTickets = playersRepeat ? new Set<string>() : undefined;
   let filteredOut = 0;
-  for (const ticket of pool) {
+  // Indexed loops over the pool here and below: in code that runs once per pass, for...of
+  // allocates an iterator result per step until the optimiser steps in.
+  for (let poolIndex = 0; poolIndex < pool.length; poolIndex++) {
+    const ticket = pool[poolIndex] as PoolTicket;
     // One hash lookup per ticket: the set grows unless the id was seen already.
     if (seenTickets !== undefined) {
       const seenBefore = seenTickets.size;
@@ -313,7 +319,7 @@ export function preparePool(
     let allowedSlots: boolean[] | undefined;
     if (!backfill) {
       // Filters are necessary conditions of match rules: a failing party can't be in any match.
-      if (globalFilters.some((filter) => filter.test(ticket.players, filterAge) !== undefined)) {
+      if (failsSomeFilter(globalFilters, ticket.players, filterAge)) {
         filteredOut++;
         continue;
       }
@@ -359,6 +365,15 @@ export function preparePool(
   const byAge = rankAges(entries);
   if (playersRepeat) markSharedPlayers(entries);
   return { entries, invalidBackfills, filteredOut, neighbourSpec, byAge };
+}
+
+function failsSomeFilter(
+  filters: QueueProgram['playerFilters'],
+  players: readonly Player[],
+  ageMs: number,
+): boolean {
+  for (const filter of filters) if (filter.test(players, ageMs) !== undefined) return true;
+  return false;
 }
 
 function fitsSlot(program: QueueProgram, slotIndex: number, size: number): boolean {
@@ -413,14 +428,18 @@ class GroupLists {
     });
     for (const list of this.lists)
       for (let at = 0; at < list.length; at++) list[at] = rankOfId[list[at] as number] as number;
-    for (const entry of entries) entry.group = entry.groups[0] ?? 0;
+    for (let index = 0; index < entries.length; index++) {
+      const entry = entries[index] as Entry;
+      entry.group = entry.groups[0] ?? 0;
+    }
   }
 }
 
 function rankAges(entries: Entry[]): Int32Array {
   const startTimes = new Float64Array(entries.length);
   const indices = new Int32Array(entries.length);
-  for (const entry of entries) {
+  for (let index = 0; index < entries.length; index++) {
+    const entry = entries[index] as Entry;
     startTimes[entry.index] = Number.isNaN(entry.startTime) ? Number.POSITIVE_INFINITY : entry.startTime;
     indices[entry.index] = entry.index;
   }
@@ -458,11 +477,12 @@ function rankAges(entries: Entry[]): Int32Array {
  */
 function somePlayerRepeats(pool: readonly PoolTicket[]): boolean {
   const players = new Set<string>();
-  for (const ticket of pool) {
-    if (ticket.players.length === 0) return true;
-    for (const player of ticket.players) {
+  for (let index = 0; index < pool.length; index++) {
+    const ticketPlayers = (pool[index] as PoolTicket).players;
+    if (ticketPlayers.length === 0) return true;
+    for (let at = 0; at < ticketPlayers.length; at++) {
       const before = players.size;
-      players.add(player.playerId);
+      players.add((ticketPlayers[at] as Player).playerId);
       if (players.size === before) return true;
     }
   }

@@ -66,3 +66,28 @@ export function stableOrderByKey(indices: Int32Array, keys: Float64Array): Int32
   for (let at = 0; at < count; at++) order[at] = indices[order[at] as number] as number;
   return order;
 }
+
+/** Longest list `sortSmall` sorts by insertion; longer ones go to Array.prototype.sort. */
+const INSERTION_SORT_LIMIT = 64;
+
+/**
+ * Sorts a short list in place, stably, without the scratch array Array.prototype.sort
+ * allocates per call (the pass sorts a window or a team selection per anchor, 100k times on a
+ * large pool). Insertion sort is also quick on nearly sorted lists, which windows gathered
+ * nearest first are.
+ */
+export function sortSmall<T>(list: T[], compare: (left: T, right: T) => number): void {
+  if (list.length > INSERTION_SORT_LIMIT) {
+    list.sort(compare);
+    return;
+  }
+  for (let at = 1; at < list.length; at++) {
+    const moving = list[at] as T;
+    let to = at;
+    while (to > 0 && compare(list[to - 1] as T, moving) > 0) {
+      list[to] = list[to - 1] as T;
+      to--;
+    }
+    list[to] = moving;
+  }
+}

@@ -213,11 +213,13 @@ function playableRegionsOf(
           : expandable(`rules[${rule.name}].maxLatency`, rule.maxLatency),
     }));
   if (limits.length === 0) return undefined;
+  // Scratch reused across calls (each waiting ticket makes one per pass); only regions escape.
+  const latencies: number[] = [];
   return (party, ageMs) => {
     const first = party[0];
     if (first === undefined) return [];
     const regions: string[] = [];
-    const latencies: number[] = [];
+    latencies.length = 0;
     for (const region in first.latencyInMs) {
       if (!Object.hasOwn(first.latencyInMs, region)) continue;
       let worst = Number.NEGATIVE_INFINITY;
@@ -238,8 +240,13 @@ function playableRegionsOf(
           ((latencies[at - 1] as number) === worst && (regions[at - 1] as string) > region))
       )
         at--;
-      regions.splice(at, 0, region);
-      latencies.splice(at, 0, worst);
+      // Shifted by hand: splice allocates an array of removed items per call, once per ticket.
+      for (let move = regions.length; move > at; move--) {
+        regions[move] = regions[move - 1] as string;
+        latencies[move] = latencies[move - 1] as number;
+      }
+      regions[at] = region;
+      latencies[at] = worst;
     }
     return regions;
   };
@@ -804,8 +811,9 @@ function partyLatency(party: readonly Player[], region: string, how: NumericPart
 function hasAcceptableRegion(party: readonly Player[], limit: number, how: NumericPartyAggregation): boolean {
   const first = party[0];
   if (first === undefined) return true;
-  for (const region of Object.keys(first.latencyInMs)) {
-    if (partyLatency(party, region, how) <= limit) return true;
+  // for...in: no array of keys per call (this runs once per waiting ticket and pass).
+  for (const region in first.latencyInMs) {
+    if (Object.hasOwn(first.latencyInMs, region) && partyLatency(party, region, how) <= limit) return true;
   }
   return false;
 }
