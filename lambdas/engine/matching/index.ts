@@ -12,11 +12,10 @@
  *    fastestRegion/largestPopulation (and for the default random batching when the rule set has
  *    a latency rule, which needs one region good for everyone) plus the string attributes of
  *    sortByAttributes; the key is a number attribute (see PassOptions.neighbourAttribute).
- * 3. Anchors, oldest first (FIFO fairness), with backfill tickets placed per backfillPriority:
- *    `high` all backfill tickets before any new match, `low` after every new match was tried,
- *    `normal` interleaved with matchmaking tickets by age. This follows FlexMatch's algorithm
- *    description: tickets in a batch are sorted by age and each match is built on the oldest;
- *    backfillPriority raises backfill tickets ahead of that order or drops them behind it.
+ * 3. Anchors: seasoned tickets (see seasonedAge) oldest first, so nobody waits forever; then
+ *    the others in key order from both ends of the range inwards (see anchorOrder). Backfill
+ *    tickets are placed per backfillPriority: `high` all before any new match, `low` after
+ *    every new match was tried, `normal` with the matchmaking tickets.
  * 4. Per anchor: the window is ordered (same group first; the rule set's distanceSort,
  *    absoluteSort and batchDistance keys; then age, oldest first), tickets are added greedily
  *    until every team is at its (expanded) maximum, parties are packed whole onto teams
@@ -98,12 +97,13 @@ function seasonedAge(program: QueueProgram, options: PassOptions): number {
 
 /**
  * The order anchors are tried in. Seasoned tickets first, oldest first, so nobody waits forever
- * behind fresher players; then every other ticket in batching order (group, key), so each match
- * is built from the lowest free key upwards, like cutting a sorted list into consecutive
- * matches, which strands far fewer players than anchoring by age. Backfill tickets go first
- * (`high`), last (`low`, oldest first) or with everyone else (`normal`).
- */
-/**
+ * behind fresher players; then every other ticket in batching order (group, key) from both
+ * ends inwards, so matches are cut from the ends of the sorted list towards its middle, like
+ * cutting a sorted list into consecutive matches, which strands far fewer players than
+ * anchoring by age, and leaves the odd ones over in the dense middle rather than at one end.
+ * Backfill tickets go first (`high`), last (`low`, oldest first) or with everyone else
+ * (`normal`).
+ *
  * Anchor tries in order, as parallel arrays (a pool of 100k tickets makes as many tries): the
  * entry, the group to build in (-1: every group of the ticket, preferred first), and whether
  * the try belongs to the key-order sweep.
@@ -146,13 +146,27 @@ function anchorOrder(
   };
   if (priority === 'high') pushTierByAge(backfillTier);
   pushTierByAge((entryIndex) => seasoned[entryIndex] === 1 && !backfillTier(entryIndex));
-  // Fresh tickets in key order, group by group. A fresh backfill ticket anchors once, in all its
-  // groups; a matchmaking ticket in each group's batch on its own (once per playable region).
-  for (let at = 0; at < order.placementCount; at++) {
+  // Fresh tickets group by group, from both ends of the key range inwards (lowest, highest,
+  // second lowest, ...): players at the ends have the fewest neighbours, and a sweep from one
+  // end only would leave whoever is at the other end over, pass after pass. Leftovers fall in
+  // the dense middle instead, where the next arrivals match them. A fresh backfill ticket
+  // anchors once, in all its groups; a matchmaking ticket in each group's batch on its own
+  // (once per playable region).
+  const pushFresh = (at: number): void => {
     const entryIndex = order.entryIndexAt(at);
-    if (seasoned[entryIndex] === 1 || backfillTier(entryIndex)) continue;
+    if (seasoned[entryIndex] === 1 || backfillTier(entryIndex)) return;
     if (!order.isBackfill(entryIndex)) push(entryIndex, order.groupAtPosition(at), true);
     else if (order.isPrimaryAt(at)) push(entryIndex, -1, false);
+  };
+  for (let runStart = 0; runStart < order.placementCount; ) {
+    const group = order.groupAtPosition(runStart);
+    let runEnd = runStart + 1;
+    while (runEnd < order.placementCount && order.groupAtPosition(runEnd) === group) runEnd++;
+    for (let low = runStart, high = runEnd - 1; low <= high; ) {
+      pushFresh(low++);
+      if (low <= high) pushFresh(high--);
+    }
+    runStart = runEnd;
   }
   if (priority === 'low') pushTierByAge(backfillTier);
   return turns;
@@ -220,8 +234,8 @@ export function runMatchmakingPass(
   const distanceOf = new Float64Array(entries.length);
   /**
    * Tickets that already anchored in vain this pass come after the others: in a sweep in key
-   * order those lie behind the anchor and found no match around themselves, while the tickets
-   * ahead are the ones a match starting at the anchor needs.
+   * order (from either end) those lie behind the anchor and found no match around themselves,
+   * while the tickets ahead are the ones a match starting at the anchor needs.
    */
   const failedAnchor = new Uint8Array(entries.length);
   const byDistance = (left: Entry, right: Entry): number => {
