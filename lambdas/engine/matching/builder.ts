@@ -25,6 +25,7 @@ export class MatchBuilder {
   private fixedTickets: CandidateTicket[][] = [];
   private fixedStart = Number.NaN;
   private fixedPlayerIds: string[] = [];
+  private preparedForNew = false;
 
   /** The new tickets of the current selection and the slot each one sits on. */
   readonly selected: Entry[] = [];
@@ -53,6 +54,9 @@ export class MatchBuilder {
 
   /** Sets the fixed part of the match: nothing for a new match, the game's players for a backfill. */
   prepareFor(backfill: Entry | undefined): void {
+    // New matches follow one another: their (empty) fixed part is already in place.
+    if (backfill === undefined && this.preparedForNew) return;
+    this.preparedForNew = backfill === undefined;
     this.fixedCounts = new Array(this.slotCount).fill(0);
     this.fixedSums = new Array(this.slotCount).fill(0);
     this.fixedTickets = [];

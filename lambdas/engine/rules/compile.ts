@@ -795,17 +795,15 @@ function partyLatency(party: readonly Player[], region: string, how: NumericPart
     const only = party[0] as Player;
     return Object.hasOwn(only.latencyInMs, region) ? (only.latencyInMs[region] as number) : Number.NaN;
   }
-  const values: number[] = [];
+  // One loop, no array of values: this runs per party and region for every waiting ticket.
+  let result = how === 'min' ? Number.POSITIVE_INFINITY : how === 'max' ? Number.NEGATIVE_INFINITY : 0;
   for (const member of party) {
     if (!Object.hasOwn(member.latencyInMs, region)) return Number.NaN;
-    values.push(member.latencyInMs[region] as number);
-  }
-  let result = how === 'min' ? Number.POSITIVE_INFINITY : how === 'max' ? Number.NEGATIVE_INFINITY : 0;
-  for (const value of values) {
+    const value = member.latencyInMs[region] as number;
     result =
       how === 'min' ? Math.min(result, value) : how === 'max' ? Math.max(result, value) : result + value;
   }
-  return how === 'avg' ? result / values.length : result;
+  return how === 'avg' ? result / party.length : result;
 }
 
 function hasAcceptableRegion(party: readonly Player[], limit: number, how: NumericPartyAggregation): boolean {
