@@ -13,7 +13,11 @@ const benches: Array<{ title: string; file: string }> = [
     title: 'Match quality: small pools against the exhaustive optimum, large pools against sort-and-chunk',
     file: 'quality.bench.ts',
   },
-  { title: 'Virtual-clock simulation: backfillPriority high vs normal', file: 'simulation.bench.ts' },
+  {
+    title:
+      'Virtual-clock simulation: backfillPriority high vs normal; starvation against oldest-first anchors',
+    file: 'simulation.bench.ts',
+  },
   {
     title: 'A full pass on DynamoDB Local: wall time and capacity per matched player',
     file: 'pass-on-dynamodb.bench.ts',

@@ -2,10 +2,12 @@
  * The virtual-clock simulation (lambdas/engine/simulation, the same core `npm run simulate`
  * uses) as a benchmark: 30 virtual minutes of one 5v5 queue with 4 arrivals/s, players leaving
  * running games, and backfill requests. It runs the same arrivals twice, with backfillPriority
- * high and normal, so each row is the other's baseline.
+ * high and normal, so each row is the other's baseline; and over four seeds with the pass's anchor
+ * order against oldest-first anchoring, for starvation (starvationTable).
  * Run: npx tsx test/bench/simulation.bench.ts
  */
 
+import type { PassOptions } from '../../lambdas/engine/matching';
 import { type BackfillPriority, compileRuleSetBody } from '../../lambdas/engine/rules';
 import {
   parseSimulationModel,
@@ -29,7 +31,7 @@ export const DEFAULT_SIMULATION: SimulationModelInput = {
   seed: 2024,
 };
 
-function ruleSet(priority: BackfillPriority): string {
+export function simulationRuleSet(priority: BackfillPriority): string {
   return JSON.stringify({
     name: `sim-5v5-${priority}`,
     ruleLanguageVersion: '1.0',
@@ -78,9 +80,56 @@ export interface PrioritySummary {
 export function simulate(
   priority: BackfillPriority,
   model: SimulationModelInput = DEFAULT_SIMULATION,
+  passOptions?: PassOptions,
 ): PrioritySummary {
-  const run = simulateQueue(compileRuleSetBody(ruleSet(priority)), parseSimulationModel(model));
+  const run = simulateQueue(
+    compileRuleSetBody(simulationRuleSet(priority)),
+    parseSimulationModel(model),
+    undefined,
+    passOptions,
+  );
   return { priority, summary: summarize(run) };
+}
+
+const STARVATION_SEEDS = [2024, 7, 99, 1234];
+
+/** The 95th percentile wait, a timed-out player counting as waiting the whole time-out. */
+function waitP95(summaries: readonly SimulationSummary[], timeoutSeconds: number): number {
+  const waits: number[] = [];
+  for (const summary of summaries) {
+    waits.push(...summary.timeToMatchSamples);
+    for (let player = 0; player < summary.timedOutPlayers; player++) waits.push(timeoutSeconds);
+  }
+  waits.sort((left, right) => left - right);
+  return waits[Math.min(waits.length - 1, Math.floor(0.95 * waits.length))] ?? Number.NaN;
+}
+
+/**
+ * Starvation check: the same arrivals (four seeds) with the pass's anchor order against the
+ * order before it, every ticket anchored oldest first with the oldest partners first
+ * (`seasonedAgeMs: 0` makes every ticket seasoned). Time-outs and the p95 wait must not grow.
+ */
+export function starvationTable(model: SimulationModelInput = DEFAULT_SIMULATION): string {
+  const lines = [
+    '| backfillPriority | anchors | players | timed out | wait p95 (time-outs count 120 s) | time to match p90 |',
+    '| --- | --- | ---: | ---: | ---: | ---: |',
+  ];
+  for (const priority of ['high', 'normal'] as const) {
+    for (const [name, options] of [
+      ['oldest first (baseline)', { seasonedAgeMs: 0 }],
+      ['seasoned, then key order from both ends', undefined],
+    ] as const) {
+      const summaries = STARVATION_SEEDS.map(
+        (seed) => simulate(priority, { ...model, seed }, options).summary,
+      );
+      const samples = summaries.flatMap((summary) => summary.timeToMatchSamples).sort((a, b) => a - b);
+      const p90 = samples[Math.floor(0.9 * samples.length)] ?? Number.NaN;
+      lines.push(
+        `| ${priority} | ${name} | ${summaries.reduce((total, summary) => total + summary.playersArrived, 0)} | ${summaries.reduce((total, summary) => total + summary.timedOutPlayers, 0)} | ${waitP95(summaries, model.timeoutSeconds ?? 120).toFixed(1)} s | ${p90.toFixed(1)} s |`,
+      );
+    }
+  }
+  return lines.join('\n');
 }
 
 // Async so a bench runner can await it alongside other, truly asynchronous benchmarks.
@@ -109,7 +158,7 @@ export function simulationTable(reports: readonly PrioritySummary[]): string {
  * (arrivals, games, backfill requests, rule diagnosis) costs on top of the engine.
  */
 export function minuteAtHundredPerSecond(): string {
-  const program = compileRuleSetBody(ruleSet('high'));
+  const program = compileRuleSetBody(simulationRuleSet('high'));
   const started = performance.now();
   const run = simulateQueue(program, parseSimulationModel({ ...DEFAULT_SIMULATION, seconds: 60, rate: 100 }));
   const summary = summarize(run);
@@ -123,6 +172,8 @@ export function minuteAtHundredPerSecond(): string {
 
 if (require.main === module) {
   runSimulation().then((reports) =>
-    process.stdout.write(`${simulationTable(reports)}\n\n${minuteAtHundredPerSecond()}\n`),
+    process.stdout.write(
+      `${simulationTable(reports)}\n\n${minuteAtHundredPerSecond()}\n\n${starvationTable()}\n`,
+    ),
   );
 }

@@ -4,6 +4,7 @@ import { partyNumber } from '../rules/expressions';
 import { type QueueProgram, valueAtAge } from '../rules/program';
 import { batchDistance, compareAge } from './order';
 import type { Entry } from './prepare';
+import { sortSmall } from './sorting';
 
 /**
  * Builds one match around an anchor: picks tickets from the anchor's window greedily, places
@@ -24,11 +25,17 @@ export class MatchBuilder {
   private fixedTickets: CandidateTicket[][] = [];
   private fixedStart = Number.NaN;
   private fixedPlayerIds: string[] = [];
+  private preparedForNew = false;
 
   /** The new tickets of the current selection and the slot each one sits on. */
   readonly selected: Entry[] = [];
   readonly slotOf: number[] = [];
   private readonly selectedPlayers = new Set<string>();
+  /** Scratch for pack(): placement order, running team counts and sums, and the result. */
+  private readonly packOrder: number[] = [];
+  private readonly packCounts: number[] = [];
+  private readonly packSums: number[] = [];
+  private readonly packedSlots: number[] = [];
   private newestStart = Number.NEGATIVE_INFINITY;
   private oldestStart = Number.POSITIVE_INFINITY;
 
@@ -47,6 +54,9 @@ export class MatchBuilder {
 
   /** Sets the fixed part of the match: nothing for a new match, the game's players for a backfill. */
   prepareFor(backfill: Entry | undefined): void {
+    // New matches follow one another: their (empty) fixed part is already in place.
+    if (backfill === undefined && this.preparedForNew) return;
+    this.preparedForNew = backfill === undefined;
     this.fixedCounts = new Array(this.slotCount).fill(0);
     this.fixedSums = new Array(this.slotCount).fill(0);
     this.fixedTickets = [];
@@ -125,6 +135,9 @@ export class MatchBuilder {
   }
 
   conflicts(entry: Entry): boolean {
+    // A ticket sharing no player with any other ticket of the pool (the backfill's included)
+    // can't repeat a selected or fixed player: only sharing tickets are checked and recorded.
+    if (!entry.sharesPlayers) return false;
     for (const player of entry.ticket.players) if (this.selectedPlayers.has(player.playerId)) return true;
     return false;
   }
@@ -172,9 +185,10 @@ export class MatchBuilder {
         this.sums[slot] = (this.sums[slot] as number) + entry.sortValue * entry.size;
       }
     }
-    for (const player of entry.ticket.players) this.selectedPlayers.add(player.playerId);
-    if (entry.ticket.startTime > this.newestStart) this.newestStart = entry.ticket.startTime;
-    if (entry.ticket.startTime < this.oldestStart) this.oldestStart = entry.ticket.startTime;
+    if (entry.sharesPlayers)
+      for (const player of entry.ticket.players) this.selectedPlayers.add(player.playerId);
+    if (entry.startTime > this.newestStart) this.newestStart = entry.startTime;
+    if (entry.startTime < this.oldestStart) this.oldestStart = entry.startTime;
   }
 
   /**
@@ -183,7 +197,7 @@ export class MatchBuilder {
    */
   tryAdd(entry: Entry): boolean {
     if (this.conflicts(entry)) return false;
-    const ageMs = this.drivingAge(entry.ticket.startTime);
+    const ageMs = this.drivingAge(entry.startTime);
     this.refreshBounds(ageMs);
     for (let slot = 0; slot < this.slotCount; slot++) {
       if ((this.counts[slot] as number) > (this.maxima[slot] as number)) {
@@ -197,7 +211,7 @@ export class MatchBuilder {
       return true;
     }
     this.selected.push(entry);
-    const packed = this.pack(this.selected);
+    const packed = this.pack();
     this.selected.pop();
     if (packed === undefined) {
       this.refreshBounds(this.drivingAge());
@@ -212,20 +226,20 @@ export class MatchBuilder {
   /** Re-places every selected party from scratch, big parties and high balance values first. */
   rebalance(): boolean {
     this.refreshBounds(this.drivingAge());
-    const packed = this.pack(this.selected);
+    const packed = this.pack();
     if (packed === undefined) return false;
     this.adopt(packed);
     return true;
   }
 
-  private adopt(packed: ReadonlyMap<Entry, number>): void {
+  private adopt(packed: readonly number[]): void {
     for (let slot = 0; slot < this.slotCount; slot++) {
       this.counts[slot] = this.fixedCounts[slot] as number;
       this.sums[slot] = this.fixedSums[slot] as number;
     }
     for (let index = 0; index < this.selected.length; index++) {
       const entry = this.selected[index] as Entry;
-      const slot = packed.get(entry) as number;
+      const slot = packed[index] as number;
       this.slotOf[index] = slot;
       this.counts[slot] = (this.counts[slot] as number) + entry.size;
       if (!Number.isNaN(entry.sortValue)) {
@@ -234,15 +248,30 @@ export class MatchBuilder {
     }
   }
 
-  private pack(entries: readonly Entry[]): Map<Entry, number> | undefined {
-    const order = [...entries].sort(comparePackingOrder);
-    const counts = [...this.fixedCounts];
-    const sums = [...this.fixedSums];
-    const placed = new Map<Entry, number>();
-    for (const entry of order) {
+  /**
+   * Places every selected party afresh: the slot of each selected ticket (by position in
+   * `selected`), or undefined when some party fits nowhere. Works in reused scratch arrays.
+   */
+  private pack(): readonly number[] | undefined {
+    const order = this.packOrder;
+    order.length = 0;
+    for (let index = 0; index < this.selected.length; index++) order.push(index);
+    sortSmall(order, (left, right) =>
+      comparePackingOrder(this.selected[left] as Entry, this.selected[right] as Entry),
+    );
+    const counts = this.packCounts;
+    const sums = this.packSums;
+    for (let slot = 0; slot < this.slotCount; slot++) {
+      counts[slot] = this.fixedCounts[slot] as number;
+      sums[slot] = this.fixedSums[slot] as number;
+    }
+    const placed = this.packedSlots;
+    placed.length = this.selected.length;
+    for (const index of order) {
+      const entry = this.selected[index] as Entry;
       const slot = this.chooseSlot(entry, counts, sums);
       if (slot < 0) return undefined;
-      placed.set(entry, slot);
+      placed[index] = slot;
       counts[slot] = (counts[slot] as number) + entry.size;
       if (!Number.isNaN(entry.sortValue)) sums[slot] = (sums[slot] as number) + entry.sortValue * entry.size;
     }

@@ -12,11 +12,10 @@
  *    fastestRegion/largestPopulation (and for the default random batching when the rule set has
  *    a latency rule, which needs one region good for everyone) plus the string attributes of
  *    sortByAttributes; the key is a number attribute (see PassOptions.neighbourAttribute).
- * 3. Anchors, oldest first (FIFO fairness), with backfill tickets placed per backfillPriority:
- *    `high` all backfill tickets before any new match, `low` after every new match was tried,
- *    `normal` interleaved with matchmaking tickets by age. This follows FlexMatch's algorithm
- *    description: tickets in a batch are sorted by age and each match is built on the oldest;
- *    backfillPriority raises backfill tickets ahead of that order or drops them behind it.
+ * 3. Anchors: seasoned tickets (see seasonedAge) oldest first, so nobody waits forever; then
+ *    the others in key order from both ends of the range inwards (see anchorOrder). Backfill
+ *    tickets are placed per backfillPriority: `high` all before any new match, `low` after
+ *    every new match was tried, `normal` with the matchmaking tickets.
  * 4. Per anchor: the window is ordered (same group first; the rule set's distanceSort,
  *    absoluteSort and batchDistance keys; then age, oldest first), tickets are added greedily
  *    until every team is at its (expanded) maximum, parties are packed whole onto teams
@@ -33,18 +32,21 @@
  */
 import type { PoolTicket } from '../model';
 import {
+  type CandidateEvaluation,
   type CandidateTicket,
   candidatePasses,
   compareOrderingKeys,
-  evaluateCandidate,
+  evaluatePassingCandidate,
   orderingKeys,
   type QueueProgram,
+  type RuleCandidate,
 } from '../rules';
 import { fixedValue, type TeamSlot } from '../rules/program';
 import { MatchBuilder } from './builder';
 import { BatchOrder, compareAge } from './order';
 import { type Entry, largestValue, preparePool } from './prepare';
-import type { PassOptions, PassResult, PassStats, ProposedMatch, ProposedTeam } from './types';
+import { sortSmall } from './sorting';
+import type { MatchedPlayer, PassOptions, PassResult, PassStats, ProposedMatch, ProposedTeam } from './types';
 
 export type * from './types';
 export { estimateWaitSeconds, type WaitEstimateInput } from './wait';
@@ -95,12 +97,13 @@ function seasonedAge(program: QueueProgram, options: PassOptions): number {
 
 /**
  * The order anchors are tried in. Seasoned tickets first, oldest first, so nobody waits forever
- * behind fresher players; then every other ticket in batching order (group, key), so each match
- * is built from the lowest free key upwards, like cutting a sorted list into consecutive
- * matches, which strands far fewer players than anchoring by age. Backfill tickets go first
- * (`high`), last (`low`, oldest first) or with everyone else (`normal`).
- */
-/**
+ * behind fresher players; then every other ticket in batching order (group, key) from both
+ * ends inwards, so matches are cut from the ends of the sorted list towards its middle, like
+ * cutting a sorted list into consecutive matches, which strands far fewer players than
+ * anchoring by age, and leaves the odd ones over in the dense middle rather than at one end.
+ * Backfill tickets go first (`high`), last (`low`, oldest first) or with everyone else
+ * (`normal`).
+ *
  * Anchor tries in order, as parallel arrays (a pool of 100k tickets makes as many tries): the
  * entry, the group to build in (-1: every group of the ticket, preferred first), and whether
  * the try belongs to the key-order sweep.
@@ -115,46 +118,57 @@ interface AnchorTurns {
 function anchorOrder(
   program: QueueProgram,
   entries: readonly Entry[],
+  byAge: Int32Array,
   order: BatchOrder,
-  seasonedFromMs: number,
-  nowMs: number,
+  seasoned: Uint8Array,
 ): AnchorTurns {
   const priority = program.algorithm.backfillPriority;
-  const backfillTier: Entry[] = [];
-  const seasoned: Entry[] = [];
   const turns: AnchorTurns = {
     entry: new Int32Array(order.placementCount + entries.length),
     group: new Int32Array(order.placementCount + entries.length),
     sweep: new Uint8Array(order.placementCount + entries.length),
     length: 0,
   };
-  const push = (entry: Entry, group: number, sweep: boolean): void => {
-    turns.entry[turns.length] = entry.index;
+  const push = (entryIndex: number, group: number, sweep: boolean): void => {
+    turns.entry[turns.length] = entryIndex;
     turns.group[turns.length] = group;
     turns.sweep[turns.length] = sweep ? 1 : 0;
     turns.length++;
   };
-  const byAge = (list: Entry[]): Entry[] => list.sort(compareAge);
-  const fresh: Array<[Entry, number, boolean]> = [];
-  for (let at = 0; at < order.placementCount; at++) {
-    const entry = entries[order.entryIndexAt(at)] as Entry;
-    const group = order.groupAtPosition(at);
-    const primary = group === entry.group;
-    if (entry.backfill && priority !== 'normal') {
-      if (primary) backfillTier.push(entry);
-    } else if (nowMs - entry.ticket.startTime >= seasonedFromMs) {
-      if (primary) seasoned.push(entry);
-    } else if (entry.backfill) {
-      if (primary) fresh.push([entry, -1, false]);
-    } else {
-      // Each group's batch is swept on its own: a ticket playable in several regions anchors in each.
-      fresh.push([entry, group, true]);
+  // Per-ticket facts come from typed arrays: the walks below visit tickets in key order, and
+  // reading each ticket object there would cost a cache miss per placement on a large pool.
+  const backfillTier = (entryIndex: number): boolean => priority !== 'normal' && order.isBackfill(entryIndex);
+  const pushTierByAge = (inTier: (entryIndex: number) => boolean): void => {
+    for (let rank = 0; rank < byAge.length; rank++) {
+      const entryIndex = byAge[rank] as number;
+      if (inTier(entryIndex)) push(entryIndex, -1, false);
     }
+  };
+  if (priority === 'high') pushTierByAge(backfillTier);
+  pushTierByAge((entryIndex) => seasoned[entryIndex] === 1 && !backfillTier(entryIndex));
+  // Fresh tickets group by group, from both ends of the key range inwards (lowest, highest,
+  // second lowest, ...): players at the ends have the fewest neighbours, and a sweep from one
+  // end only would leave whoever is at the other end over, pass after pass. Leftovers fall in
+  // the dense middle instead, where the next arrivals match them. A fresh backfill ticket
+  // anchors once, in all its groups; a matchmaking ticket in each group's batch on its own
+  // (once per playable region).
+  const pushFresh = (at: number): void => {
+    const entryIndex = order.entryIndexAt(at);
+    if (seasoned[entryIndex] === 1 || backfillTier(entryIndex)) return;
+    if (!order.isBackfill(entryIndex)) push(entryIndex, order.groupAtPosition(at), true);
+    else if (order.isPrimaryAt(at)) push(entryIndex, -1, false);
+  };
+  for (let runStart = 0; runStart < order.placementCount; ) {
+    const group = order.groupAtPosition(runStart);
+    let runEnd = runStart + 1;
+    while (runEnd < order.placementCount && order.groupAtPosition(runEnd) === group) runEnd++;
+    for (let low = runStart, high = runEnd - 1; low <= high; ) {
+      pushFresh(low++);
+      if (low <= high) pushFresh(high--);
+    }
+    runStart = runEnd;
   }
-  if (priority === 'high') for (const entry of byAge(backfillTier)) push(entry, -1, false);
-  for (const entry of byAge(seasoned)) push(entry, -1, false);
-  for (const [entry, group, sweep] of fresh) push(entry, group, sweep);
-  if (priority === 'low') for (const entry of byAge(backfillTier)) push(entry, -1, false);
+  if (priority === 'low') pushTierByAge(backfillTier);
   return turns;
 }
 
@@ -178,9 +192,15 @@ export function runMatchmakingPass(
     backfillsFilled: 0,
   };
   const matches: ProposedMatch[] = [];
-  const order = new BatchOrder(entries);
+  const order = new BatchOrder(entries, prepared.byAge);
   const seasonedFromMs = seasonedAge(program, options);
-  const anchors = anchorOrder(program, entries, order, seasonedFromMs, nowMs);
+  /** Per entry: 1 when the ticket is seasoned (anchored first, oldest first; see seasonedAge). */
+  const seasoned = new Uint8Array(entries.length);
+  for (let index = 0; index < entries.length; index++) {
+    const entry = entries[index] as Entry;
+    seasoned[entry.index] = nowMs - entry.startTime >= seasonedFromMs ? 1 : 0;
+  }
+  const anchors = anchorOrder(program, entries, prepared.byAge, order, seasoned);
   // Tickets batched under several groups (playable regions) are met in each group's own list.
   const multiGroup = entries.some((entry) => entry.groups.length > 1);
   const builder = new MatchBuilder(
@@ -210,22 +230,12 @@ export function runMatchmakingPass(
   const stale: Entry[] = [];
   const excluded = new Set<Entry>();
 
-  let currentAnchor: Entry | undefined;
-  const acceptCandidate = (entry: Entry): boolean => {
-    if (entry.backfill || entry === currentAnchor) return false;
-    if (usesMatchedPlayer(entry)) {
-      stale.push(entry);
-      return false;
-    }
-    return true;
-  };
-
   /** Per entry: its batching distance to the current anchor (scratch, rewritten per window). */
   const distanceOf = new Float64Array(entries.length);
   /**
    * Tickets that already anchored in vain this pass come after the others: in a sweep in key
-   * order those lie behind the anchor and found no match around themselves, while the tickets
-   * ahead are the ones a match starting at the anchor needs.
+   * order (from either end) those lie behind the anchor and found no match around themselves,
+   * while the tickets ahead are the ones a match starting at the anchor needs.
    */
   const failedAnchor = new Uint8Array(entries.length);
   const byDistance = (left: Entry, right: Entry): number => {
@@ -248,26 +258,27 @@ export function runMatchmakingPass(
   const nearestList = (): readonly Entry[] => {
     if (!nearestReady) {
       for (const entry of window) nearestFirst.push(entry);
-      nearestFirst.sort(byDistance);
+      sortSmall(nearestFirst, byDistance);
       nearestReady = true;
     }
     return nearestFirst;
   };
-  const orderWindow = (anchor: Entry, group: number): void => {
+  const orderWindow = (anchor: Entry, group: number, crossedGroups: boolean): void => {
     let mixedGroups = false;
     for (const entry of window) {
       const distance = Math.abs(entry.sortValue - anchor.sortValue);
       distanceOf[entry.index] = Number.isNaN(distance) ? Number.POSITIVE_INFINITY : distance;
-      if (entry.group !== group && !entry.groups.includes(group)) mixedGroups = true;
+      // A walk that stayed in the anchor's group gathered that group's tickets only.
+      if (crossedGroups && entry.group !== group && !entry.groups.includes(group)) mixedGroups = true;
     }
     nearestFirst.length = 0;
-    const oldestFirst = anchor.backfill || nowMs - anchor.ticket.startTime >= seasonedFromMs;
+    const oldestFirst = anchor.backfill || seasoned[anchor.index] === 1;
     if (oldestFirst) {
       // The nearest-first list is only needed for retries: sorted on first use (nearestList()).
-      window.sort(compareAge);
+      sortSmall(window, compareAge);
       nearestReady = false;
     } else {
-      window.sort(byDistance);
+      sortSmall(window, byDistance);
       for (const entry of window) nearestFirst.push(entry);
       nearestReady = true;
     }
@@ -278,7 +289,7 @@ export function runMatchmakingPass(
         keys.set(entry, orderingKeys(program, anchor.ticket.players, entry.ticket.players));
     }
     // Stable: within equal groups and rule keys the order above stays.
-    window.sort((left, right) => {
+    sortSmall(window, (left, right) => {
       const leftSame = left.groups.includes(group);
       if (leftSame !== right.groups.includes(group)) return leftSame ? -1 : 1;
       return ruleOrdering ? compareOrderingKeys(keys.get(left) ?? [], keys.get(right) ?? []) : 0;
@@ -334,6 +345,9 @@ export function runMatchmakingPass(
     return victims[0];
   };
 
+  /** The last candidate that passed, with its rule report (set when fillFrom returns -1). */
+  let passing: CandidateEvaluation | undefined;
+  let passingCandidate: RuleCandidate = { teams: {} };
   /**
    * Greedy fill from `candidates`, then bounded variations leaving out the ticket furthest
    * from the anchor. Returns the evaluations spent, or -1 when the builder holds a passing match.
@@ -362,7 +376,12 @@ export function runMatchmakingPass(
       if (builder.meetsMinimums()) {
         evaluations++;
         stats.candidatesEvaluated++;
-        if (candidatePasses(program, builder.candidate(), nowMs)) return -1;
+        const candidate = builder.candidate();
+        passing = evaluatePassingCandidate(program, candidate, nowMs);
+        if (passing !== undefined) {
+          passingCandidate = candidate;
+          return -1;
+        }
       } else if (!refused) {
         // Every candidate is in and teams are still short: leaving some out cannot help.
         return evaluations;
@@ -384,8 +403,8 @@ export function runMatchmakingPass(
     builder.prepareFor(anchor.backfill ? anchor : undefined);
     pairVerdicts.clear();
     anchorAloneVerdict = undefined;
-    const stepStart = newestDriven ? expansionStepReached(nowMs - anchor.ticket.startTime) : 0;
-    const isSeasoned = (entry: Entry) => nowMs - entry.ticket.startTime >= stepStart;
+    const stepStart = newestDriven ? expansionStepReached(nowMs - anchor.startTime) : 0;
+    const isSeasoned = (entry: Entry) => nowMs - entry.startTime >= stepStart;
     const twoPhases = stepStart > 0 && !window.every(isSeasoned);
     let budget = settings.maxEvaluations;
     const spent = fillFrom(anchor, window, nearestList, twoPhases ? Math.ceil(budget / 2) : budget);
@@ -415,27 +434,27 @@ export function runMatchmakingPass(
       continue;
     }
     stats.anchorsTried++;
-    currentAnchor = anchor;
     let built = false;
     // Each group the anchor is batched under (its playable regions, fastest first) in turn.
     for (const group of groups) {
       if (!order.isLinked(anchor.index)) break;
       stale.length = 0;
+      // Fresh anchors stay within their group; seasoned ones may reach into neighbouring groups.
+      const crossGroups = !multiGroup && seasoned[anchor.index] === 1;
       stats.candidatesScanned += order.gather(
         anchor,
         group,
-        // Fresh anchors stay within their group; seasoned ones may reach into neighbouring groups.
-        !multiGroup && nowMs - anchor.ticket.startTime >= seasonedFromMs,
+        crossGroups,
         settings.windowSize,
         settings.maxSteps,
-        acceptCandidate,
+        usesMatchedPlayer,
         window,
+        stale,
       );
       for (const entry of stale) order.unlink(entry.index);
-      orderWindow(anchor, group);
+      orderWindow(anchor, group, crossGroups);
       if (!buildAround(anchor)) continue;
-      const match = proposal(program, builder, anchor, nowMs);
-      if (match === undefined) continue;
+      const match = proposal(program, builder, anchor, passingCandidate, passing as CandidateEvaluation);
       built = true;
       matches.push(match);
       if (anchor.backfill) {
@@ -465,25 +484,21 @@ function proposal(
   program: QueueProgram,
   builder: MatchBuilder,
   anchor: Entry,
-  nowMs: number,
-): ProposedMatch | undefined {
-  const candidate = builder.candidate();
-  const evaluation = evaluateCandidate(program, candidate, nowMs);
-  // candidatePasses and evaluateCandidate agree by contract; a disagreement must not ship a match.
-  if (!evaluation.passed) return undefined;
-  const teams: ProposedTeam[] = program.teamSlots.map((slot) => ({
-    name: slot.name,
-    players: ((candidate.teams[slot.name] ?? []) as readonly CandidateTicket[]).flatMap((ticket) =>
-      ticket.players.map((player) => ({
-        playerId: player.playerId,
-        // Backfill players were evaluated as one-player parties; report their real ticket.
-        ticketId:
-          anchor.backfill && !builder.selected.some((entry) => entry.ticket === ticket)
-            ? anchor.ticket.ticketId
-            : ticket.ticketId,
-      })),
-    ),
-  }));
+  candidate: RuleCandidate,
+  evaluation: CandidateEvaluation,
+): ProposedMatch {
+  const teams: ProposedTeam[] = program.teamSlots.map((slot) => {
+    const players: MatchedPlayer[] = [];
+    for (const ticket of (candidate.teams[slot.name] ?? []) as readonly CandidateTicket[]) {
+      // Backfill players were evaluated as one-player parties; report their real ticket.
+      const ticketId =
+        anchor.backfill && !builder.selected.some((entry) => entry.ticket === ticket)
+          ? anchor.ticket.ticketId
+          : ticket.ticketId;
+      for (const player of ticket.players) players.push({ playerId: player.playerId, ticketId });
+    }
+    return { name: slot.name, players };
+  });
   const ticketIds = builder.selected.map((entry) => entry.ticket.ticketId);
   const match: ProposedMatch = {
     ticketIds: anchor.backfill ? [anchor.ticket.ticketId, ...ticketIds] : ticketIds,

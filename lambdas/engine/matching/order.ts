@@ -1,4 +1,5 @@
 import type { Entry } from './prepare';
+import { stableOrderByKey } from './sorting';
 
 /** Oldest first; equal start times fall back to the ticket id, so runs repeat (see rankAges). */
 export function compareAge(left: Entry, right: Entry): number {
@@ -24,6 +25,10 @@ export function batchDistance(anchor: Entry, other: Entry): number {
  * unlinked in O(1) and later walks never step over it. Gathering an anchor's window walks
  * outwards from the anchor, always taking the nearer side: the anchor's nearest neighbours,
  * at a cost bounded by the window size, whatever the pool size.
+ *
+ * Everything a walk reads lives in typed arrays: walks visit tickets in key order, which is
+ * not the order their objects sit in memory, and a ticket object read per step would cost a
+ * cache miss per step on a large pool.
  */
 export class BatchOrder {
   /** Per placement (a ticket under one of its groups), in batching order. */
@@ -36,62 +41,90 @@ export class BatchOrder {
   private readonly positions: Int32Array;
   private readonly firstPosition: Int32Array;
   private readonly linked: Uint8Array;
+  /** Per entry: 1 for a backfill ticket, which is never anyone's candidate. */
+  private readonly backfill: Uint8Array;
+  /** Per entry: 1 when some player is also on another ticket (see Entry.sharesPlayers). */
+  private readonly shares: Uint8Array;
+  /** Per position: 1 when the placement is under the ticket's preferred group. */
+  private readonly primaryAt: Uint8Array;
   /** How many placements there are: a ticket once per group it is batched under. */
   readonly placementCount: number;
 
-  constructor(private readonly entries: readonly Entry[]) {
+  /** `byAge`: entry indices oldest first, which breaks ties between equal keys. */
+  constructor(
+    private readonly entries: readonly Entry[],
+    byAge: Int32Array,
+  ) {
     const count = entries.length;
     this.firstPosition = new Int32Array(count + 1);
+    this.backfill = new Uint8Array(count);
+    this.shares = new Uint8Array(count);
+    const sortKey = new Float64Array(count);
     let placements = 0;
-    for (const entry of entries) {
+    let groupCount = 0;
+    // Indexed loops in this run-once code: until the optimiser steps in, for...of allocates an
+    // iterator result per step, which on 100k tickets is most of the garbage made here.
+    for (let index = 0; index < count; index++) {
+      const entry = entries[index] as Entry;
       this.firstPosition[entry.index] = placements;
       placements += entry.groups.length;
+      for (let at = 0; at < entry.groups.length; at++) {
+        const group = entry.groups[at] as number;
+        if (group >= groupCount) groupCount = group + 1;
+      }
+      this.backfill[entry.index] = entry.backfill ? 1 : 0;
+      this.shares[entry.index] = entry.sharesPlayers ? 1 : 0;
+      sortKey[entry.index] = Number.isNaN(entry.sortValue) ? Number.POSITIVE_INFINITY : entry.sortValue;
     }
     this.firstPosition[count] = placements;
-    const placementEntry = new Int32Array(placements);
+    this.placementCount = placements;
+    // Each placement's group and whether it is the preferred one, read once in entry order.
     const placementGroup = new Int32Array(placements);
-    for (const entry of entries) {
-      let at = this.firstPosition[entry.index] as number;
-      for (const group of entry.groups) {
-        placementEntry[at] = entry.index;
-        placementGroup[at] = group;
-        at++;
+    const placementPrimary = new Uint8Array(placements);
+    for (let index = 0; index < count; index++) {
+      const entry = entries[index] as Entry;
+      let placement = this.firstPosition[entry.index] as number;
+      for (let at = 0; at < entry.groups.length; at++) {
+        const group = entry.groups[at] as number;
+        placementGroup[placement] = group;
+        placementPrimary[placement] = group === entry.group ? 1 : 0;
+        placement++;
       }
     }
-    // Sort placement numbers on typed arrays: group, key (missing last), age.
-    const sortKey = new Float64Array(placements);
-    const ageRank = new Int32Array(placements);
-    for (let placement = 0; placement < placements; placement++) {
-      const entry = entries[placementEntry[placement] as number] as Entry;
-      sortKey[placement] = Number.isNaN(entry.sortValue) ? Number.POSITIVE_INFINITY : entry.sortValue;
-      ageRank[placement] = entry.ageRank;
-    }
-    const order = new Int32Array(placements);
-    for (let placement = 0; placement < placements; placement++) order[placement] = placement;
-    order.sort(
-      (left, right) =>
-        (placementGroup[left] as number) - (placementGroup[right] as number) ||
-        (sortKey[left] as number) - (sortKey[right] as number) ||
-        (ageRank[left] as number) - (ageRank[right] as number),
-    );
+    // Tickets sorted once by key (missing last), then age (a stable sort of the age order);
+    // then every placement is dealt into its group's run in that order (a counting sort), so
+    // several groups per ticket cost no extra comparisons.
+    const byKey = stableOrderByKey(byAge, sortKey);
+    const groupStart = new Int32Array(groupCount + 1);
+    for (let placement = 0; placement < placements; placement++)
+      groupStart[(placementGroup[placement] as number) + 1]++;
+    for (let group = 0; group < groupCount; group++)
+      groupStart[group + 1] = (groupStart[group + 1] as number) + (groupStart[group] as number);
     this.entryAt = new Int32Array(placements);
     this.groupAt = new Int32Array(placements);
     this.keyAt = new Float64Array(placements);
     this.previous = new Int32Array(placements);
     this.next = new Int32Array(placements);
     this.positions = new Int32Array(placements);
+    this.primaryAt = new Uint8Array(placements);
     this.linked = new Uint8Array(count).fill(1);
-    this.placementCount = placements;
+    for (let rank = 0; rank < count; rank++) {
+      const entryIndex = byKey[rank] as number;
+      const end = this.firstPosition[entryIndex + 1] as number;
+      for (let placement = this.firstPosition[entryIndex] as number; placement < end; placement++) {
+        const group = placementGroup[placement] as number;
+        const at = groupStart[group] as number;
+        groupStart[group] = at + 1;
+        this.entryAt[at] = entryIndex;
+        this.groupAt[at] = group;
+        this.keyAt[at] = sortKey[entryIndex] as number;
+        this.primaryAt[at] = placementPrimary[placement] as number;
+        this.positions[placement] = at;
+      }
+    }
     for (let at = 0; at < placements; at++) {
-      const placement = order[at] as number;
-      const entryIndex = placementEntry[placement] as number;
-      const entry = entries[entryIndex] as Entry;
-      this.entryAt[at] = entryIndex;
-      this.groupAt[at] = placementGroup[placement] as number;
-      this.keyAt[at] = entry.sortValue;
       this.previous[at] = at - 1;
       this.next[at] = at + 1 < placements ? at + 1 : -1;
-      this.positions[placement] = at;
     }
   }
 
@@ -103,6 +136,15 @@ export class BatchOrder {
   /** The group of the placement at a position of the batching order. */
   groupAtPosition(at: number): number {
     return this.groupAt[at] as number;
+  }
+
+  /** Whether the placement at a position is under its ticket's preferred group. */
+  isPrimaryAt(at: number): boolean {
+    return this.primaryAt[at] === 1;
+  }
+
+  isBackfill(entryIndex: number): boolean {
+    return this.backfill[entryIndex] === 1;
   }
 
   isLinked(entryIndex: number): boolean {
@@ -130,10 +172,12 @@ export class BatchOrder {
   }
 
   /**
-   * Up to `limit` linked entries accepted by `accept`, nearest to the anchor under `group`
-   * first, looking at no more than `maxSteps` entries. Other groups are walked into only when
-   * `crossGroups` (a ticket batched under several groups is met in each of them instead).
-   * Returns how many entries were looked at.
+   * Up to `limit` linked matchmaking tickets other than the anchor, nearest to the anchor
+   * under `group` first, looking at no more than `maxSteps` entries. Other groups are walked
+   * into only when `crossGroups` (a ticket batched under several groups is met in each of them
+   * instead). A ticket sharing players with others is only taken if `isStale` says none of its
+   * players is matched already; stale ones go to `staleOut`. Returns how many entries were
+   * looked at.
    */
   gather(
     anchor: Entry,
@@ -141,8 +185,9 @@ export class BatchOrder {
     crossGroups: boolean,
     limit: number,
     maxSteps: number,
-    accept: (entry: Entry) => boolean,
+    isStale: (entry: Entry) => boolean,
     out: Entry[],
+    staleOut: Entry[],
   ): number {
     out.length = 0;
     let at = -1;
@@ -180,8 +225,12 @@ export class BatchOrder {
         toLeft = this.distance(left, group, key, crossGroups);
       }
       steps++;
-      const entry = this.entries[this.entryAt[taken] as number] as Entry;
-      if (accept(entry)) out.push(entry);
+      const entryIndex = this.entryAt[taken] as number;
+      // A ticket batched under several groups sits beside itself only across groups.
+      if (this.backfill[entryIndex] === 1 || entryIndex === anchor.index) continue;
+      const entry = this.entries[entryIndex] as Entry;
+      if (this.shares[entryIndex] === 1 && isStale(entry)) staleOut.push(entry);
+      else out.push(entry);
     }
     return steps;
   }

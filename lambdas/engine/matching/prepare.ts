@@ -1,6 +1,7 @@
 import type { Player, PoolTicket } from '../model';
 import { partyNumber } from '../rules/expressions';
 import type { AttributeSpec, Expandable, QueueProgram } from '../rules/program';
+import { stableOrderByKey } from './sorting';
 import type { InvalidBackfill } from './types';
 
 /**
@@ -27,6 +28,8 @@ export interface Entry {
   groups: number[];
   /** Position in the pool's age order (oldest 0; ties by ticket id): FIFO as one integer. */
   ageRank: number;
+  /** The ticket's start time, kept beside the hot fields (the ticket object is read rarely). */
+  startTime: number;
   /** Some player of this ticket is on another ticket too: check it against matched players. */
   sharesPlayers: boolean;
   /** Numeric batching key (the neighbour attribute, party average); NaN when absent. */
@@ -45,6 +48,8 @@ export interface PreparedPool {
   filteredOut: number;
   /** The number attribute used for batching and team balance, if the program has one. */
   neighbourSpec: AttributeSpec | undefined;
+  /** Entry indices oldest first (the order of `ageRank`). */
+  byAge: Int32Array;
 }
 
 /** The largest value an expandable ever takes (its base or any step). */
@@ -267,23 +272,34 @@ export function preparePool(
   // With the oldest ticket driving expansions, a ticket is judged at the oldest age in the pool;
   // with the newest (default), never at more than its own age.
   let oldestStart = Number.POSITIVE_INFINITY;
-  for (const ticket of pool) if (ticket.startTime < oldestStart) oldestStart = ticket.startTime;
+  for (let index = 0; index < pool.length; index++) {
+    const startTime = (pool[index] as PoolTicket).startTime;
+    if (startTime < oldestStart) oldestStart = startTime;
+  }
   const oldestAge = Number.isFinite(oldestStart) ? Math.max(0, nowMs - oldestStart) : 0;
   const byOldest = program.algorithm.expansionAgeSelection === 'oldest';
 
   const entries: Entry[] = [];
-  // Group names are interned as they come; ranks follow name order once all are known.
-  const groupIds = new Map<string, number>();
-  const groupIdsOf: number[][] = [];
+  const groupLists = new GroupLists();
   const invalidBackfills: InvalidBackfill[] = [];
-  const seenTickets = new Set<string>();
+  const playersRepeat = somePlayerRepeats(pool);
+  // A ticket read twice repeats its players (or has none), so only then can an id repeat: a
+  // pool read from a store keyed by ticket id has no two tickets with one id and other players.
+  const seenTickets = playersRepeat ? new Set<string>() : undefined;
   let filteredOut = 0;
-  for (const ticket of pool) {
-    if (seenTickets.has(ticket.ticketId)) {
-      filteredOut++;
-      continue;
+  // Indexed loops over the pool here and below: in code that runs once per pass, for...of
+  // allocates an iterator result per step until the optimiser steps in.
+  for (let poolIndex = 0; poolIndex < pool.length; poolIndex++) {
+    const ticket = pool[poolIndex] as PoolTicket;
+    // One hash lookup per ticket: the set grows unless the id was seen already.
+    if (seenTickets !== undefined) {
+      const seenBefore = seenTickets.size;
+      seenTickets.add(ticket.ticketId);
+      if (seenTickets.size === seenBefore) {
+        filteredOut++;
+        continue;
+      }
     }
-    seenTickets.add(ticket.ticketId);
     const backfill = ticket.kind === 'backfill';
     let fixedPlayers: Player[][] | undefined;
     if (backfill) {
@@ -303,7 +319,7 @@ export function preparePool(
     let allowedSlots: boolean[] | undefined;
     if (!backfill) {
       // Filters are necessary conditions of match rules: a failing party can't be in any match.
-      if (globalFilters.some((filter) => filter.test(ticket.players, filterAge) !== undefined)) {
+      if (failsSomeFilter(globalFilters, ticket.players, filterAge)) {
         filteredOut++;
         continue;
       }
@@ -324,14 +340,16 @@ export function preparePool(
         }
       }
     }
+    const groups = groupLists.intern(grouper(ticket.players, filterAge));
     entries.push({
       index: entries.length,
       ticket,
       backfill,
       size: backfill ? 0 : ticket.players.length,
-      group: 0,
-      groups: [],
+      group: groups[0] ?? 0,
+      groups,
       ageRank: 0,
+      startTime: ticket.startTime,
       sharesPlayers: false,
       sortValue:
         neighbourSpec === undefined || ticket.players.length === 0
@@ -342,21 +360,20 @@ export function preparePool(
         allowedSlots === undefined ? program.teamSlots.length : allowedSlots.filter(Boolean).length,
       fixedPlayers,
     });
-    const ids: number[] = [];
-    for (const name of grouper(ticket.players, filterAge)) {
-      let id = groupIds.get(name);
-      if (id === undefined) {
-        id = groupIds.size;
-        groupIds.set(name, id);
-      }
-      ids.push(id);
-    }
-    groupIdsOf.push(ids);
   }
-  rankGroups(entries, groupIds, groupIdsOf);
-  rankAges(entries);
-  markSharedPlayers(entries);
-  return { entries, invalidBackfills, filteredOut, neighbourSpec };
+  groupLists.rankByName(entries);
+  const byAge = rankAges(entries);
+  if (playersRepeat) markSharedPlayers(entries);
+  return { entries, invalidBackfills, filteredOut, neighbourSpec, byAge };
+}
+
+function failsSomeFilter(
+  filters: QueueProgram['playerFilters'],
+  players: readonly Player[],
+  ageMs: number,
+): boolean {
+  for (const filter of filters) if (filter.test(players, ageMs) !== undefined) return true;
+  return false;
 }
 
 function fitsSlot(program: QueueProgram, slotIndex: number, size: number): boolean {
@@ -364,34 +381,112 @@ function fitsSlot(program: QueueProgram, slotIndex: number, size: number): boole
   return slot !== undefined && largestValue(slot.maxPlayers) >= size;
 }
 
-function rankGroups(
-  entries: Entry[],
-  groupIds: ReadonlyMap<string, number>,
-  idsOf: readonly number[][],
-): void {
-  const rankOfId = new Int32Array(groupIds.size);
-  [...groupIds.keys()].sort().forEach((name, rank) => {
-    rankOfId[groupIds.get(name) as number] = rank;
-  });
-  entries.forEach((entry, index) => {
-    const ids = idsOf[index] ?? [0];
-    for (let at = 0; at < ids.length; at++) ids[at] = rankOfId[ids[at] as number] as number;
-    entry.groups = ids;
-    entry.group = ids[0] ?? 0;
-  });
+interface GroupListNode {
+  list: number[] | undefined;
+  next: Map<string, GroupListNode>;
 }
 
-function rankAges(entries: Entry[]): void {
-  const byAge = [...entries].sort((left, right) => {
-    if (left.ticket.startTime !== right.ticket.startTime)
-      return left.ticket.startTime - right.ticket.startTime;
-    if (left.ticket.ticketId !== right.ticket.ticketId)
-      return left.ticket.ticketId < right.ticket.ticketId ? -1 : 1;
-    return left.index - right.index;
-  });
-  byAge.forEach((entry, rank) => {
-    entry.ageRank = rank;
-  });
+/**
+ * Each distinct list of group names becomes one array of group ids shared by every ticket
+ * with that list (a pool has a handful: one per region preference), found by walking a trie
+ * of names, so a ticket costs no new arrays. Ids are handed out as names come; `rankByName`
+ * then renumbers them in name order, so comparing two groups is one integer comparison.
+ */
+class GroupLists {
+  private readonly ids = new Map<string, number>();
+  private readonly root: GroupListNode = { list: undefined, next: new Map() };
+  private readonly lists: number[][] = [];
+
+  intern(names: readonly string[]): number[] {
+    let node = this.root;
+    for (const name of names) {
+      let child = node.next.get(name);
+      if (child === undefined) {
+        child = { list: undefined, next: new Map() };
+        node.next.set(name, child);
+      }
+      node = child;
+    }
+    if (node.list === undefined) {
+      node.list = names.map((name) => {
+        let id = this.ids.get(name);
+        if (id === undefined) {
+          id = this.ids.size;
+          this.ids.set(name, id);
+        }
+        return id;
+      });
+      this.lists.push(node.list);
+    }
+    return node.list;
+  }
+
+  rankByName(entries: Entry[]): void {
+    const rankOfId = new Int32Array(this.ids.size);
+    [...this.ids.keys()].sort().forEach((name, rank) => {
+      rankOfId[this.ids.get(name) as number] = rank;
+    });
+    for (const list of this.lists)
+      for (let at = 0; at < list.length; at++) list[at] = rankOfId[list[at] as number] as number;
+    for (let index = 0; index < entries.length; index++) {
+      const entry = entries[index] as Entry;
+      entry.group = entry.groups[0] ?? 0;
+    }
+  }
+}
+
+function rankAges(entries: Entry[]): Int32Array {
+  const startTimes = new Float64Array(entries.length);
+  const indices = new Int32Array(entries.length);
+  for (let index = 0; index < entries.length; index++) {
+    const entry = entries[index] as Entry;
+    startTimes[entry.index] = Number.isNaN(entry.startTime) ? Number.POSITIVE_INFINITY : entry.startTime;
+    indices[entry.index] = entry.index;
+  }
+  const byAge = stableOrderByKey(indices, startTimes);
+  // Equal start times (common: milliseconds) are ordered by ticket id, so runs repeat whatever
+  // order the pool was read in. Such runs are short.
+  const byTicketId = (left: number, right: number): number => {
+    const leftId = (entries[left] as Entry).ticket.ticketId;
+    const rightId = (entries[right] as Entry).ticket.ticketId;
+    return leftId < rightId ? -1 : leftId > rightId ? 1 : left - right;
+  };
+  // Insertion sort within each run of equal start times.
+  for (let at = 1; at < byAge.length; at++) {
+    const moving = byAge[at] as number;
+    const start = startTimes[moving] as number;
+    let to = at;
+    while (
+      to > 0 &&
+      startTimes[byAge[to - 1] as number] === start &&
+      byTicketId(byAge[to - 1] as number, moving) > 0
+    ) {
+      byAge[to] = byAge[to - 1] as number;
+      to--;
+    }
+    byAge[to] = moving;
+  }
+  for (let rank = 0; rank < byAge.length; rank++) (entries[byAge[rank] as number] as Entry).ageRank = rank;
+  return byAge;
+}
+
+/**
+ * Whether any player id occurs twice in the pool (on two tickets or twice on one), or some
+ * ticket has no players: one set insertion per player, and the pass skips every duplicate
+ * check when neither happens.
+ */
+function somePlayerRepeats(pool: readonly PoolTicket[]): boolean {
+  const players = new Set<string>();
+  for (let index = 0; index < pool.length; index++) {
+    const ticketPlayers = (pool[index] as PoolTicket).players;
+    if (ticketPlayers.length === 0) return true;
+    for (let at = 0; at < ticketPlayers.length; at++) {
+      const before = players.size;
+      players.add((ticketPlayers[at] as Player).playerId);
+      if (players.size === before) return true;
+    }
+  }
+  return false;
 }
 
 /** Flags tickets sharing a player with another ticket, the only ones a match can invalidate. */

@@ -69,7 +69,7 @@ export interface PassStats {
   ticketsFilteredOut: number;
   /** Anchors the pass tried to build a match around. */
   anchorsTried: number;
-  /** Full rule evaluations of candidate matches (candidatePasses calls). */
+  /** Rule evaluations of whole candidate matches (each stops at the first enforced rule that fails). */
   candidatesEvaluated: number;
   /** Anchor-plus-one-ticket rule checks used to pick which ticket to leave out after a failure. */
   pairChecks: number;

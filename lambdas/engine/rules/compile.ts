@@ -213,11 +213,13 @@ function playableRegionsOf(
           : expandable(`rules[${rule.name}].maxLatency`, rule.maxLatency),
     }));
   if (limits.length === 0) return undefined;
+  // Scratch reused across calls (each waiting ticket makes one per pass); only regions escape.
+  const latencies: number[] = [];
   return (party, ageMs) => {
     const first = party[0];
     if (first === undefined) return [];
     const regions: string[] = [];
-    const latencies: number[] = [];
+    latencies.length = 0;
     for (const region in first.latencyInMs) {
       if (!Object.hasOwn(first.latencyInMs, region)) continue;
       let worst = Number.NEGATIVE_INFINITY;
@@ -238,8 +240,13 @@ function playableRegionsOf(
           ((latencies[at - 1] as number) === worst && (regions[at - 1] as string) > region))
       )
         at--;
-      regions.splice(at, 0, region);
-      latencies.splice(at, 0, worst);
+      // Shifted by hand: splice allocates an array of removed items per call, once per ticket.
+      for (let move = regions.length; move > at; move--) {
+        regions[move] = regions[move - 1] as string;
+        latencies[move] = latencies[move - 1] as number;
+      }
+      regions[at] = region;
+      latencies[at] = worst;
     }
     return regions;
   };
@@ -788,24 +795,23 @@ function partyLatency(party: readonly Player[], region: string, how: NumericPart
     const only = party[0] as Player;
     return Object.hasOwn(only.latencyInMs, region) ? (only.latencyInMs[region] as number) : Number.NaN;
   }
-  const values: number[] = [];
+  // One loop, no array of values: this runs per party and region for every waiting ticket.
+  let result = how === 'min' ? Number.POSITIVE_INFINITY : how === 'max' ? Number.NEGATIVE_INFINITY : 0;
   for (const member of party) {
     if (!Object.hasOwn(member.latencyInMs, region)) return Number.NaN;
-    values.push(member.latencyInMs[region] as number);
-  }
-  let result = how === 'min' ? Number.POSITIVE_INFINITY : how === 'max' ? Number.NEGATIVE_INFINITY : 0;
-  for (const value of values) {
+    const value = member.latencyInMs[region] as number;
     result =
       how === 'min' ? Math.min(result, value) : how === 'max' ? Math.max(result, value) : result + value;
   }
-  return how === 'avg' ? result / values.length : result;
+  return how === 'avg' ? result / party.length : result;
 }
 
 function hasAcceptableRegion(party: readonly Player[], limit: number, how: NumericPartyAggregation): boolean {
   const first = party[0];
   if (first === undefined) return true;
-  for (const region of Object.keys(first.latencyInMs)) {
-    if (partyLatency(party, region, how) <= limit) return true;
+  // for...in: no array of keys per call (this runs once per waiting ticket and pass).
+  for (const region in first.latencyInMs) {
+    if (Object.hasOwn(first.latencyInMs, region) && partyLatency(party, region, how) <= limit) return true;
   }
   return false;
 }

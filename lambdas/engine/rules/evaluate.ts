@@ -142,32 +142,33 @@ function statementHolds(statement: CompiledStatement, outcomes: readonly boolean
 }
 
 /**
- * Evaluates every rule of the program against a candidate. A rule only used inside a compound
- * rule is reported but does not reject on its own; a rule past its optionalAfterMs neither.
+ * Every rule's outcome at the age, in rule set order, and whether the enforced ones all hold.
+ * With `stopAtFailure`, gives up (undefined) at the first enforced rule that fails.
  */
-export function evaluateCandidate(
+function reportRules(
   program: QueueProgram,
-  candidate: RuleCandidate,
-  nowMs: number,
-): CandidateEvaluation {
-  const prepared = prepare(program, candidate, true);
-  const { context, teamProblems } = prepared;
-  const ageMs = ageFrom(program, prepared, nowMs);
-  let passed = checkTeamSizes(program, context, ageMs, teamProblems) && teamProblems.length === 0;
+  context: MatchContext,
+  ageMs: number,
+  stopAtFailure: boolean,
+): { passed: boolean; rules: RuleResult[] } | undefined {
   const rules = program.matchRules;
   const outcomes: boolean[] = new Array(rules.length).fill(true);
   const results: RuleResult[] = new Array(rules.length);
+  const enforcedAt = (rule: (typeof rules)[number]): boolean =>
+    rule.standalone && (rule.optionalAfterMs === undefined || ageMs < rule.optionalAfterMs);
   for (let index = 0; index < rules.length; index++) {
     const rule = rules[index];
     if (rule?.kind !== 'predicate') continue;
     context.missing = undefined;
     const detail = rule.evaluate(context, ageMs);
+    if (detail !== undefined && stopAtFailure && enforcedAt(rule)) return undefined;
     outcomes[index] = detail === undefined;
     results[index] =
       detail === undefined
         ? { ruleName: rule.name, passed: true }
         : { ruleName: rule.name, passed: false, detail };
   }
+  let passed = true;
   for (let index = 0; index < rules.length; index++) {
     const rule = rules[index];
     if (rule === undefined) continue;
@@ -180,10 +181,46 @@ export function evaluateCandidate(
         ? { ruleName: rule.name, passed: true }
         : { ruleName: rule.name, passed: false, detail: 'statement is false' };
     }
-    const enforced = rule.standalone && (rule.optionalAfterMs === undefined || ageMs < rule.optionalAfterMs);
-    if (enforced && !outcomes[index]) passed = false;
+    if (enforcedAt(rule) && !outcomes[index]) {
+      if (stopAtFailure) return undefined;
+      passed = false;
+    }
   }
-  return { passed, ageMs, rules: results, teamProblems };
+  return { passed, rules: results };
+}
+
+/**
+ * Evaluates every rule of the program against a candidate. A rule only used inside a compound
+ * rule is reported but does not reject on its own; a rule past its optionalAfterMs neither.
+ */
+export function evaluateCandidate(
+  program: QueueProgram,
+  candidate: RuleCandidate,
+  nowMs: number,
+): CandidateEvaluation {
+  const prepared = prepare(program, candidate, true);
+  const { context, teamProblems } = prepared;
+  const ageMs = ageFrom(program, prepared, nowMs);
+  const sizesHold = checkTeamSizes(program, context, ageMs, teamProblems) && teamProblems.length === 0;
+  const report = reportRules(program, context, ageMs, false) as { passed: boolean; rules: RuleResult[] };
+  return { passed: sizesHold && report.passed, ageMs, rules: report.rules, teamProblems };
+}
+
+/**
+ * evaluateCandidate's report for a candidate that passes, undefined as soon as it is clear it
+ * does not: one evaluation where candidatePasses followed by evaluateCandidate would make two.
+ */
+export function evaluatePassingCandidate(
+  program: QueueProgram,
+  candidate: RuleCandidate,
+  nowMs: number,
+): CandidateEvaluation | undefined {
+  const prepared = prepare(program, candidate, false);
+  if (prepared.teamProblems.length > 0) return undefined;
+  const ageMs = ageFrom(program, prepared, nowMs);
+  if (!checkTeamSizes(program, prepared.context, ageMs, undefined)) return undefined;
+  const report = reportRules(program, prepared.context, ageMs, true);
+  return report === undefined ? undefined : { passed: true, ageMs, rules: report.rules, teamProblems: [] };
 }
 
 /** The same verdict as evaluateCandidate(...).passed, stopping at the first failure and building no report. */

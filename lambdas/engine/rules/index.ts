@@ -17,6 +17,7 @@ export {
   compareOrderingKeys,
   drivingAgeMs,
   evaluateCandidate,
+  evaluatePassingCandidate,
   evaluatePropertyExpression,
   orderingKeys,
   playerPassesFilters,

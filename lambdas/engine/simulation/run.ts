@@ -8,7 +8,7 @@
  * Everything that happens is appended to a log of plain events; the report is computed from
  * that log alone (summary.ts), so every figure it shows can be recounted from the raw run.
  */
-import { runMatchmakingPass } from '../matching';
+import { type PassOptions, runMatchmakingPass } from '../matching';
 import type { AttributeValue, Player, PoolTicket } from '../model';
 import { RESERVED_ATTRIBUTE } from '../queues/attributes';
 import type { PlayFabQueueProgram } from '../queues/compile';
@@ -142,6 +142,8 @@ export function simulateQueue(
   program: QueueProgram,
   model: SimulationModel,
   recorded?: readonly RecordedArrival[],
+  /** Matching pass options (a comparison run, say oldest-first anchoring with seasonedAgeMs 0). */
+  passOptions?: PassOptions,
 ): SimulationRun {
   const playfab = program.dialect === 'playfab' ? (program as PlayFabQueueProgram).playfab : undefined;
   const skillAttribute = skillAttributeOf(program, model);
@@ -273,7 +275,7 @@ export function simulateQueue(
     const pool = [...waiting.values()];
     for (const entry of backfills.values()) pool.push(entry.ticket);
     const started = performance.now();
-    const result = runMatchmakingPass(program, pool, nowMs);
+    const result = runMatchmakingPass(program, pool, nowMs, passOptions);
     passMs += performance.now() - started;
     for (const invalid of result.invalidBackfills) {
       const entry = backfills.get(invalid.ticketId);

@@ -3,7 +3,7 @@ import { runMatchmakingPass } from '../../../lambdas/engine/matching';
 import type { PoolTicket } from '../../../lambdas/engine/model';
 import { exhaustiveOptimum } from '../../support/optimum';
 import { spreadRuleSet } from '../../support/quality';
-import { expectValidMatches, NOW, program, skillPlayer, solo } from './support';
+import { closeSkills, expectValidMatches, NOW, program, skillPlayer, solo } from './support';
 
 const oneVsOne = (maxSpread: number) =>
   program(spreadRuleSet({ name: `1v1-${maxSpread}`, teamSize: 1, maxSpread }));
@@ -149,5 +149,42 @@ describe('match quality', () => {
     const result = runMatchmakingPass(queue, pool, NOW);
     expect(result.matches.map((match) => [...match.ticketIds].sort())).toEqual([['east', 'west']]);
     expectValidMatches(queue, pool, result.matches, NOW);
+  });
+
+  describe('no starvation at the ends of the skill range', () => {
+    it('anchors a seasoned player at the top of the range before a fresh one takes his only partner', () => {
+      // Within 100, or 300 once every ticket of the match has waited 10 s (the newest drives
+      // expansions). top (15 s) and partner (12 s) are seasoned and 250 apart; fresh (1 s) is
+      // 50 below partner. A sweep in key order starts at fresh and pairs it with partner.
+      const queue = program(
+        closeSkills(1, 100, [
+          { target: 'rules[CloseSkill].maxDistance', steps: [{ waitTimeSeconds: 10, value: 300 }] },
+        ]),
+      );
+      const pool = [
+        solo('fresh', 600, NOW - 1_000),
+        solo('partner', 650, NOW - 12_000),
+        solo('top', 900, NOW - 15_000),
+      ];
+      const result = runMatchmakingPass(queue, pool, NOW);
+      expectValidMatches(queue, pool, result.matches, NOW);
+      expect(result.matches.map((match) => [...match.ticketIds].sort())).toEqual([['partner', 'top']]);
+    });
+
+    it('leaves the odd player over in the middle of the range, not at one end', () => {
+      // Five fresh players 100 apart, pairs within 150: someone waits. A sweep from the low end
+      // pairs 100-200 and 300-400 and leaves 500, the top of the range, over every pass.
+      const pool = [100, 200, 300, 400, 500].map((skill) => solo(`s${skill}`, skill));
+      const queue = program(closeSkills(1, 150));
+      const result = runMatchmakingPass(queue, pool, NOW);
+      expectValidMatches(queue, pool, result.matches, NOW);
+      expect(result.matches.map((match) => [...match.ticketIds].sort())).toEqual(
+        expect.arrayContaining([
+          ['s100', 's200'],
+          ['s400', 's500'],
+        ]),
+      );
+      expect(result.matches).toHaveLength(2);
+    });
   });
 });
