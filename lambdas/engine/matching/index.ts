@@ -418,7 +418,7 @@ export function runMatchmakingPass(
   let sweptGroup = -1;
   const oneGroup: number[] = [0];
   for (let turn = 0; turn < anchors.length; turn++) {
-    const anchor = entries[anchors.entry[turn] as number] as Entry;
+    const anchorIndex = anchors.entry[turn] as number;
     const turnGroup = anchors.group[turn] as number;
     if (matches.length >= settings.maxMatches) break;
     if (anchors.sweep[turn] === 1 && turnGroup !== sweptGroup) {
@@ -426,9 +426,12 @@ export function runMatchmakingPass(
       sweptGroup = turnGroup;
       failedAnchor.fill(0);
     }
+    // Most turns find their ticket matched already: asked of a typed array, before the entry
+    // object is read (on a large pool, reading it costs a cache miss per turn).
+    if (!order.isLinked(anchorIndex)) continue;
+    const anchor = entries[anchorIndex] as Entry;
     oneGroup[0] = turnGroup;
     const groups = turnGroup < 0 ? anchor.groups : oneGroup;
-    if (!order.isLinked(anchor.index)) continue;
     if (usesMatchedPlayer(anchor)) {
       order.unlink(anchor.index);
       continue;
