@@ -271,13 +271,14 @@ export function preparePool(
   const slotFilters = program.playerFilters.filter((filter) => filter.slots !== 'all');
   // With the oldest ticket driving expansions, a ticket is judged at the oldest age in the pool;
   // with the newest (default), never at more than its own age.
+  // The walk for the oldest start only then: it reads every ticket object once more.
+  const byOldest = program.algorithm.expansionAgeSelection === 'oldest';
   let oldestStart = Number.POSITIVE_INFINITY;
-  for (let index = 0; index < pool.length; index++) {
+  for (let index = 0; byOldest && index < pool.length; index++) {
     const startTime = (pool[index] as PoolTicket).startTime;
     if (startTime < oldestStart) oldestStart = startTime;
   }
   const oldestAge = Number.isFinite(oldestStart) ? Math.max(0, nowMs - oldestStart) : 0;
-  const byOldest = program.algorithm.expansionAgeSelection === 'oldest';
 
   const entries: Entry[] = [];
   const groupLists = new GroupLists();
@@ -438,17 +439,21 @@ class GroupLists {
 function rankAges(entries: Entry[]): Int32Array {
   const startTimes = new Float64Array(entries.length);
   const indices = new Int32Array(entries.length);
+  // Ticket ids gathered in entry order (the tickets lie in memory in about that order), so the
+  // tie-breaks below, which visit entries in age order, read no entry or ticket object.
+  const ticketIds: string[] = new Array(entries.length);
   for (let index = 0; index < entries.length; index++) {
     const entry = entries[index] as Entry;
     startTimes[entry.index] = Number.isNaN(entry.startTime) ? Number.POSITIVE_INFINITY : entry.startTime;
     indices[entry.index] = entry.index;
+    ticketIds[entry.index] = entry.ticket.ticketId;
   }
   const byAge = stableOrderByKey(indices, startTimes);
   // Equal start times (common: milliseconds) are ordered by ticket id, so runs repeat whatever
   // order the pool was read in. Such runs are short.
   const byTicketId = (left: number, right: number): number => {
-    const leftId = (entries[left] as Entry).ticket.ticketId;
-    const rightId = (entries[right] as Entry).ticket.ticketId;
+    const leftId = ticketIds[left] as string;
+    const rightId = ticketIds[right] as string;
     return leftId < rightId ? -1 : leftId > rightId ? 1 : left - right;
   };
   // Insertion sort within each run of equal start times.
