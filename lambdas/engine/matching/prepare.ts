@@ -471,7 +471,14 @@ function rankAges(entries: Entry[]): Int32Array {
     }
     byAge[to] = moving;
   }
-  for (let rank = 0; rank < byAge.length; rank++) (entries[byAge[rank] as number] as Entry).ageRank = rank;
+  // Ranks land in a typed array first, then on the entries in entry order: written in age order
+  // straight onto the entries, each write would miss the cache on a large pool.
+  const rankOf = new Int32Array(entries.length);
+  for (let rank = 0; rank < byAge.length; rank++) rankOf[byAge[rank] as number] = rank;
+  for (let index = 0; index < entries.length; index++) {
+    const entry = entries[index] as Entry;
+    entry.ageRank = rankOf[entry.index] as number;
+  }
   return byAge;
 }
 
