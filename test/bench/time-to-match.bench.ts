@@ -21,6 +21,13 @@ import { localServiceOptionsFromEnv, startLocalService } from '../../lambdas/loc
 
 // The service's handlers would print their metrics on stdout, among the table.
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+// The matchmaker's time is measured, not the abuse limits: their counters are extra writes on
+// DynamoDB Local (at 50 requests/s the title counter alone took a request's p50 from about
+// 0.5 to 2 s there). `BENCH_TTM_RATE_LIMITS=on` keeps the defaults.
+if (process.env.BENCH_TTM_RATE_LIMITS !== 'on') {
+  process.env.SLOTFILL_PLAYER_TICKETS_PER_MINUTE = '0';
+  process.env.SLOTFILL_TITLE_TICKETS_PER_SECOND = '0';
+}
 
 const tsx = join(__dirname, '..', '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
 /** Scales both loads (e.g. 0.2 on a machine that cannot take 50 requests a second locally). */
