@@ -105,7 +105,7 @@ export function dynamoRateLimits(table: DynamoTable): RateLimitStore {
       await Promise.all(admissions.map(giveBack));
       return {
         admitted: false,
-        limited: requests.filter((_, index) => counts[index] === undefined).map((request) => request.counter),
+        limited: requests.filter((_, index) => counts[index] === undefined),
       };
     },
 

@@ -241,7 +241,7 @@ export interface RateLimitStore {
    */
   admit(
     requests: readonly RateRequest[],
-  ): Promise<{ admitted: true; admissions: RateAdmission[] } | { admitted: false; limited: RateCounter[] }>;
+  ): Promise<{ admitted: true; admissions: RateAdmission[] } | { admitted: false; limited: RateRequest[] }>;
   /** Undoes admissions of a request that failed after all, leaving no trace of it. */
   giveBackAdmissions(admissions: readonly RateAdmission[]): Promise<void>;
 }

@@ -48,7 +48,9 @@ export async function withAdmission<Result>(
       throw error;
     }
   }
-  throw rateLimited(context, admission.configurationName, requests, outcome.limited);
+  const [first, ...rest] = outcome.limited;
+  if (!first) throw new SlotfillError('Internal', 'A refused admission named no counter.');
+  throw rateLimited(context, admission.configurationName, [first, ...rest]);
 }
 
 function rateRequests(context: UseCaseContext, admission: Admission): RateRequest[] {
@@ -78,20 +80,18 @@ function rateRequests(context: UseCaseContext, admission: Admission): RateReques
 function rateLimited(
   context: UseCaseContext,
   configurationName: string,
-  requests: readonly RateRequest[],
-  limited: readonly RateCounter[],
+  limited: readonly [RateRequest, ...RateRequest[]],
 ): SlotfillError {
-  const players = limited.flatMap((counter) => (counter.scope === 'player' ? [counter.playerId] : []));
-  const refusedBy = requests.find((request) =>
-    players.length > 0 ? request.counter.scope === 'player' : request.counter.scope === 'title',
-  );
-  const window = refusedBy?.window ?? { start: context.now(), lengthMs: TITLE_WINDOW_MS };
+  const players = limited.flatMap(({ counter }) => (counter.scope === 'player' ? [counter.playerId] : []));
+  // A player's minute says more than the title's second: it is named when both refused.
+  const refusedBy = limited.find(({ counter }) => counter.scope === 'player') ?? limited[0];
+  const { window, limit } = refusedBy;
   const retryAfterSeconds = Math.max(1, Math.ceil((window.start + window.lengthMs - context.now()) / 1000));
   const message =
     players.length > 0
-      ? `Too many tickets: ${players.join(', ')} joined ${refusedBy?.limit} tickets of '${configurationName}' this minute; ` +
+      ? `Too many tickets: ${players.join(', ')} joined ${limit} tickets of '${configurationName}' this minute; ` +
         `retry in ${retryAfterSeconds} s.`
-      : `Too many tickets: this service opens at most ${refusedBy?.limit} tickets a second across all configurations; ` +
+      : `Too many tickets: this service opens at most ${limit} tickets a second across all configurations; ` +
         `retry in ${retryAfterSeconds} s.`;
   return new SlotfillError('LimitExceeded', message, { players, retryAfterSeconds }, 'RateLimited');
 }
