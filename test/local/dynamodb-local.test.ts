@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { startDynamoDbLocal } from '../../lambdas/local/dynamodb-local';
 
 const projectRoot = resolve(__dirname, '..', '..');
 
@@ -27,5 +28,25 @@ describe('starting DynamoDB Local without Java', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/needs Java 17 or newer/);
     expect(result.stdout).not.toMatch(/listening/);
+  });
+});
+
+describe('the JVM DynamoDB Local runs in', () => {
+  // /proc shows a process's command line only on Linux; elsewhere there is nothing to read.
+  const onLinux = process.platform === 'linux' ? it : it.skip;
+
+  onLinux('gets the quick compiler and the serial collector in front of the jar', async () => {
+    const dynamo = await startDynamoDbLocal();
+    try {
+      const commandLine = readFileSync(`/proc/${dynamo.pid}/cmdline`, 'utf8').split('\0');
+      const jar = commandLine.indexOf('-jar');
+      expect(commandLine.slice(1, jar)).toEqual(
+        expect.arrayContaining(['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC']),
+      );
+      expect(commandLine[jar + 1]).toMatch(/DynamoDBLocal\.jar$/);
+      expect(commandLine).toEqual(expect.arrayContaining(['-inMemory', '-sharedDb']));
+    } finally {
+      await dynamo.stop();
+    }
   });
 });
