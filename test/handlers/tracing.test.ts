@@ -52,3 +52,30 @@ describe('tracing loaded at the first invocation', () => {
     expect(countOf(middlewareNames(eventBridge), XRAY_MIDDLEWARE)).toBe(1);
   });
 });
+
+describe('tracing switched off', () => {
+  const saved = { ...process.env };
+  afterAll(() => {
+    process.env = saved;
+  });
+
+  it('never loads the Tracer (nor the X-Ray SDK it brings)', async () => {
+    process.env.POWERTOOLS_TRACE_ENABLED = 'false';
+    let tracerLoaded = false;
+    let run: (() => Promise<unknown>) | undefined;
+    jest.isolateModules(() => {
+      jest.doMock('@aws-lambda-powertools/tracer', () => {
+        tracerLoaded = true;
+        return jest.requireActual('@aws-lambda-powertools/tracer');
+      });
+      const isolated =
+        require('../../lambdas/shared/tracing') as typeof import('../../lambdas/shared/tracing');
+      const handler = middy<unknown, string, Error, Context>()
+        .use(isolated.tracing())
+        .handler(async () => 'done');
+      run = () => handler({}, { awsRequestId: 'request', functionName: 'tracing-test' } as Context);
+    });
+    await expect(run?.()).resolves.toBe('done');
+    expect(tracerLoaded).toBe(false);
+  });
+});
