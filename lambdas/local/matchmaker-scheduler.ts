@@ -1,22 +1,48 @@
+import { availableParallelism } from 'node:os';
 import type { TicketArrivals } from '../usecases/context';
+
+/**
+ * Configuration runs in flight at once. Every run reads its 16 pool and 16 outbox partitions
+ * from the one DynamoDB Local beside it: more runs at once than the machine has cores only
+ * make each of them, and the requests, wait longer (docs/scaling.md, time to match).
+ */
+export const LOCAL_CONCURRENT_RUNS = Math.max(2, availableParallelism());
+/**
+ * An idle configuration (its last run found no ticket and published nothing) is swept once in
+ * this many sweeps. Nothing in it can fall due (no ticket to time out, no acceptance deadline,
+ * no event waiting: API calls write events only for tickets that are in the pool), and a new
+ * ticket wakes its worker at once; the occasional sweep is the net under that wake-up.
+ */
+export const IDLE_SWEEP_EVERY = 10;
+
+/** What a run tells the scheduler: whether it found nothing to do. */
+export interface RunResult {
+  idle: boolean;
+}
 
 /**
  * The local matchmaker's trigger, as AWS triggers it: a new ticket wakes a worker for its
  * configuration at once (the table's stream does this in AWS), and a periodic sweep wakes one
  * for every configuration (the scheduled fan-out, the safety net for timeouts, expansions and
  * acceptance deadlines). Per configuration at most one worker runs here; a wake-up during its
- * run makes it run once more right after, so arrivals during a pass coalesce into the next
- * one. Different configurations run in parallel, each worker under its configuration's lease.
+ * run makes it run once more after it, so arrivals during a pass coalesce into the next one.
+ * Different configurations run in parallel, each worker under its configuration's lease, at
+ * most `maxConcurrentRuns` at once; woken configurations wait for a free run in the order they
+ * were woken, so a busy one does not keep the others out.
  */
 export class LocalMatchmakerScheduler implements TicketArrivals {
   private readonly running = new Map<string, Promise<void>>();
-  private readonly wokenAgain = new Set<string>();
+  /** Woken and waiting for a run, in the order woken (a Set keeps insertion order). */
+  private readonly due = new Set<string>();
+  /** Configurations whose last run was idle, with the sweeps skipped since. */
+  private readonly idleSweepsSkipped = new Map<string, number>();
   private stopped = false;
 
   constructor(
-    private readonly runWorker: (configurationName: string) => Promise<void>,
+    private readonly runWorker: (configurationName: string) => Promise<RunResult>,
     private readonly listConfigurations: () => Promise<string[]>,
     private readonly reportError: (error: unknown) => void,
+    private readonly maxConcurrentRuns = LOCAL_CONCURRENT_RUNS,
   ) {}
 
   ticketQueued(configurationName: string): void {
@@ -25,31 +51,52 @@ export class LocalMatchmakerScheduler implements TicketArrivals {
 
   wake(configurationName: string): void {
     if (this.stopped) return;
-    if (this.running.has(configurationName)) {
-      this.wokenAgain.add(configurationName);
-      return;
-    }
-    const run = (async () => {
-      do {
-        this.wokenAgain.delete(configurationName);
-        await this.runWorker(configurationName).catch(this.reportError);
-      } while (this.wokenAgain.has(configurationName) && !this.stopped);
-    })().finally(() => this.running.delete(configurationName));
-    this.running.set(configurationName, run);
+    this.idleSweepsSkipped.delete(configurationName);
+    this.due.add(configurationName);
+    this.startDueRuns();
   }
 
-  /** Wakes a worker for every configuration (the timer's safety net). */
+  /** Wakes a worker for every configuration (the timer's safety net), idle ones now and then. */
   async sweep(): Promise<void> {
-    for (const name of await this.listConfigurations().catch((error: unknown) => {
+    const names = await this.listConfigurations().catch((error: unknown) => {
       this.reportError(error);
       return [];
-    }))
+    });
+    for (const name of names) {
+      const skipped = this.idleSweepsSkipped.get(name);
+      if (skipped !== undefined && skipped + 1 < IDLE_SWEEP_EVERY) {
+        this.idleSweepsSkipped.set(name, skipped + 1);
+        continue;
+      }
       this.wake(name);
+    }
   }
 
   /** Resolves once no worker runs (none starts after stop). */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.due.clear();
     while (this.running.size > 0) await Promise.all(this.running.values());
+  }
+
+  private startDueRuns(): void {
+    for (const name of this.due) {
+      if (this.stopped || this.running.size >= this.maxConcurrentRuns) return;
+      // Running already: it runs again once this run ends (coalescing the wake-ups).
+      if (this.running.has(name)) continue;
+      this.due.delete(name);
+      const run = this.runWorker(name)
+        .then(
+          (result) => {
+            if (result.idle && !this.due.has(name)) this.idleSweepsSkipped.set(name, 0);
+          },
+          (error: unknown) => this.reportError(error),
+        )
+        .finally(() => {
+          this.running.delete(name);
+          this.startDueRuns();
+        });
+      this.running.set(name, run);
+    }
   }
 }

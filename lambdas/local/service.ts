@@ -354,7 +354,11 @@ function sourceCode(
         leaseMs,
         onSplitChanged: async (configurationName) => scheduler.wake(configurationName),
       });
-      if (outcome.ran) passes.record([outcome.pass], Date.now());
+      if (!outcome.ran) return { idle: false };
+      passes.record([outcome.pass], Date.now());
+      return {
+        idle: outcome.pass.ticketsInPool === 0 && outcome.published === 0 && outcome.publishFailures === 0,
+      };
     },
     () => matchmakerContext.store.listAllConfigurationNames(),
     (error) => process.stderr.write(`matchmaker worker failed: ${String(error)}\n`),

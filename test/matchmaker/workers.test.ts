@@ -1,4 +1,4 @@
-import { LocalMatchmakerScheduler } from '../../lambdas/local/matchmaker-scheduler';
+import { IDLE_SWEEP_EVERY, LocalMatchmakerScheduler } from '../../lambdas/local/matchmaker-scheduler';
 import { POOL_SHARDS } from '../../lambdas/store/keys';
 import type { UseCaseContext } from '../../lambdas/usecases/context';
 import {
@@ -103,6 +103,7 @@ describe('local scheduler', () => {
       async (name) => {
         runs.push(name);
         await new Promise<void>((release) => releases.push(release));
+        return { idle: false };
       },
       async () => ['a', 'b'],
       (error) => {
@@ -128,6 +129,78 @@ describe('local scheduler', () => {
     await stopping;
     scheduler.ticketQueued('a');
     expect(runs.filter((name) => name === 'a').length).toBeLessThanOrEqual(3);
+  });
+});
+
+/** Lets every settled promise's callbacks run. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('the local scheduler under load', () => {
+  /** A scheduler whose runs end when the test says, recording the order they started in. */
+  function controlled(maxConcurrentRuns: number, configurations: string[], idle = () => false) {
+    const started: string[] = [];
+    const finish = new Map<string, () => void>();
+    const scheduler = new LocalMatchmakerScheduler(
+      async (name) => {
+        started.push(name);
+        await new Promise<void>((release) => finish.set(name, release));
+        return { idle: idle() };
+      },
+      async () => configurations,
+      (error) => {
+        throw error;
+      },
+      maxConcurrentRuns,
+    );
+    const end = async (name: string) => {
+      finish.get(name)?.();
+      finish.delete(name);
+      await settle();
+    };
+    return { scheduler, started, end };
+  }
+
+  it('runs at most its cap at once, and the waiting configurations in the order they were woken', async () => {
+    const { scheduler, started, end } = controlled(2, ['a', 'b', 'c', 'd']);
+    for (const name of ['a', 'b', 'c', 'd']) scheduler.ticketQueued(name);
+    expect(started).toEqual(['a', 'b']);
+    // 'a' is woken again during its run: it queues behind c and d, it does not cut in.
+    scheduler.ticketQueued('a');
+    await end('a');
+    expect(started).toEqual(['a', 'b', 'c']);
+    await end('b');
+    expect(started).toEqual(['a', 'b', 'c', 'd']);
+    await end('c');
+    expect(started).toEqual(['a', 'b', 'c', 'd', 'a']);
+    await end('d');
+    await end('a');
+    await scheduler.stop();
+  });
+
+  it('sweeps an idle configuration once in IDLE_SWEEP_EVERY sweeps, and a new ticket at once', async () => {
+    const { scheduler, started, end } = controlled(4, ['quiet'], () => true);
+    await scheduler.sweep();
+    await end('quiet');
+    expect(started).toHaveLength(1);
+    for (let sweep = 1; sweep < IDLE_SWEEP_EVERY; sweep++) await scheduler.sweep();
+    expect(started).toHaveLength(1);
+    await scheduler.sweep();
+    expect(started).toHaveLength(2);
+    await end('quiet');
+    scheduler.ticketQueued('quiet');
+    expect(started).toHaveLength(3);
+    await end('quiet');
+    await scheduler.stop();
+  });
+
+  it('sweeps a busy configuration every time', async () => {
+    const { scheduler, started, end } = controlled(4, ['busy'], () => false);
+    for (let sweep = 0; sweep < 3; sweep++) {
+      await scheduler.sweep();
+      await end('busy');
+    }
+    expect(started).toEqual(['busy', 'busy', 'busy']);
+    await scheduler.stop();
   });
 });
 
