@@ -43,6 +43,11 @@ export class LocalMatchmakerScheduler implements TicketArrivals {
     private readonly listConfigurations: () => Promise<string[]>,
     private readonly reportError: (error: unknown) => void,
     private readonly maxConcurrentRuns = LOCAL_CONCURRENT_RUNS,
+    /**
+     * IDLE_SWEEP_EVERY when new tickets wake their worker; 1 (sweep every configuration every
+     * time) when nothing announces them, as then the sweep is the only trigger there is.
+     */
+    private readonly idleSweepEvery = IDLE_SWEEP_EVERY,
   ) {}
 
   ticketQueued(configurationName: string): void {
@@ -64,7 +69,7 @@ export class LocalMatchmakerScheduler implements TicketArrivals {
     });
     for (const name of names) {
       const skipped = this.idleSweepsSkipped.get(name);
-      if (skipped !== undefined && skipped + 1 < IDLE_SWEEP_EVERY) {
+      if (skipped !== undefined && skipped + 1 < this.idleSweepEvery) {
         this.idleSweepsSkipped.set(name, skipped + 1);
         continue;
       }

@@ -33,7 +33,7 @@ import { LOCAL_EVENTBRIDGE_PATH, servePutEvents } from './eventbridge-endpoint';
 import { createGateway, type HttpLambda } from './gateway';
 import { LambdaProcess } from './lambda-process';
 import { LocalEventSink } from './local-event-sink';
-import { LocalMatchmakerScheduler } from './matchmaker-scheduler';
+import { IDLE_SWEEP_EVERY, LOCAL_CONCURRENT_RUNS, LocalMatchmakerScheduler } from './matchmaker-scheduler';
 import {
   DEFAULT_PLAYER_KEY_FILE,
   LocalPlayerTokenKeys,
@@ -158,7 +158,8 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   let code: LocalCode | undefined;
   try {
     const client = createDynamoClient({ dynamoDbEndpoint, region: options.region });
-    await ensureTable(client, options.tableName);
+    // The bundles' stream trigger reads the table's stream; from sources the wake-up is in-process.
+    await ensureTable(client, options.tableName, { stream: options.handlers === 'bundles' });
     client.destroy();
 
     // The handlers read their settings from the environment, exactly as in Lambda.
@@ -362,6 +363,9 @@ function sourceCode(
     },
     () => matchmakerContext.store.listAllConfigurationNames(),
     (error) => process.stderr.write(`matchmaker worker failed: ${String(error)}\n`),
+    LOCAL_CONCURRENT_RUNS,
+    // Without wake-ups on arrival the sweep is the only trigger: it must visit every configuration.
+    options.wakeOnArrival === false ? 1 : IDLE_SWEEP_EVERY,
   );
   return {
     functions,

@@ -10,8 +10,19 @@ import { tableDefinition } from './table-definition';
 
 export const DEFAULT_TABLE_NAME = 'slotfill';
 
+export interface LocalTableOptions {
+  /**
+   * Whether the table keeps a stream, as the deployed one does. Only a reader of the stream
+   * needs it (the local stream trigger of the Lambda bundles); elsewhere it is better off: on
+   * DynamoDB Local every write looks up the stream's description, which costs more the more
+   * streams and records the process holds (about a third of its CPU after a few thousand
+   * tickets, growing with each table; docs/scaling.md).
+   */
+  stream: boolean;
+}
+
 /** The CreateTable request for the table CDK deploys, derived from the shared definition. */
-export function createTableInput(tableName: string): CreateTableCommandInput {
+export function createTableInput(tableName: string, options: LocalTableOptions): CreateTableCommandInput {
   const keyAttributes = new Set<string>([tableDefinition.partitionKey, tableDefinition.sortKey]);
   for (const index of tableDefinition.globalSecondaryIndexes) {
     keyAttributes.add(index.partitionKey);
@@ -20,7 +31,9 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
-    StreamSpecification: { StreamEnabled: true, StreamViewType: tableDefinition.streamViewType },
+    ...(options.stream
+      ? { StreamSpecification: { StreamEnabled: true, StreamViewType: tableDefinition.streamViewType } }
+      : {}),
     AttributeDefinitions: [...keyAttributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
     KeySchema: [
       { AttributeName: tableDefinition.partitionKey, KeyType: 'HASH' },
@@ -38,9 +51,13 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
 }
 
 /** Creates the table (local development and tests) unless it exists; idempotent. */
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+export async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+  options: LocalTableOptions,
+): Promise<void> {
   try {
-    await client.send(new CreateTableCommand(createTableInput(tableName)));
+    await client.send(new CreateTableCommand(createTableInput(tableName, options)));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }

@@ -94,7 +94,7 @@ export async function runPassOnDynamoBenchmark(): Promise<PassOnDynamoRow> {
   const client = createDynamoClient({ dynamoDbEndpoint: dynamo.endpoint, region: 'us-east-1' });
   const tableName = `bench-pass-${randomUUID()}`;
   try {
-    await ensureTable(client, tableName);
+    await ensureTable(client, tableName, { stream: false });
     const documents = createDocumentClient(client);
     const seedStore = new DynamoMatchmakingStore({ tableName, client: documents });
     let now = 1_700_000_000_000;

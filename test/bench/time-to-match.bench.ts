@@ -5,10 +5,14 @@
  * Two loads: 50 tickets/s into one 2v2 configuration, and 10 configurations × 10 tickets/s.
  * The baseline, measured in the same run on the same DynamoDB Local, is the timer alone (no
  * wake-up on arrival): what a ticket waited before the matchmaker was triggered by arrivals.
+ * Each row also gives the CPU a ticket cost this process (service, matchmaker and the SDK client
+ * together) and DynamoDB Local: on a shared machine latency moves with everything else running,
+ * CPU per ticket much less, and it says what rate the machine can take at all.
  * Run: npx tsx test/bench/time-to-match.bench.ts
  */
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CreateMatchmakingConfigurationCommand,
@@ -60,6 +64,29 @@ interface Row {
   matched: number;
   p50: number;
   p95: number;
+  /** CPU of this process (service, matchmaker and the SDK client) per ticket sent, ms. */
+  nodeCpuMsPerTicket: number;
+  /** CPU of DynamoDB Local per ticket sent, ms (NaN where /proc can't tell). */
+  dynamoCpuMsPerTicket: number;
+}
+
+/**
+ * CPU seconds a process has used so far, from /proc (Linux): latency on a shared machine moves
+ * with everything else running, the CPU a ticket costs much less.
+ */
+function processCpuSeconds(pid: number | undefined): number {
+  if (pid === undefined || process.platform !== 'linux') return Number.NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function nodeCpuSeconds(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -67,7 +94,12 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function measure(dynamoDbEndpoint: string, load: Load, wakeOnArrival: boolean): Promise<Row> {
+async function measure(
+  dynamoDbEndpoint: string,
+  dynamoDbPid: number | undefined,
+  load: Load,
+  wakeOnArrival: boolean,
+): Promise<Row> {
   const service = await startLocalService({
     ...localServiceOptionsFromEnv({}),
     port: 0,
@@ -111,6 +143,8 @@ async function measure(dynamoDbEndpoint: string, load: Load, wakeOnArrival: bool
     const requests: Array<Promise<unknown>> = [];
     const gapMs = 1000 / load.ticketsPerSecondEach;
     const total = Math.round(SECONDS * load.ticketsPerSecondEach);
+    const nodeCpuBefore = nodeCpuSeconds();
+    const dynamoCpuBefore = processCpuSeconds(dynamoDbPid);
     const start = performance.now();
     for (let index = 0; index < total; index++) {
       const due = start + index * gapMs;
@@ -136,6 +170,9 @@ async function measure(dynamoDbEndpoint: string, load: Load, wakeOnArrival: bool
     // Tickets of an unfinished match (fewer than 4 left over) never match: stop at the drain limit.
     while (matchedAt.size < sentAt.size - failed - 3 * load.configurations && performance.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 100));
+    const perTicketMs = (seconds: number) => (seconds * 1000) / Math.max(1, sentAt.size);
+    const nodeCpuMsPerTicket = perTicketMs(nodeCpuSeconds() - nodeCpuBefore);
+    const dynamoCpuMsPerTicket = perTicketMs(processCpuSeconds(dynamoDbPid) - dynamoCpuBefore);
     const times = [...matchedAt].flatMap(([id, at]) => {
       const sent = sentAt.get(id);
       return sent === undefined ? [] : [at - sent];
@@ -149,6 +186,8 @@ async function measure(dynamoDbEndpoint: string, load: Load, wakeOnArrival: bool
       matched: times.length,
       p50: percentile(times, 50),
       p95: percentile(times, 95),
+      nodeCpuMsPerTicket,
+      dynamoCpuMsPerTicket,
     };
   } finally {
     stopWatching();
@@ -161,10 +200,15 @@ async function measure(dynamoDbEndpoint: string, load: Load, wakeOnArrival: bool
  * Each measurement runs in a process of its own: the service's handlers bind to their table
  * when first loaded, so a second service in one process would not start clean.
  */
-function measureInChild(dynamoDbEndpoint: string, load: Load, wake: boolean): Row {
+function measureInChild(
+  dynamoDbEndpoint: string,
+  dynamoDbPid: number | undefined,
+  load: Load,
+  wake: boolean,
+): Row {
   const result = spawnSync(
     process.execPath,
-    [tsx, __filename, 'child', JSON.stringify({ dynamoDbEndpoint, load, wake })],
+    [tsx, __filename, 'child', JSON.stringify({ dynamoDbEndpoint, dynamoDbPid, load, wake })],
     {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -179,12 +223,13 @@ function measureInChild(dynamoDbEndpoint: string, load: Load, wake: boolean): Ro
 
 async function main() {
   if (process.argv[2] === 'child') {
-    const { dynamoDbEndpoint, load, wake } = JSON.parse(process.argv[3] ?? '{}') as {
+    const { dynamoDbEndpoint, dynamoDbPid, load, wake } = JSON.parse(process.argv[3] ?? '{}') as {
       dynamoDbEndpoint: string;
+      dynamoDbPid?: number;
       load: Load;
       wake: boolean;
     };
-    process.stdout.write(`${JSON.stringify(await measure(dynamoDbEndpoint, load, wake))}\n`);
+    process.stdout.write(`${JSON.stringify(await measure(dynamoDbEndpoint, dynamoDbPid, load, wake))}\n`);
     process.exit(0);
   }
   const dynamo = await startDynamoDbLocal();
@@ -204,7 +249,7 @@ async function main() {
   try {
     for (const load of loads)
       for (const wake of [false, true]) {
-        const row = measureInChild(dynamo.endpoint, load, wake);
+        const row = measureInChild(dynamo.endpoint, dynamo.pid, load, wake);
         rows.push(row);
         process.stderr.write(`${JSON.stringify(row)}\n`);
       }
@@ -215,14 +260,15 @@ async function main() {
     `StartMatchmaking → MatchmakingSucceeded through the official SDK, ${SECONDS} s of arrivals, matchmaker interval ${INTERVAL_MS} ms\n\n`,
   );
   process.stdout.write(
-    '| load | trigger | tickets | failed requests | matched | p50 ms | p95 ms | p95 vs baseline |\n|---|---|---|---|---|---|---|---|\n',
+    '| load | trigger | tickets | failed requests | matched | p50 ms | p95 ms | p95 vs baseline | CPU ms/ticket: service + SDK | CPU ms/ticket: DynamoDB Local |\n|---|---|---|---|---|---|---|---|---|---|\n',
   );
   for (const row of rows) {
     const baseline = rows.find((r) => r.load === row.load && r.trigger.startsWith('baseline'));
     const ratio = baseline && row.matched > 0 ? (row.p95 / baseline.p95).toFixed(2) : '';
     const ms = (value: number) => (row.matched > 0 ? value.toFixed(0) : 'n/a');
+    const cpu = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : 'n/a');
     process.stdout.write(
-      `| ${row.load} | ${row.trigger} | ${row.tickets} | ${row.failed} | ${row.matched} | ${ms(row.p50)} | ${ms(row.p95)} | ${ratio} |\n`,
+      `| ${row.load} | ${row.trigger} | ${row.tickets} | ${row.failed} | ${row.matched} | ${ms(row.p50)} | ${ms(row.p95)} | ${ratio} | ${cpu(row.nodeCpuMsPerTicket)} | ${cpu(row.dynamoCpuMsPerTicket)} |\n`,
     );
   }
 }

@@ -62,7 +62,7 @@ beforeAll(async () => {
   mkdirSync(scratch, { recursive: true });
   tableName = `slotfill-bundles-${randomUUID()}`;
   const dynamo = createDynamoClient({ dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT, region: REGION });
-  await ensureTable(dynamo, tableName);
+  await ensureTable(dynamo, tableName, { stream: false });
   dynamo.destroy();
   // What EventBridge would receive from the matchmaker: PutEvents through the real SDK client.
   const sink = new LocalEventSink(

@@ -16,7 +16,7 @@ import { startMatchmaking } from '../support/ticket-calls';
 let h: Harness;
 let streams: DynamoDBStreamsClient;
 beforeAll(async () => {
-  h = await createHarness();
+  h = await createHarness({ stream: true });
   streams = new DynamoDBStreamsClient({
     endpoint: process.env.DYNAMODB_ENDPOINT,
     region: 'us-east-1',

@@ -137,7 +137,12 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('the local scheduler under load', () => {
   /** A scheduler whose runs end when the test says, recording the order they started in. */
-  function controlled(maxConcurrentRuns: number, configurations: string[], idle = () => false) {
+  function controlled(
+    maxConcurrentRuns: number,
+    configurations: string[],
+    idle = () => false,
+    idleSweepEvery = IDLE_SWEEP_EVERY,
+  ) {
     const started: string[] = [];
     const finish = new Map<string, () => void>();
     const scheduler = new LocalMatchmakerScheduler(
@@ -151,6 +156,7 @@ describe('the local scheduler under load', () => {
         throw error;
       },
       maxConcurrentRuns,
+      idleSweepEvery,
     );
     const end = async (name: string) => {
       finish.get(name)?.();
@@ -190,6 +196,16 @@ describe('the local scheduler under load', () => {
     scheduler.ticketQueued('quiet');
     expect(started).toHaveLength(3);
     await end('quiet');
+    await scheduler.stop();
+  });
+
+  it('sweeps an idle configuration every time when new tickets wake nothing (the sweep is the only trigger)', async () => {
+    const { scheduler, started, end } = controlled(4, ['quiet'], () => true, 1);
+    for (let sweep = 0; sweep < 3; sweep++) {
+      await scheduler.sweep();
+      await end('quiet');
+    }
+    expect(started).toEqual(['quiet', 'quiet', 'quiet']);
     await scheduler.stop();
   });
 

@@ -11,7 +11,7 @@ afterAll(() => dynamo.destroy());
 
 async function stage(): Promise<DynamoMatchmakingStore> {
   const tableName = `tokens-${randomUUID()}`;
-  await ensureTable(dynamo, tableName);
+  await ensureTable(dynamo, tableName, { stream: false });
   const store = new DynamoMatchmakingStore({ tableName, client: createDocumentClient(dynamo) });
   const context = { store, now: () => 1_700_000_000_000, newId: () => randomUUID() };
   await createRuleSet(context, {

@@ -305,12 +305,13 @@ export interface Harness {
   destroy(): void;
 }
 
-export async function createHarness(): Promise<Harness> {
+/** `stream`: the table keeps a stream, as the deployed one does (only a stream reader's test needs it). */
+export async function createHarness(options: { stream?: boolean } = {}): Promise<Harness> {
   const endpoint = process.env.DYNAMODB_ENDPOINT;
   if (!endpoint) throw new Error('DYNAMODB_ENDPOINT is not set: the jest globalSetup starts DynamoDB Local');
   const tableName = `slotfill-mm-${randomUUID()}`;
   const dynamo = createDynamoClient({ dynamoDbEndpoint: endpoint, region: 'us-east-1' });
-  await ensureTable(dynamo, tableName);
+  await ensureTable(dynamo, tableName, { stream: options.stream ?? false });
   const documents = createDocumentClient(dynamo);
   const faults = new FaultInjector();
   const store = new DynamoMatchmakingStore({ tableName, client: faultyClient(documents, faults) });
