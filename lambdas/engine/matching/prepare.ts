@@ -482,20 +482,53 @@ function rankAges(entries: Entry[]): Int32Array {
   return byAge;
 }
 
+/** FNV-1a over a string's UTF-16 code units: a 32-bit hash computed without allocating. */
+function hashOf(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let at = 0; at < text.length; at++) hash = Math.imul(hash ^ text.charCodeAt(at), 0x01000193);
+  // As a signed 32-bit integer, as the table stores it (an empty id never went through imul).
+  return hash | 0;
+}
+
 /**
  * Whether any player id occurs twice in the pool (on two tickets or twice on one), or some
- * ticket has no players: one set insertion per player, and the pass skips every duplicate
- * check when neither happens.
+ * ticket has no players; the pass skips every duplicate check when neither happens. An open
+ * addressing table on typed arrays sized once for the pool, not a Set: a Set of 100k ids grows
+ * by rehashing many times and spreads its entries over several megabytes, and this check reads
+ * every id of the pool, which nothing else in the pass does.
  */
 function somePlayerRepeats(pool: readonly PoolTicket[]): boolean {
-  const players = new Set<string>();
+  let playerCount = 0;
+  for (let index = 0; index < pool.length; index++) {
+    const size = (pool[index] as PoolTicket).players.length;
+    if (size === 0) return true;
+    playerCount += size;
+  }
+  // At most half full, so probe runs stay short.
+  let capacity = 2;
+  while (capacity < 2 * playerCount) capacity *= 2;
+  const mask = capacity - 1;
+  /** Per slot: 1 + the position of the id in `ids`; 0 for an empty slot. */
+  const slots = new Int32Array(capacity);
+  const hashes = new Int32Array(capacity);
+  const ids: string[] = new Array(playerCount);
+  let stored = 0;
   for (let index = 0; index < pool.length; index++) {
     const ticketPlayers = (pool[index] as PoolTicket).players;
-    if (ticketPlayers.length === 0) return true;
     for (let at = 0; at < ticketPlayers.length; at++) {
-      const before = players.size;
-      players.add((ticketPlayers[at] as Player).playerId);
-      if (players.size === before) return true;
+      const id = (ticketPlayers[at] as Player).playerId;
+      const hash = hashOf(id);
+      let slot = hash & mask;
+      for (;;) {
+        const held = slots[slot] as number;
+        if (held === 0) break;
+        if (hashes[slot] === hash && ids[held - 1] === id) return true;
+        slot = (slot + 1) & mask;
+      }
+      ids[stored] = id;
+      stored++;
+      slots[slot] = stored;
+      hashes[slot] = hash;
     }
   }
   return false;
