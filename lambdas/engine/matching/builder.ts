@@ -2,8 +2,8 @@ import type { Player } from '../model';
 import type { CandidateTicket, RuleCandidate } from '../rules/evaluate';
 import { partyNumber } from '../rules/expressions';
 import { type QueueProgram, valueAtAge } from '../rules/program';
-import { batchDistance, compareAge } from './order';
-import type { Entry } from './prepare';
+import { batchDistance } from './order';
+import type { Entry, EntryColumns } from './prepare';
 import { sortSmall } from './sorting';
 
 /**
@@ -38,12 +38,20 @@ export class MatchBuilder {
   private readonly packedSlots: number[] = [];
   private newestStart = Number.NEGATIVE_INFINITY;
   private oldestStart = Number.POSITIVE_INFINITY;
+  /** Per entry: batching key (also the balance value of new tickets), start time, age rank. */
+  private readonly sortValue: Float64Array;
+  private readonly startTime: Float64Array;
+  private readonly ageRank: Int32Array;
 
   constructor(
     private readonly program: QueueProgram,
     private readonly nowMs: number,
     private readonly balanceValue: (players: readonly Player[]) => number,
+    columns: EntryColumns,
   ) {
+    this.sortValue = columns.sortValue;
+    this.startTime = columns.startTime;
+    this.ageRank = columns.ageRank;
     this.slotCount = program.teamSlots.length;
     this.byOldest = program.algorithm.expansionAgeSelection === 'oldest';
     this.counts = new Array(this.slotCount).fill(0);
@@ -181,14 +189,14 @@ export class MatchBuilder {
     this.slotOf.push(slot);
     if (slot >= 0) {
       this.counts[slot] = (this.counts[slot] as number) + entry.size;
-      if (!Number.isNaN(entry.sortValue)) {
-        this.sums[slot] = (this.sums[slot] as number) + entry.sortValue * entry.size;
-      }
+      const value = this.sortValue[entry.index] as number;
+      if (!Number.isNaN(value)) this.sums[slot] = (this.sums[slot] as number) + value * entry.size;
     }
     if (entry.sharesPlayers)
       for (const player of entry.ticket.players) this.selectedPlayers.add(player.playerId);
-    if (entry.startTime > this.newestStart) this.newestStart = entry.startTime;
-    if (entry.startTime < this.oldestStart) this.oldestStart = entry.startTime;
+    const startTime = this.startTime[entry.index] as number;
+    if (startTime > this.newestStart) this.newestStart = startTime;
+    if (startTime < this.oldestStart) this.oldestStart = startTime;
   }
 
   /**
@@ -197,7 +205,7 @@ export class MatchBuilder {
    */
   tryAdd(entry: Entry): boolean {
     if (this.conflicts(entry)) return false;
-    const ageMs = this.drivingAge(entry.startTime);
+    const ageMs = this.drivingAge(this.startTime[entry.index] as number);
     this.refreshBounds(ageMs);
     for (let slot = 0; slot < this.slotCount; slot++) {
       if ((this.counts[slot] as number) > (this.maxima[slot] as number)) {
@@ -242,9 +250,8 @@ export class MatchBuilder {
       const slot = packed[index] as number;
       this.slotOf[index] = slot;
       this.counts[slot] = (this.counts[slot] as number) + entry.size;
-      if (!Number.isNaN(entry.sortValue)) {
-        this.sums[slot] = (this.sums[slot] as number) + entry.sortValue * entry.size;
-      }
+      const value = this.sortValue[entry.index] as number;
+      if (!Number.isNaN(value)) this.sums[slot] = (this.sums[slot] as number) + value * entry.size;
     }
   }
 
@@ -257,7 +264,7 @@ export class MatchBuilder {
     order.length = 0;
     for (let index = 0; index < this.selected.length; index++) order.push(index);
     sortSmall(order, (left, right) =>
-      comparePackingOrder(this.selected[left] as Entry, this.selected[right] as Entry),
+      this.comparePackingOrder(this.selected[left] as Entry, this.selected[right] as Entry),
     );
     const counts = this.packCounts;
     const sums = this.packSums;
@@ -273,7 +280,8 @@ export class MatchBuilder {
       if (slot < 0) return undefined;
       placed[index] = slot;
       counts[slot] = (counts[slot] as number) + entry.size;
-      if (!Number.isNaN(entry.sortValue)) sums[slot] = (sums[slot] as number) + entry.sortValue * entry.size;
+      const value = this.sortValue[entry.index] as number;
+      if (!Number.isNaN(value)) sums[slot] = (sums[slot] as number) + value * entry.size;
     }
     return placed;
   }
@@ -304,9 +312,10 @@ export class MatchBuilder {
   victimsInOrder(anchor: Entry, keep: Entry | undefined): Entry[] {
     const victims = this.selected.filter((entry) => entry !== keep);
     victims.sort((left, right) => {
-      const byDistance = batchDistance(anchor, right) - batchDistance(anchor, left);
+      const byDistance =
+        batchDistance(anchor, right, this.sortValue) - batchDistance(anchor, left, this.sortValue);
       if (byDistance !== 0 && !Number.isNaN(byDistance)) return byDistance;
-      return compareAge(right, left);
+      return (this.ageRank[right.index] as number) - (this.ageRank[left.index] as number);
     });
     return victims;
   }
@@ -337,15 +346,16 @@ export class MatchBuilder {
       for (let left = 0; left < count; left++) {
         const first = this.selected[left] as Entry;
         const firstSlot = this.slotOf[left] as number;
-        if (Number.isNaN(first.sortValue)) continue;
+        const firstValue = this.sortValue[first.index] as number;
+        if (Number.isNaN(firstValue)) continue;
         for (let right = left + 1; right < count; right++) {
           const second = this.selected[right] as Entry;
           const secondSlot = this.slotOf[right] as number;
-          if (secondSlot === firstSlot || second.size !== first.size || Number.isNaN(second.sortValue))
-            continue;
+          const secondValue = this.sortValue[second.index] as number;
+          if (secondSlot === firstSlot || second.size !== first.size || Number.isNaN(secondValue)) continue;
           if (first.allowedSlots !== undefined && first.allowedSlots[secondSlot] !== true) continue;
           if (second.allowedSlots !== undefined && second.allowedSlots[firstSlot] !== true) continue;
-          const moved = (second.sortValue - first.sortValue) * first.size;
+          const moved = (secondValue - firstValue) * first.size;
           this.sums[firstSlot] = (this.sums[firstSlot] as number) + moved;
           this.sums[secondSlot] = (this.sums[secondSlot] as number) - moved;
           const gap = this.averageGap();
@@ -363,7 +373,8 @@ export class MatchBuilder {
       const second = this.selected[bestRight] as Entry;
       const firstSlot = this.slotOf[bestLeft] as number;
       const secondSlot = this.slotOf[bestRight] as number;
-      const moved = (second.sortValue - first.sortValue) * first.size;
+      const moved =
+        ((this.sortValue[second.index] as number) - (this.sortValue[first.index] as number)) * first.size;
       this.sums[firstSlot] = (this.sums[firstSlot] as number) + moved;
       this.sums[secondSlot] = (this.sums[secondSlot] as number) - moved;
       this.slotOf[bestLeft] = secondSlot;
@@ -390,20 +401,21 @@ export class MatchBuilder {
     return (players: readonly Player[]): number =>
       spec === undefined || players.length === 0 ? Number.NaN : partyNumber(players, spec, 'avg', undefined);
   }
-}
 
-/**
- * Parties restricted to fewer teams first, then bigger parties (both are the hard part of
- * packing), then higher balance values.
- */
-function comparePackingOrder(left: Entry, right: Entry): number {
-  if (left.allowedSlotCount !== right.allowedSlotCount) return left.allowedSlotCount - right.allowedSlotCount;
-  if (left.size !== right.size) return right.size - left.size;
-  const a = left.sortValue;
-  const b = right.sortValue;
-  const aMissing = Number.isNaN(a);
-  const bMissing = Number.isNaN(b);
-  if (aMissing !== bMissing) return aMissing ? 1 : -1;
-  if (!aMissing && a !== b) return b - a;
-  return compareAge(left, right);
+  /**
+   * Parties restricted to fewer teams first, then bigger parties (both are the hard part of
+   * packing), then higher balance values.
+   */
+  private comparePackingOrder(left: Entry, right: Entry): number {
+    if (left.allowedSlotCount !== right.allowedSlotCount)
+      return left.allowedSlotCount - right.allowedSlotCount;
+    if (left.size !== right.size) return right.size - left.size;
+    const a = this.sortValue[left.index] as number;
+    const b = this.sortValue[right.index] as number;
+    const aMissing = Number.isNaN(a);
+    const bMissing = Number.isNaN(b);
+    if (aMissing !== bMissing) return aMissing ? 1 : -1;
+    if (!aMissing && a !== b) return b - a;
+    return (this.ageRank[left.index] as number) - (this.ageRank[right.index] as number);
+  }
 }

@@ -43,7 +43,7 @@ import {
 } from '../rules';
 import { fixedValue, type TeamSlot } from '../rules/program';
 import { MatchBuilder } from './builder';
-import { BatchOrder, compareAge } from './order';
+import { BatchOrder } from './order';
 import { type Entry, largestValue, preparePool } from './prepare';
 import { sortSmall } from './sorting';
 import type { MatchedPlayer, PassOptions, PassResult, PassStats, ProposedMatch, ProposedTeam } from './types';
@@ -180,7 +180,7 @@ export function runMatchmakingPass(
 ): PassResult {
   const settings = settingsFor(program, options);
   const prepared = preparePool(program, pool, nowMs, options.neighbourAttribute);
-  const { entries } = prepared;
+  const { entries, columns } = prepared;
   const stats: PassStats = {
     ticketsInPool: pool.length,
     ticketsFilteredOut: prepared.filteredOut,
@@ -192,14 +192,12 @@ export function runMatchmakingPass(
     backfillsFilled: 0,
   };
   const matches: ProposedMatch[] = [];
-  const order = new BatchOrder(entries, prepared.byAge);
+  const order = new BatchOrder(entries, columns, prepared.byAge);
   const seasonedFromMs = seasonedAge(program, options);
   /** Per entry: 1 when the ticket is seasoned (anchored first, oldest first; see seasonedAge). */
   const seasoned = new Uint8Array(entries.length);
-  for (let index = 0; index < entries.length; index++) {
-    const entry = entries[index] as Entry;
-    seasoned[entry.index] = nowMs - entry.startTime >= seasonedFromMs ? 1 : 0;
-  }
+  for (let index = 0; index < entries.length; index++)
+    seasoned[index] = nowMs - (columns.startTime[index] as number) >= seasonedFromMs ? 1 : 0;
   const anchors = anchorOrder(program, entries, prepared.byAge, order, seasoned);
   // Tickets batched under several groups (playable regions) are met in each group's own list.
   const multiGroup = entries.some((entry) => entry.groups.length > 1);
@@ -207,6 +205,7 @@ export function runMatchmakingPass(
     program,
     nowMs,
     MatchBuilder.balanceFunction(program, prepared.neighbourSpec?.name),
+    columns,
   );
   const matchedPlayers = new Set<string>();
   const usesMatchedPlayer = (entry: Entry): boolean => {
@@ -214,6 +213,7 @@ export function runMatchmakingPass(
     for (const player of entry.ticket.players) if (matchedPlayers.has(player.playerId)) return true;
     return false;
   };
+  const isStale = (entryIndex: number): boolean => usesMatchedPlayer(entries[entryIndex] as Entry);
   const ruleOrdering = program.orderingRules.some((rule) => rule.sourceType !== 'sortByAttributes');
   const newestDriven = program.expansions.length > 0 && program.algorithm.expansionAgeSelection !== 'oldest';
   const stepAges = [
@@ -225,10 +225,16 @@ export function runMatchmakingPass(
     for (const stepAge of stepAges) if (stepAge <= ageMs && stepAge > reached) reached = stepAge;
     return reached;
   };
-  const window: Entry[] = [];
-  const nearestFirst: Entry[] = [];
-  const stale: Entry[] = [];
+  // Windows hold entry indices: ordering them reads typed arrays only, and an entry's object is
+  // read when the builder tries the ticket (see EntryColumns).
+  const window: number[] = [];
+  const nearestFirst: number[] = [];
+  const stale: number[] = [];
   const excluded = new Set<Entry>();
+  const { sortValue, startTime, ageRank } = columns;
+  /** Oldest first; equal start times fall back to the ticket id, so runs repeat (see rankAges). */
+  const compareAge = (left: number, right: number): number =>
+    (ageRank[left] as number) - (ageRank[right] as number);
 
   /** Per entry: its batching distance to the current anchor (scratch, rewritten per window). */
   const distanceOf = new Float64Array(entries.length);
@@ -238,11 +244,11 @@ export function runMatchmakingPass(
    * while the tickets ahead are the ones a match starting at the anchor needs.
    */
   const failedAnchor = new Uint8Array(entries.length);
-  const byDistance = (left: Entry, right: Entry): number => {
-    const leftFailed = failedAnchor[left.index] as number;
-    if (leftFailed !== failedAnchor[right.index]) return leftFailed - (failedAnchor[right.index] as number);
-    const toLeft = distanceOf[left.index] as number;
-    const toRight = distanceOf[right.index] as number;
+  const byDistance = (left: number, right: number): number => {
+    const leftFailed = failedAnchor[left] as number;
+    if (leftFailed !== failedAnchor[right]) return leftFailed - (failedAnchor[right] as number);
+    const toLeft = distanceOf[left] as number;
+    const toRight = distanceOf[right] as number;
     if (toLeft !== toRight) return toLeft < toRight ? -1 : 1;
     return compareAge(left, right);
   };
@@ -255,9 +261,9 @@ export function runMatchmakingPass(
    */
   let nearestReady = false;
   /** The window nearest first (failed anchors last, then oldest among equally near ones). */
-  const nearestList = (): readonly Entry[] => {
+  const nearestList = (): readonly number[] => {
     if (!nearestReady) {
-      for (const entry of window) nearestFirst.push(entry);
+      for (const entryIndex of window) nearestFirst.push(entryIndex);
       sortSmall(nearestFirst, byDistance);
       nearestReady = true;
     }
@@ -265,11 +271,15 @@ export function runMatchmakingPass(
   };
   const orderWindow = (anchor: Entry, group: number, crossedGroups: boolean): void => {
     let mixedGroups = false;
-    for (const entry of window) {
-      const distance = Math.abs(entry.sortValue - anchor.sortValue);
-      distanceOf[entry.index] = Number.isNaN(distance) ? Number.POSITIVE_INFINITY : distance;
+    const anchorValue = sortValue[anchor.index] as number;
+    for (const entryIndex of window) {
+      const distance = Math.abs((sortValue[entryIndex] as number) - anchorValue);
+      distanceOf[entryIndex] = Number.isNaN(distance) ? Number.POSITIVE_INFINITY : distance;
       // A walk that stayed in the anchor's group gathered that group's tickets only.
-      if (crossedGroups && entry.group !== group && !entry.groups.includes(group)) mixedGroups = true;
+      if (crossedGroups) {
+        const entry = entries[entryIndex] as Entry;
+        if (entry.group !== group && !entry.groups.includes(group)) mixedGroups = true;
+      }
     }
     nearestFirst.length = 0;
     const oldestFirst = anchor.backfill || seasoned[anchor.index] === 1;
@@ -279,19 +289,22 @@ export function runMatchmakingPass(
       nearestReady = false;
     } else {
       sortSmall(window, byDistance);
-      for (const entry of window) nearestFirst.push(entry);
+      for (const entryIndex of window) nearestFirst.push(entryIndex);
       nearestReady = true;
     }
     if (!ruleOrdering && !mixedGroups) return;
-    const keys = new Map<Entry, number[]>();
+    const keys = new Map<number, number[]>();
     if (ruleOrdering) {
-      for (const entry of window)
-        keys.set(entry, orderingKeys(program, anchor.ticket.players, entry.ticket.players));
+      for (const entryIndex of window)
+        keys.set(
+          entryIndex,
+          orderingKeys(program, anchor.ticket.players, (entries[entryIndex] as Entry).ticket.players),
+        );
     }
     // Stable: within equal groups and rule keys the order above stays.
     sortSmall(window, (left, right) => {
-      const leftSame = left.groups.includes(group);
-      if (leftSame !== right.groups.includes(group)) return leftSame ? -1 : 1;
+      const leftSame = (entries[left] as Entry).groups.includes(group);
+      if (leftSame !== (entries[right] as Entry).groups.includes(group)) return leftSame ? -1 : 1;
       return ruleOrdering ? compareOrderingKeys(keys.get(left) ?? [], keys.get(right) ?? []) : 0;
     });
   };
@@ -354,8 +367,8 @@ export function runMatchmakingPass(
    */
   const fillFrom = (
     anchor: Entry,
-    preferred: readonly Entry[],
-    nearest: () => readonly Entry[],
+    preferred: readonly number[],
+    nearest: () => readonly number[],
     budget: number,
   ): number => {
     excluded.clear();
@@ -366,8 +379,9 @@ export function runMatchmakingPass(
       let refused = false;
       // The first try follows the batch order (age, sort rules); once that fails, the anchor's
       // nearest neighbours make the most compact match, which is what distance rules want.
-      for (const entry of attempt === 0 ? preferred : nearest()) {
+      for (const entryIndex of attempt === 0 ? preferred : nearest()) {
         if (builder.openRoom() === 0) break;
+        const entry = entries[entryIndex] as Entry;
         if (!excluded.has(entry) && !builder.tryAdd(entry)) refused = true;
       }
       if (anchor.backfill && builder.selected.length === 0) return evaluations;
@@ -403,8 +417,8 @@ export function runMatchmakingPass(
     builder.prepareFor(anchor.backfill ? anchor : undefined);
     pairVerdicts.clear();
     anchorAloneVerdict = undefined;
-    const stepStart = newestDriven ? expansionStepReached(nowMs - anchor.startTime) : 0;
-    const isSeasoned = (entry: Entry) => nowMs - entry.startTime >= stepStart;
+    const stepStart = newestDriven ? expansionStepReached(nowMs - (startTime[anchor.index] as number)) : 0;
+    const isSeasoned = (entryIndex: number) => nowMs - (startTime[entryIndex] as number) >= stepStart;
     const twoPhases = stepStart > 0 && !window.every(isSeasoned);
     let budget = settings.maxEvaluations;
     const spent = fillFrom(anchor, window, nearestList, twoPhases ? Math.ceil(budget / 2) : budget);
@@ -445,16 +459,16 @@ export function runMatchmakingPass(
       // Fresh anchors stay within their group; seasoned ones may reach into neighbouring groups.
       const crossGroups = !multiGroup && seasoned[anchor.index] === 1;
       stats.candidatesScanned += order.gather(
-        anchor,
+        anchor.index,
         group,
         crossGroups,
         settings.windowSize,
         settings.maxSteps,
-        usesMatchedPlayer,
+        isStale,
         window,
         stale,
       );
-      for (const entry of stale) order.unlink(entry.index);
+      for (const entryIndex of stale) order.unlink(entryIndex);
       orderWindow(anchor, group, crossGroups);
       if (!buildAround(anchor)) continue;
       const match = proposal(program, builder, anchor, passingCandidate, passing as CandidateEvaluation);

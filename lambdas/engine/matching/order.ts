@@ -1,10 +1,5 @@
-import type { Entry } from './prepare';
+import type { Entry, EntryColumns } from './prepare';
 import { stableOrderByKey } from './sorting';
-
-/** Oldest first; equal start times fall back to the ticket id, so runs repeat (see rankAges). */
-export function compareAge(left: Entry, right: Entry): number {
-  return left.ageRank - right.ageRank;
-}
 
 /** Whether two tickets are batched under some common group. */
 export function shareGroup(left: Entry, right: Entry): boolean {
@@ -14,9 +9,9 @@ export function shareGroup(left: Entry, right: Entry): boolean {
 }
 
 /** How far apart two tickets are in batching terms; Infinity across groups or without a key. */
-export function batchDistance(anchor: Entry, other: Entry): number {
+export function batchDistance(anchor: Entry, other: Entry, sortValue: Float64Array): number {
   if (!shareGroup(anchor, other)) return Number.POSITIVE_INFINITY;
-  const distance = Math.abs(anchor.sortValue - other.sortValue);
+  const distance = Math.abs((sortValue[anchor.index] as number) - (sortValue[other.index] as number));
   return Number.isNaN(distance) ? Number.POSITIVE_INFINITY : distance;
 }
 
@@ -45,17 +40,17 @@ export class BatchOrder {
   private readonly backfill: Uint8Array;
   /** Per entry: 1 when some player is also on another ticket (see Entry.sharesPlayers). */
   private readonly shares: Uint8Array;
+  /** Per entry: its batching key, NaN when it has none (EntryColumns.sortValue). */
+  private readonly sortValue: Float64Array;
   /** Per position: 1 when the placement is under the ticket's preferred group. */
   private readonly primaryAt: Uint8Array;
   /** How many placements there are: a ticket once per group it is batched under. */
   readonly placementCount: number;
 
   /** `byAge`: entry indices oldest first, which breaks ties between equal keys. */
-  constructor(
-    private readonly entries: readonly Entry[],
-    byAge: Int32Array,
-  ) {
+  constructor(entries: readonly Entry[], columns: EntryColumns, byAge: Int32Array) {
     const count = entries.length;
+    this.sortValue = columns.sortValue;
     this.firstPosition = new Int32Array(count + 1);
     this.backfill = new Uint8Array(count);
     this.shares = new Uint8Array(count);
@@ -74,7 +69,8 @@ export class BatchOrder {
       }
       this.backfill[entry.index] = entry.backfill ? 1 : 0;
       this.shares[entry.index] = entry.sharesPlayers ? 1 : 0;
-      sortKey[entry.index] = Number.isNaN(entry.sortValue) ? Number.POSITIVE_INFINITY : entry.sortValue;
+      const sortValue = columns.sortValue[entry.index] as number;
+      sortKey[entry.index] = Number.isNaN(sortValue) ? Number.POSITIVE_INFINITY : sortValue;
     }
     this.firstPosition[count] = placements;
     this.placementCount = placements;
@@ -173,31 +169,31 @@ export class BatchOrder {
 
   /**
    * Up to `limit` linked matchmaking tickets other than the anchor, nearest to the anchor
-   * under `group` first, looking at no more than `maxSteps` entries. Other groups are walked
-   * into only when `crossGroups` (a ticket batched under several groups is met in each of them
-   * instead). A ticket sharing players with others is only taken if `isStale` says none of its
-   * players is matched already; stale ones go to `staleOut`. Returns how many entries were
-   * looked at.
+   * under `group` first, looking at no more than `maxSteps` entries, as entry indices (the
+   * walk reads no ticket or entry object). Other groups are walked into only when
+   * `crossGroups` (a ticket batched under several groups is met in each of them instead). A
+   * ticket sharing players with others is only taken if `isStale` says none of its players is
+   * matched already; stale ones go to `staleOut`. Returns how many entries were looked at.
    */
   gather(
-    anchor: Entry,
+    anchorIndex: number,
     group: number,
     crossGroups: boolean,
     limit: number,
     maxSteps: number,
-    isStale: (entry: Entry) => boolean,
-    out: Entry[],
-    staleOut: Entry[],
+    isStale: (entryIndex: number) => boolean,
+    out: number[],
+    staleOut: number[],
   ): number {
     out.length = 0;
     let at = -1;
-    const end = this.firstPosition[anchor.index + 1] as number;
-    for (let placement = this.firstPosition[anchor.index] as number; placement < end; placement++) {
+    const end = this.firstPosition[anchorIndex + 1] as number;
+    for (let placement = this.firstPosition[anchorIndex] as number; placement < end; placement++) {
       const position = this.positions[placement] as number;
       if (this.groupAt[position] === group) at = position;
     }
     if (at < 0) return 0;
-    const key = anchor.sortValue;
+    const key = this.sortValue[anchorIndex] as number;
     let left = this.previous[at] as number;
     let right = this.next[at] as number;
     let steps = 0;
@@ -227,10 +223,9 @@ export class BatchOrder {
       steps++;
       const entryIndex = this.entryAt[taken] as number;
       // A ticket batched under several groups sits beside itself only across groups.
-      if (this.backfill[entryIndex] === 1 || entryIndex === anchor.index) continue;
-      const entry = this.entries[entryIndex] as Entry;
-      if (this.shares[entryIndex] === 1 && isStale(entry)) staleOut.push(entry);
-      else out.push(entry);
+      if (this.backfill[entryIndex] === 1 || entryIndex === anchorIndex) continue;
+      if (this.shares[entryIndex] === 1 && isStale(entryIndex)) staleOut.push(entryIndex);
+      else out.push(entryIndex);
     }
     return steps;
   }

@@ -6,7 +6,8 @@ import type { InvalidBackfill } from './types';
 
 /**
  * One usable ticket of the pool with everything the pass needs precomputed once, so the
- * per-anchor work never re-reads attributes or re-runs filters.
+ * per-anchor work never re-reads attributes or re-runs filters. The numbers windows are
+ * ordered by live in `EntryColumns` instead.
  */
 export interface Entry {
   /** Position in the entries array. */
@@ -26,14 +27,8 @@ export interface Entry {
    * rule lets it play in several regions.
    */
   groups: number[];
-  /** Position in the pool's age order (oldest 0; ties by ticket id): FIFO as one integer. */
-  ageRank: number;
-  /** The ticket's start time, kept beside the hot fields (the ticket object is read rarely). */
-  startTime: number;
   /** Some player of this ticket is on another ticket too: check it against matched players. */
   sharesPlayers: boolean;
-  /** Numeric batching key (the neighbour attribute, party average); NaN when absent. */
-  sortValue: number;
   /** Per slot: may this ticket's party play there (slot-specific player filters)? Undefined: anywhere. */
   allowedSlots: readonly boolean[] | undefined;
   /** How many slots the party may play on; the most constrained parties are packed first. */
@@ -42,8 +37,23 @@ export interface Entry {
   fixedPlayers: Player[][] | undefined;
 }
 
+/**
+ * Per entry (by `Entry.index`), the numbers that order windows and anchors, in typed arrays: a
+ * window's tickets lie anywhere in memory, so reading them from each ticket's object (and the
+ * number box it points to) would cost cache misses per ticket per window on a large pool.
+ */
+export interface EntryColumns {
+  /** Numeric batching key (the neighbour attribute, party average); NaN when absent. */
+  sortValue: Float64Array;
+  /** The ticket's start time. */
+  startTime: Float64Array;
+  /** Position in the pool's age order (oldest 0; ties by ticket id): FIFO as one integer. */
+  ageRank: Int32Array;
+}
+
 export interface PreparedPool {
   entries: Entry[];
+  columns: EntryColumns;
   invalidBackfills: InvalidBackfill[];
   filteredOut: number;
   /** The number attribute used for batching and team balance, if the program has one. */
@@ -281,6 +291,12 @@ export function preparePool(
   const oldestAge = Number.isFinite(oldestStart) ? Math.max(0, nowMs - oldestStart) : 0;
 
   const entries: Entry[] = [];
+  // Sized for the whole pool: entries are at most as many as tickets.
+  const columns: EntryColumns = {
+    sortValue: new Float64Array(pool.length),
+    startTime: new Float64Array(pool.length),
+    ageRank: new Int32Array(pool.length),
+  };
   const groupLists = new GroupLists();
   const invalidBackfills: InvalidBackfill[] = [];
   const playersRepeat = somePlayerRepeats(pool);
@@ -342,6 +358,11 @@ export function preparePool(
       }
     }
     const groups = groupLists.intern(grouper(ticket.players, filterAge));
+    columns.startTime[entries.length] = ticket.startTime;
+    columns.sortValue[entries.length] =
+      neighbourSpec === undefined || ticket.players.length === 0
+        ? Number.NaN
+        : partyNumber(ticket.players, neighbourSpec, 'avg', undefined);
     entries.push({
       index: entries.length,
       ticket,
@@ -349,13 +370,7 @@ export function preparePool(
       size: backfill ? 0 : ticket.players.length,
       group: groups[0] ?? 0,
       groups,
-      ageRank: 0,
-      startTime: ticket.startTime,
       sharesPlayers: false,
-      sortValue:
-        neighbourSpec === undefined || ticket.players.length === 0
-          ? Number.NaN
-          : partyNumber(ticket.players, neighbourSpec, 'avg', undefined),
       allowedSlots,
       allowedSlotCount:
         allowedSlots === undefined ? program.teamSlots.length : allowedSlots.filter(Boolean).length,
@@ -363,9 +378,9 @@ export function preparePool(
     });
   }
   groupLists.rankByName(entries);
-  const byAge = rankAges(entries);
+  const byAge = rankAges(entries, columns);
   if (playersRepeat) markSharedPlayers(entries);
-  return { entries, invalidBackfills, filteredOut, neighbourSpec, byAge };
+  return { entries, columns, invalidBackfills, filteredOut, neighbourSpec, byAge };
 }
 
 function failsSomeFilter(
@@ -436,7 +451,8 @@ class GroupLists {
   }
 }
 
-function rankAges(entries: Entry[]): Int32Array {
+/** Fills `columns.ageRank` and returns the entry indices oldest first. */
+function rankAges(entries: Entry[], columns: EntryColumns): Int32Array {
   const startTimes = new Float64Array(entries.length);
   const indices = new Int32Array(entries.length);
   // Ticket ids gathered in entry order (the tickets lie in memory in about that order), so the
@@ -444,7 +460,8 @@ function rankAges(entries: Entry[]): Int32Array {
   const ticketIds: string[] = new Array(entries.length);
   for (let index = 0; index < entries.length; index++) {
     const entry = entries[index] as Entry;
-    startTimes[entry.index] = Number.isNaN(entry.startTime) ? Number.POSITIVE_INFINITY : entry.startTime;
+    const startTime = columns.startTime[entry.index] as number;
+    startTimes[entry.index] = Number.isNaN(startTime) ? Number.POSITIVE_INFINITY : startTime;
     indices[entry.index] = entry.index;
     ticketIds[entry.index] = entry.ticket.ticketId;
   }
@@ -471,14 +488,7 @@ function rankAges(entries: Entry[]): Int32Array {
     }
     byAge[to] = moving;
   }
-  // Ranks land in a typed array first, then on the entries in entry order: written in age order
-  // straight onto the entries, each write would miss the cache on a large pool.
-  const rankOf = new Int32Array(entries.length);
-  for (let rank = 0; rank < byAge.length; rank++) rankOf[byAge[rank] as number] = rank;
-  for (let index = 0; index < entries.length; index++) {
-    const entry = entries[index] as Entry;
-    entry.ageRank = rankOf[entry.index] as number;
-  }
+  for (let rank = 0; rank < byAge.length; rank++) columns.ageRank[byAge[rank] as number] = rank;
   return byAge;
 }
 
