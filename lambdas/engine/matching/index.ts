@@ -45,7 +45,7 @@ import { fixedValue, type TeamSlot } from '../rules/program';
 import { MatchBuilder } from './builder';
 import { BatchOrder } from './order';
 import { type Entry, largestValue, preparePool } from './prepare';
-import { sortSmall } from './sorting';
+import { sortIndicesByKeys, sortSmall } from './sorting';
 import type { MatchedPlayer, PassOptions, PassResult, PassStats, ProposedMatch, ProposedTeam } from './types';
 
 export type * from './types';
@@ -264,7 +264,7 @@ export function runMatchmakingPass(
   const nearestList = (): readonly number[] => {
     if (!nearestReady) {
       for (const entryIndex of window) nearestFirst.push(entryIndex);
-      sortSmall(nearestFirst, byDistance);
+      sortIndicesByKeys(nearestFirst, failedAnchor, distanceOf, ageRank, byDistance);
       nearestReady = true;
     }
     return nearestFirst;
@@ -285,10 +285,10 @@ export function runMatchmakingPass(
     const oldestFirst = anchor.backfill || seasoned[anchor.index] === 1;
     if (oldestFirst) {
       // The nearest-first list is only needed for retries: sorted on first use (nearestList()).
-      sortSmall(window, compareAge);
+      sortIndicesByKeys(window, ageRank, undefined, undefined, compareAge);
       nearestReady = false;
     } else {
-      sortSmall(window, byDistance);
+      sortIndicesByKeys(window, failedAnchor, distanceOf, ageRank, byDistance);
       for (const entryIndex of window) nearestFirst.push(entryIndex);
       nearestReady = true;
     }
