@@ -1,17 +1,18 @@
-import type { Entry, EntryColumns } from './prepare';
+import type { EntryTable } from './prepare';
 import { stableOrderByKey } from './sorting';
 
-/** Whether two tickets are batched under some common group. */
-export function shareGroup(left: Entry, right: Entry): boolean {
-  if (left.group === right.group) return true;
-  for (const group of left.groups) if (right.groups.includes(group)) return true;
+/** Whether two entries are batched under some common group. */
+export function shareGroup(entries: EntryTable, left: number, right: number): boolean {
+  if (entries.group[left] === entries.group[right]) return true;
+  const rightGroups = entries.groups[right] as readonly number[];
+  for (const group of entries.groups[left] as readonly number[]) if (rightGroups.includes(group)) return true;
   return false;
 }
 
-/** How far apart two tickets are in batching terms; Infinity across groups or without a key. */
-export function batchDistance(anchor: Entry, other: Entry, sortValue: Float64Array): number {
-  if (!shareGroup(anchor, other)) return Number.POSITIVE_INFINITY;
-  const distance = Math.abs((sortValue[anchor.index] as number) - (sortValue[other.index] as number));
+/** How far apart two entries are in batching terms; Infinity across groups or without a key. */
+export function batchDistance(entries: EntryTable, anchor: number, other: number): number {
+  if (!shareGroup(entries, anchor, other)) return Number.POSITIVE_INFINITY;
+  const distance = Math.abs((entries.sortValue[anchor] as number) - (entries.sortValue[other] as number));
   return Number.isNaN(distance) ? Number.POSITIVE_INFINITY : distance;
 }
 
@@ -38,52 +39,50 @@ export class BatchOrder {
   private readonly linked: Uint8Array;
   /** Per entry: 1 for a backfill ticket, which is never anyone's candidate. */
   private readonly backfill: Uint8Array;
-  /** Per entry: 1 when some player is also on another ticket (see Entry.sharesPlayers). */
+  /** Per entry: 1 when some player is also on another ticket (see EntryTable.sharesPlayers). */
   private readonly shares: Uint8Array;
-  /** Per entry: its batching key, NaN when it has none (EntryColumns.sortValue). */
+  /** Per entry: its batching key, NaN when it has none (EntryTable.sortValue). */
   private readonly sortValue: Float64Array;
   /** Per position: 1 when the placement is under the ticket's preferred group. */
   private readonly primaryAt: Uint8Array;
   /** How many placements there are: a ticket once per group it is batched under. */
   readonly placementCount: number;
 
-  /** `byAge`: entry indices oldest first, which breaks ties between equal keys. */
-  constructor(entries: readonly Entry[], columns: EntryColumns, byAge: Int32Array) {
-    const count = entries.length;
-    this.sortValue = columns.sortValue;
+  /** `byAge`: entries oldest first, which breaks ties between equal keys. */
+  constructor(entries: EntryTable, byAge: Int32Array) {
+    const count = entries.count;
+    this.sortValue = entries.sortValue;
+    this.backfill = entries.backfill;
+    this.shares = entries.sharesPlayers;
     this.firstPosition = new Int32Array(count + 1);
-    this.backfill = new Uint8Array(count);
-    this.shares = new Uint8Array(count);
     const sortKey = new Float64Array(count);
     let placements = 0;
     let groupCount = 0;
     // Indexed loops in this run-once code: until the optimiser steps in, for...of allocates an
     // iterator result per step, which on 100k tickets is most of the garbage made here.
-    for (let index = 0; index < count; index++) {
-      const entry = entries[index] as Entry;
-      this.firstPosition[entry.index] = placements;
-      placements += entry.groups.length;
-      for (let at = 0; at < entry.groups.length; at++) {
-        const group = entry.groups[at] as number;
+    for (let entry = 0; entry < count; entry++) {
+      const groups = entries.groups[entry] as readonly number[];
+      this.firstPosition[entry] = placements;
+      placements += groups.length;
+      for (let at = 0; at < groups.length; at++) {
+        const group = groups[at] as number;
         if (group >= groupCount) groupCount = group + 1;
       }
-      this.backfill[entry.index] = entry.backfill ? 1 : 0;
-      this.shares[entry.index] = entry.sharesPlayers ? 1 : 0;
-      const sortValue = columns.sortValue[entry.index] as number;
-      sortKey[entry.index] = Number.isNaN(sortValue) ? Number.POSITIVE_INFINITY : sortValue;
+      const sortValue = entries.sortValue[entry] as number;
+      sortKey[entry] = Number.isNaN(sortValue) ? Number.POSITIVE_INFINITY : sortValue;
     }
     this.firstPosition[count] = placements;
     this.placementCount = placements;
     // Each placement's group and whether it is the preferred one, read once in entry order.
     const placementGroup = new Int32Array(placements);
     const placementPrimary = new Uint8Array(placements);
-    for (let index = 0; index < count; index++) {
-      const entry = entries[index] as Entry;
-      let placement = this.firstPosition[entry.index] as number;
-      for (let at = 0; at < entry.groups.length; at++) {
-        const group = entry.groups[at] as number;
+    for (let entry = 0; entry < count; entry++) {
+      const groups = entries.groups[entry] as readonly number[];
+      let placement = this.firstPosition[entry] as number;
+      for (let at = 0; at < groups.length; at++) {
+        const group = groups[at] as number;
         placementGroup[placement] = group;
-        placementPrimary[placement] = group === entry.group ? 1 : 0;
+        placementPrimary[placement] = group === entries.group[entry] ? 1 : 0;
         placement++;
       }
     }

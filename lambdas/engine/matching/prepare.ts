@@ -5,44 +5,39 @@ import { stableOrderByKey } from './sorting';
 import type { InvalidBackfill } from './types';
 
 /**
- * One usable ticket of the pool with everything the pass needs precomputed once, so the
- * per-anchor work never re-reads attributes or re-runs filters. The numbers windows are
- * ordered by live in `EntryColumns` instead.
+ * The pool's usable tickets ("entries"), numbered from 0, with everything the pass needs
+ * precomputed once, so the per-anchor work never re-reads attributes or re-runs filters. An
+ * entry is its number: each fact is a column indexed by it, mostly a typed array. The pass
+ * reads these facts for tickets in batching order, which is not the order tickets lie in
+ * memory; an object per entry (plus a box per number field) would cost cache misses per ticket
+ * per window, and 100k long-lived objects per pass for the garbage collector to copy.
  */
-export interface Entry {
-  /** Position in the entries array. */
-  index: number;
-  ticket: PoolTicket;
-  backfill: boolean;
+export interface EntryTable {
+  count: number;
+  ticket: PoolTicket[];
+  /** 1 for a backfill ticket. */
+  backfill: Uint8Array;
   /** Players this ticket adds to a match: all of a matchmaking ticket's, none of a backfill's. */
-  size: number;
+  size: Int32Array;
   /**
    * Batching group (region, string sort attributes) as a rank among the pool's groups, so
    * comparing two is one integer comparison; tickets of different groups are far apart.
-   * The ticket's preferred group: `groups[0]`.
+   * The ticket's preferred group: `groups[entry][0]`.
    */
-  group: number;
+  group: Int32Array;
   /**
    * Every group the ticket is batched under, preferred first: more than one when a latency
-   * rule lets it play in several regions.
+   * rule lets it play in several regions. Lists are shared between tickets.
    */
-  groups: number[];
-  /** Some player of this ticket is on another ticket too: check it against matched players. */
-  sharesPlayers: boolean;
-  /** Per slot: may this ticket's party play there (slot-specific player filters)? Undefined: anywhere. */
-  allowedSlots: readonly boolean[] | undefined;
+  groups: (readonly number[])[];
+  /** 1 when some player of this ticket is on another ticket too: check it against matched players. */
+  sharesPlayers: Uint8Array;
+  /** Per slot: may this ticket's party play there (slot-specific player filters)? None: anywhere. */
+  allowedSlots: Map<number, readonly boolean[]>;
   /** How many slots the party may play on; the most constrained parties are packed first. */
-  allowedSlotCount: number;
-  /** Backfill only: the players already in the game session, per slot index. */
-  fixedPlayers: Player[][] | undefined;
-}
-
-/**
- * Per entry (by `Entry.index`), the numbers that order windows and anchors, in typed arrays: a
- * window's tickets lie anywhere in memory, so reading them from each ticket's object (and the
- * number box it points to) would cost cache misses per ticket per window on a large pool.
- */
-export interface EntryColumns {
+  allowedSlotCount: Int32Array;
+  /** Backfill tickets only: the players already in the game session, per slot index. */
+  fixedPlayers: Map<number, Player[][]>;
   /** Numeric batching key (the neighbour attribute, party average); NaN when absent. */
   sortValue: Float64Array;
   /** The ticket's start time. */
@@ -52,13 +47,12 @@ export interface EntryColumns {
 }
 
 export interface PreparedPool {
-  entries: Entry[];
-  columns: EntryColumns;
+  entries: EntryTable;
   invalidBackfills: InvalidBackfill[];
   filteredOut: number;
   /** The number attribute used for batching and team balance, if the program has one. */
   neighbourSpec: AttributeSpec | undefined;
-  /** Entry indices oldest first (the order of `ageRank`). */
+  /** Entries oldest first (the order of `ageRank`). */
   byAge: Int32Array;
 }
 
@@ -290,9 +284,18 @@ export function preparePool(
   }
   const oldestAge = Number.isFinite(oldestStart) ? Math.max(0, nowMs - oldestStart) : 0;
 
-  const entries: Entry[] = [];
-  // Sized for the whole pool: entries are at most as many as tickets.
-  const columns: EntryColumns = {
+  // Typed columns sized for the whole pool: entries are at most as many as tickets.
+  const entries: EntryTable = {
+    count: 0,
+    ticket: [],
+    backfill: new Uint8Array(pool.length),
+    size: new Int32Array(pool.length),
+    group: new Int32Array(pool.length),
+    groups: [],
+    sharesPlayers: new Uint8Array(pool.length),
+    allowedSlots: new Map(),
+    allowedSlotCount: new Int32Array(pool.length),
+    fixedPlayers: new Map(),
     sortValue: new Float64Array(pool.length),
     startTime: new Float64Array(pool.length),
     ageRank: new Int32Array(pool.length),
@@ -357,30 +360,28 @@ export function preparePool(
         }
       }
     }
-    const groups = groupLists.intern(grouper(ticket.players, filterAge));
-    columns.startTime[entries.length] = ticket.startTime;
-    columns.sortValue[entries.length] =
+    const entry = entries.count++;
+    entries.ticket.push(ticket);
+    entries.groups.push(groupLists.intern(grouper(ticket.players, filterAge)));
+    entries.backfill[entry] = backfill ? 1 : 0;
+    entries.size[entry] = backfill ? 0 : ticket.players.length;
+    entries.startTime[entry] = ticket.startTime;
+    entries.sortValue[entry] =
       neighbourSpec === undefined || ticket.players.length === 0
         ? Number.NaN
         : partyNumber(ticket.players, neighbourSpec, 'avg', undefined);
-    entries.push({
-      index: entries.length,
-      ticket,
-      backfill,
-      size: backfill ? 0 : ticket.players.length,
-      group: groups[0] ?? 0,
-      groups,
-      sharesPlayers: false,
-      allowedSlots,
-      allowedSlotCount:
-        allowedSlots === undefined ? program.teamSlots.length : allowedSlots.filter(Boolean).length,
-      fixedPlayers,
-    });
+    if (allowedSlots !== undefined) entries.allowedSlots.set(entry, allowedSlots);
+    entries.allowedSlotCount[entry] =
+      allowedSlots === undefined ? program.teamSlots.length : allowedSlots.filter(Boolean).length;
+    if (fixedPlayers !== undefined) entries.fixedPlayers.set(entry, fixedPlayers);
   }
-  groupLists.rankByName(entries);
-  const byAge = rankAges(entries, columns);
+  // Group ids become ranks by name only now, in the shared lists: read each preferred group after.
+  groupLists.rankByName();
+  for (let entry = 0; entry < entries.count; entry++)
+    entries.group[entry] = (entries.groups[entry] as readonly number[])[0] ?? 0;
+  const byAge = rankAges(entries);
   if (playersRepeat) markSharedPlayers(entries);
-  return { entries, columns, invalidBackfills, filteredOut, neighbourSpec, byAge };
+  return { entries, invalidBackfills, filteredOut, neighbourSpec, byAge };
 }
 
 function failsSomeFilter(
@@ -437,33 +438,28 @@ class GroupLists {
     return node.list;
   }
 
-  rankByName(entries: Entry[]): void {
+  rankByName(): void {
     const rankOfId = new Int32Array(this.ids.size);
     [...this.ids.keys()].sort().forEach((name, rank) => {
       rankOfId[this.ids.get(name) as number] = rank;
     });
     for (const list of this.lists)
       for (let at = 0; at < list.length; at++) list[at] = rankOfId[list[at] as number] as number;
-    for (let index = 0; index < entries.length; index++) {
-      const entry = entries[index] as Entry;
-      entry.group = entry.groups[0] ?? 0;
-    }
   }
 }
 
-/** Fills `columns.ageRank` and returns the entry indices oldest first. */
-function rankAges(entries: Entry[], columns: EntryColumns): Int32Array {
-  const startTimes = new Float64Array(entries.length);
-  const indices = new Int32Array(entries.length);
+/** Fills `entries.ageRank` and returns the entries oldest first. */
+function rankAges(entries: EntryTable): Int32Array {
+  const startTimes = new Float64Array(entries.count);
+  const indices = new Int32Array(entries.count);
   // Ticket ids gathered in entry order (the tickets lie in memory in about that order), so the
-  // tie-breaks below, which visit entries in age order, read no entry or ticket object.
-  const ticketIds: string[] = new Array(entries.length);
-  for (let index = 0; index < entries.length; index++) {
-    const entry = entries[index] as Entry;
-    const startTime = columns.startTime[entry.index] as number;
-    startTimes[entry.index] = Number.isNaN(startTime) ? Number.POSITIVE_INFINITY : startTime;
-    indices[entry.index] = entry.index;
-    ticketIds[entry.index] = entry.ticket.ticketId;
+  // tie-breaks below, which visit entries in age order, read no ticket object.
+  const ticketIds: string[] = new Array(entries.count);
+  for (let entry = 0; entry < entries.count; entry++) {
+    const startTime = entries.startTime[entry] as number;
+    startTimes[entry] = Number.isNaN(startTime) ? Number.POSITIVE_INFINITY : startTime;
+    indices[entry] = entry;
+    ticketIds[entry] = (entries.ticket[entry] as PoolTicket).ticketId;
   }
   const byAge = stableOrderByKey(indices, startTimes);
   // Equal start times (common: milliseconds) are ordered by ticket id, so runs repeat whatever
@@ -488,7 +484,7 @@ function rankAges(entries: Entry[], columns: EntryColumns): Int32Array {
     }
     byAge[to] = moving;
   }
-  for (let rank = 0; rank < byAge.length; rank++) columns.ageRank[byAge[rank] as number] = rank;
+  for (let rank = 0; rank < byAge.length; rank++) entries.ageRank[byAge[rank] as number] = rank;
   return byAge;
 }
 
@@ -545,15 +541,15 @@ function somePlayerRepeats(pool: readonly PoolTicket[]): boolean {
 }
 
 /** Flags tickets sharing a player with another ticket, the only ones a match can invalidate. */
-function markSharedPlayers(entries: Entry[]): void {
-  const owners = new Map<string, Entry>();
-  for (const entry of entries) {
-    for (const player of entry.ticket.players) {
+function markSharedPlayers(entries: EntryTable): void {
+  const owners = new Map<string, number>();
+  for (let entry = 0; entry < entries.count; entry++) {
+    for (const player of (entries.ticket[entry] as PoolTicket).players) {
       const owner = owners.get(player.playerId);
       if (owner === undefined) owners.set(player.playerId, entry);
       else if (owner !== entry) {
-        owner.sharesPlayers = true;
-        entry.sharesPlayers = true;
+        entries.sharesPlayers[owner] = 1;
+        entries.sharesPlayers[entry] = 1;
       }
     }
   }
