@@ -1,7 +1,7 @@
 import type { Player, PoolTicket } from '../model';
-import type { CandidateTicket, RuleCandidate } from '../rules/evaluate';
+import type { CandidateTicket } from '../rules/evaluate';
 import { partyNumber } from '../rules/expressions';
-import { type QueueProgram, valueAtAge } from '../rules/program';
+import { type ContextPlayer, type MatchContext, type QueueProgram, valueAtAge } from '../rules/program';
 import { batchDistance } from './order';
 import type { EntryTable } from './prepare';
 import { sortSmall } from './sorting';
@@ -309,18 +309,41 @@ export class MatchBuilder {
     return true;
   }
 
-  /** The selection in the rules module's shape. */
-  candidate(): RuleCandidate {
-    const teams: Record<string, CandidateTicket[]> = {};
-    for (const slot of this.program.teamSlots) teams[slot.name] = [...(this.fixedTickets[slot.index] ?? [])];
+  /**
+   * Every ticket of the match on one slot, in the order the rules and the proposal see them:
+   * the game's players first (a backfill's), then the selected tickets placed there, in the
+   * order they were selected. `visit` gets each ticket with the entry it comes from (-1 for
+   * the game's players).
+   */
+  forEachTicketOn(slot: number, visit: (ticket: CandidateTicket, entry: number) => void): void {
+    for (const fixed of this.fixedTickets[slot] ?? []) visit(fixed, -1);
     for (let index = 0; index < this.selected.length; index++) {
-      const slot = this.program.teamSlots[this.slotOf[index] as number];
-      if (slot !== undefined)
-        (teams[slot.name] as CandidateTicket[]).push(
-          this.entries.ticket[this.selected[index] as number] as PoolTicket,
-        );
+      if (this.slotOf[index] !== slot) continue;
+      const entry = this.selected[index] as number;
+      visit(this.entries.ticket[entry] as PoolTicket, entry);
     }
-    return { teams };
+  }
+
+  /**
+   * The selection as the rules module's evaluation context, built straight from the selection
+   * rather than from tickets grouped by team name: the same players per slot in the same order,
+   * and one party per ticket, numbered as first met. (Matching tickets up by id would read
+   * every ticket id string, one cache miss each; pool tickets have distinct ids, and the
+   * game's players are one-player tickets of their own.) Call drivingAge() for its age.
+   */
+  context(): MatchContext {
+    const slotPlayers: ContextPlayer[][] = [];
+    const parties: (readonly Player[])[] = [];
+    for (let slot = 0; slot < this.slotCount; slot++) {
+      const players: ContextPlayer[] = [];
+      this.forEachTicketOn(slot, (ticket) => {
+        const partyIndex = parties.length;
+        parties.push(ticket.players);
+        for (const player of ticket.players) players.push({ player, partyIndex });
+      });
+      slotPlayers.push(players);
+    }
+    return { slotPlayers, parties, missing: undefined };
   }
 
   /**

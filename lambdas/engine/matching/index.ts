@@ -36,10 +36,9 @@ import {
   type CandidateTicket,
   candidatePasses,
   compareOrderingKeys,
-  evaluatePassingCandidate,
+  evaluatePassingContext,
   orderingKeys,
   type QueueProgram,
-  type RuleCandidate,
 } from '../rules';
 import { fixedValue, type TeamSlot } from '../rules/program';
 import { MatchBuilder } from './builder';
@@ -369,7 +368,6 @@ export function runMatchmakingPass(
 
   /** The last candidate that passed, with its rule report (set when fillFrom returns -1). */
   let passing: CandidateEvaluation | undefined;
-  let passingCandidate: RuleCandidate = { teams: {} };
   /**
    * Greedy fill from `candidates`, then bounded variations leaving out the ticket furthest
    * from the anchor. Returns the evaluations spent, or -1 when the builder holds a passing match.
@@ -399,12 +397,8 @@ export function runMatchmakingPass(
       if (builder.meetsMinimums()) {
         evaluations++;
         stats.candidatesEvaluated++;
-        const candidate = builder.candidate();
-        passing = evaluatePassingCandidate(program, candidate, nowMs);
-        if (passing !== undefined) {
-          passingCandidate = candidate;
-          return -1;
-        }
+        passing = evaluatePassingContext(program, builder.context(), builder.drivingAge());
+        if (passing !== undefined) return -1;
       } else if (!refused) {
         // Every candidate is in and teams are still short: leaving some out cannot help.
         return evaluations;
@@ -479,14 +473,7 @@ export function runMatchmakingPass(
       for (const entry of stale) order.unlink(entry);
       orderWindow(anchor, group, crossGroups);
       if (!buildAround(anchor)) continue;
-      const match = proposal(
-        program,
-        builder,
-        entries,
-        anchor,
-        passingCandidate,
-        passing as CandidateEvaluation,
-      );
+      const match = proposal(program, builder, entries, anchor, passing as CandidateEvaluation);
       built = true;
       matches.push(match);
       if (isBackfill[anchor] === 1) {
@@ -517,21 +504,17 @@ function proposal(
   builder: MatchBuilder,
   entries: EntryTable,
   anchor: number,
-  candidate: RuleCandidate,
   evaluation: CandidateEvaluation,
 ): ProposedMatch {
   const anchorTicket = entries.ticket[anchor] as PoolTicket;
   const anchorIsBackfill = entries.backfill[anchor] === 1;
   const teams: ProposedTeam[] = program.teamSlots.map((slot) => {
     const players: MatchedPlayer[] = [];
-    for (const ticket of (candidate.teams[slot.name] ?? []) as readonly CandidateTicket[]) {
-      // Backfill players were evaluated as one-player parties; report their real ticket.
-      const ticketId =
-        anchorIsBackfill && !builder.selected.some((entry) => entries.ticket[entry] === ticket)
-          ? anchorTicket.ticketId
-          : ticket.ticketId;
+    builder.forEachTicketOn(slot.index, (ticket, entry) => {
+      // The game's players were evaluated as one-player parties; report their real ticket.
+      const ticketId = entry < 0 ? anchorTicket.ticketId : ticket.ticketId;
       for (const player of ticket.players) players.push({ playerId: player.playerId, ticketId });
-    }
+    });
     return { name: slot.name, players };
   });
   const ticketIds = builder.selected.map((entry) => (entries.ticket[entry] as PoolTicket).ticketId);

@@ -224,9 +224,21 @@ export function evaluatePassingCandidate(
 ): CandidateEvaluation | undefined {
   const prepared = prepare(program, candidate, false);
   if (prepared.teamProblems.length > 0) return undefined;
-  const ageMs = ageFrom(program, prepared, nowMs);
-  if (!checkTeamSizes(program, prepared.context, ageMs, undefined)) return undefined;
-  const report = reportRules(program, prepared.context, ageMs, true);
+  return evaluatePassingContext(program, prepared.context, ageFrom(program, prepared, nowMs));
+}
+
+/**
+ * evaluatePassingCandidate for a caller that builds the evaluation context itself, with the
+ * age that drives expansions: the matching pass, which knows its parties (one per ticket) and
+ * start times, and so skips matching tickets up by id. Same context and age, same answer.
+ */
+export function evaluatePassingContext(
+  program: QueueProgram,
+  context: MatchContext,
+  ageMs: number,
+): CandidateEvaluation | undefined {
+  if (!checkTeamSizes(program, context, ageMs, undefined)) return undefined;
+  const report = reportRules(program, context, ageMs, true);
   return report === undefined ? undefined : { passed: true, ageMs, rules: report.rules, teamProblems: [] };
 }
 
