@@ -1,9 +1,9 @@
-import type { Player, PoolTicket } from '../model';
+import type { Player } from '../model';
 import type { CandidateTicket } from '../rules/evaluate';
 import { partyNumber } from '../rules/expressions';
 import { type ContextPlayer, type MatchContext, type QueueProgram, valueAtAge } from '../rules/program';
 import { batchDistance } from './order';
-import type { EntryTable } from './prepare';
+import { type EntryTable, ticketOf } from './prepare';
 import { sortSmall } from './sorting';
 
 /**
@@ -68,7 +68,7 @@ export class MatchBuilder {
     // New matches follow one another: their (empty) fixed part is already in place.
     if (backfillEntry < 0 && this.preparedForNew) return;
     this.preparedForNew = backfillEntry < 0;
-    const backfill = backfillEntry < 0 ? undefined : (this.entries.ticket[backfillEntry] as PoolTicket);
+    const backfill = backfillEntry < 0 ? undefined : ticketOf(this.entries, backfillEntry);
     const fixedPlayers = backfillEntry < 0 ? undefined : this.entries.fixedPlayers.get(backfillEntry);
     this.fixedCounts = new Array(this.slotCount).fill(0);
     this.fixedSums = new Array(this.slotCount).fill(0);
@@ -150,7 +150,7 @@ export class MatchBuilder {
     // A ticket sharing no player with any other ticket of the pool (the backfill's included)
     // can't repeat a selected or fixed player: only sharing tickets are checked and recorded.
     if (this.entries.sharesPlayers[entry] !== 1) return false;
-    for (const player of (this.entries.ticket[entry] as PoolTicket).players)
+    for (const player of ticketOf(this.entries, entry).players)
       if (this.selectedPlayers.has(player.playerId)) return true;
     return false;
   }
@@ -206,8 +206,7 @@ export class MatchBuilder {
       if (!Number.isNaN(value)) this.sums[slot] = (this.sums[slot] as number) + value * size;
     }
     if (this.entries.sharesPlayers[entry] === 1)
-      for (const player of (this.entries.ticket[entry] as PoolTicket).players)
-        this.selectedPlayers.add(player.playerId);
+      for (const player of ticketOf(this.entries, entry).players) this.selectedPlayers.add(player.playerId);
     const startTime = this.startTime[entry] as number;
     if (startTime > this.newestStart) this.newestStart = startTime;
     if (startTime < this.oldestStart) this.oldestStart = startTime;
@@ -320,7 +319,7 @@ export class MatchBuilder {
     for (let index = 0; index < this.selected.length; index++) {
       if (this.slotOf[index] !== slot) continue;
       const entry = this.selected[index] as number;
-      visit(this.entries.ticket[entry] as PoolTicket, entry);
+      visit(ticketOf(this.entries, entry), entry);
     }
   }
 

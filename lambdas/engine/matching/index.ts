@@ -43,7 +43,7 @@ import {
 import { fixedValue, type TeamSlot } from '../rules/program';
 import { MatchBuilder } from './builder';
 import { BatchOrder } from './order';
-import { type EntryTable, largestValue, preparePool } from './prepare';
+import { type EntryTable, groupsOf, largestValue, preparePool, ticketOf } from './prepare';
 import { sortIndicesByKeys, sortSmall } from './sorting';
 import type { MatchedPlayer, PassOptions, PassResult, PassStats, ProposedMatch, ProposedTeam } from './types';
 
@@ -181,7 +181,7 @@ export function runMatchmakingPass(
   const prepared = preparePool(program, pool, nowMs, options.neighbourAttribute);
   const { entries } = prepared;
   // Entries are numbers; their facts are columns (see EntryTable).
-  const { ticket: ticketOf, backfill: isBackfill, sharesPlayers, sortValue, startTime, ageRank } = entries;
+  const { backfill: isBackfill, sharesPlayers, sortValue, startTime, ageRank } = entries;
   const stats: PassStats = {
     ticketsInPool: pool.length,
     ticketsFilteredOut: prepared.filteredOut,
@@ -193,7 +193,7 @@ export function runMatchmakingPass(
     backfillsFilled: 0,
   };
   const matches: ProposedMatch[] = [];
-  const order = new BatchOrder(entries, prepared.byAge);
+  const order = new BatchOrder(entries, prepared.byKey);
   const seasonedFromMs = seasonedAge(program, options);
   /** Per entry: 1 when the ticket is seasoned (anchored first, oldest first; see seasonedAge). */
   const seasoned = new Uint8Array(entries.count);
@@ -201,7 +201,7 @@ export function runMatchmakingPass(
     seasoned[entry] = nowMs - (startTime[entry] as number) >= seasonedFromMs ? 1 : 0;
   const anchors = anchorOrder(program, entries, prepared.byAge, order, seasoned);
   // Tickets batched under several groups (playable regions) are met in each group's own list.
-  const multiGroup = entries.groups.some((groups) => groups.length > 1);
+  const multiGroup = entries.groupLists.some((groups) => groups.length > 1);
   const builder = new MatchBuilder(
     program,
     nowMs,
@@ -211,7 +211,7 @@ export function runMatchmakingPass(
   const matchedPlayers = new Set<string>();
   const usesMatchedPlayer = (entry: number): boolean => {
     if (sharesPlayers[entry] !== 1 || matchedPlayers.size === 0) return false;
-    for (const player of (ticketOf[entry] as PoolTicket).players)
+    for (const player of ticketOf(entries, entry).players)
       if (matchedPlayers.has(player.playerId)) return true;
     return false;
   };
@@ -277,7 +277,7 @@ export function runMatchmakingPass(
       if (
         crossedGroups &&
         entries.group[entryIndex] !== group &&
-        !(entries.groups[entryIndex] as readonly number[]).includes(group)
+        !groupsOf(entries, entryIndex).includes(group)
       )
         mixedGroups = true;
     }
@@ -298,17 +298,13 @@ export function runMatchmakingPass(
       for (const entryIndex of window)
         keys.set(
           entryIndex,
-          orderingKeys(
-            program,
-            (ticketOf[anchor] as PoolTicket).players,
-            (ticketOf[entryIndex] as PoolTicket).players,
-          ),
+          orderingKeys(program, ticketOf(entries, anchor).players, ticketOf(entries, entryIndex).players),
         );
     }
     // Stable: within equal groups and rule keys the order above stays.
     sortSmall(window, (left, right) => {
-      const leftSame = (entries.groups[left] as readonly number[]).includes(group);
-      if (leftSame !== (entries.groups[right] as readonly number[]).includes(group)) return leftSame ? -1 : 1;
+      const leftSame = groupsOf(entries, left).includes(group);
+      if (leftSame !== groupsOf(entries, right).includes(group)) return leftSame ? -1 : 1;
       return ruleOrdering ? compareOrderingKeys(keys.get(left) ?? [], keys.get(right) ?? []) : 0;
     });
   };
@@ -328,8 +324,7 @@ export function runMatchmakingPass(
       teams[slot.name] = [...builder.fixedCandidateTickets(slot.index)];
     });
     const anchorSlot = isBackfill[anchor] === 1 ? -1 : builder.slotOfEntry(anchor);
-    if (anchorSlot >= 0)
-      teams[program.teamSlots[anchorSlot]?.name ?? '']?.push(ticketOf[anchor] as PoolTicket);
+    if (anchorSlot >= 0) teams[program.teamSlots[anchorSlot]?.name ?? '']?.push(ticketOf(entries, anchor));
     if (other >= 0) {
       const otherAllowed = entries.allowedSlots.get(other);
       // Beside the anchor when there is room: apart, team-balance rules would judge the pair alone.
@@ -340,7 +335,7 @@ export function runMatchmakingPass(
         room + (entries.size[other] as number) <=
           largestValue((program.teamSlots[anchorSlot] as TeamSlot).maxPlayers);
       const slot = besideAnchor ? anchorSlot : builder.slotOfEntry(other);
-      teams[program.teamSlots[slot]?.name ?? '']?.push(ticketOf[other] as PoolTicket);
+      teams[program.teamSlots[slot]?.name ?? '']?.push(ticketOf(entries, other));
     }
     stats.pairChecks++;
     return candidatePasses(withoutMinimums, { teams }, nowMs);
@@ -447,7 +442,7 @@ export function runMatchmakingPass(
     // about the ticket is read.
     if (!order.isLinked(anchor)) continue;
     oneGroup[0] = turnGroup;
-    const groups = turnGroup < 0 ? (entries.groups[anchor] as readonly number[]) : oneGroup;
+    const groups = turnGroup < 0 ? groupsOf(entries, anchor) : oneGroup;
     if (usesMatchedPlayer(anchor)) {
       order.unlink(anchor);
       continue;
@@ -479,14 +474,14 @@ export function runMatchmakingPass(
       if (isBackfill[anchor] === 1) {
         order.unlink(anchor);
         if (sharesPlayers[anchor] === 1)
-          for (const player of (ticketOf[anchor] as PoolTicket).players) matchedPlayers.add(player.playerId);
+          for (const player of ticketOf(entries, anchor).players) matchedPlayers.add(player.playerId);
         stats.backfillsFilled++;
         stats.ticketsMatched++;
       }
       for (const entry of builder.selected) {
         order.unlink(entry);
         if (sharesPlayers[entry] === 1)
-          for (const player of (ticketOf[entry] as PoolTicket).players) matchedPlayers.add(player.playerId);
+          for (const player of ticketOf(entries, entry).players) matchedPlayers.add(player.playerId);
         stats.ticketsMatched++;
       }
       break;
@@ -506,7 +501,7 @@ function proposal(
   anchor: number,
   evaluation: CandidateEvaluation,
 ): ProposedMatch {
-  const anchorTicket = entries.ticket[anchor] as PoolTicket;
+  const anchorTicket = ticketOf(entries, anchor);
   const anchorIsBackfill = entries.backfill[anchor] === 1;
   const teams: ProposedTeam[] = program.teamSlots.map((slot) => {
     const players: MatchedPlayer[] = [];
@@ -517,7 +512,7 @@ function proposal(
     });
     return { name: slot.name, players };
   });
-  const ticketIds = builder.selected.map((entry) => (entries.ticket[entry] as PoolTicket).ticketId);
+  const ticketIds = builder.selected.map((entry) => ticketOf(entries, entry).ticketId);
   const match: ProposedMatch = {
     ticketIds: anchorIsBackfill ? [anchorTicket.ticketId, ...ticketIds] : ticketIds,
     teams,

@@ -1,11 +1,10 @@
-import type { EntryTable } from './prepare';
-import { stableOrderByKey } from './sorting';
+import { type EntryTable, groupsOf } from './prepare';
 
 /** Whether two entries are batched under some common group. */
 export function shareGroup(entries: EntryTable, left: number, right: number): boolean {
   if (entries.group[left] === entries.group[right]) return true;
-  const rightGroups = entries.groups[right] as readonly number[];
-  for (const group of entries.groups[left] as readonly number[]) if (rightGroups.includes(group)) return true;
+  const rightGroups = groupsOf(entries, right);
+  for (const group of groupsOf(entries, left)) if (rightGroups.includes(group)) return true;
   return false;
 }
 
@@ -48,8 +47,8 @@ export class BatchOrder {
   /** How many placements there are: a ticket once per group it is batched under. */
   readonly placementCount: number;
 
-  /** `byAge`: entries oldest first, which breaks ties between equal keys. */
-  constructor(entries: EntryTable, byAge: Int32Array) {
+  /** `byKey`: entries by key (missing last), then age (PreparedPool.byKey). */
+  constructor(entries: EntryTable, byKey: Int32Array) {
     const count = entries.count;
     this.sortValue = entries.sortValue;
     this.backfill = entries.backfill;
@@ -61,7 +60,7 @@ export class BatchOrder {
     // Indexed loops in this run-once code: until the optimiser steps in, for...of allocates an
     // iterator result per step, which on 100k tickets is most of the garbage made here.
     for (let entry = 0; entry < count; entry++) {
-      const groups = entries.groups[entry] as readonly number[];
+      const groups = groupsOf(entries, entry);
       this.firstPosition[entry] = placements;
       placements += groups.length;
       for (let at = 0; at < groups.length; at++) {
@@ -77,7 +76,7 @@ export class BatchOrder {
     const placementGroup = new Int32Array(placements);
     const placementPrimary = new Uint8Array(placements);
     for (let entry = 0; entry < count; entry++) {
-      const groups = entries.groups[entry] as readonly number[];
+      const groups = groupsOf(entries, entry);
       let placement = this.firstPosition[entry] as number;
       for (let at = 0; at < groups.length; at++) {
         const group = groups[at] as number;
@@ -86,10 +85,8 @@ export class BatchOrder {
         placement++;
       }
     }
-    // Tickets sorted once by key (missing last), then age (a stable sort of the age order);
-    // then every placement is dealt into its group's run in that order (a counting sort), so
-    // several groups per ticket cost no extra comparisons.
-    const byKey = stableOrderByKey(byAge, sortKey);
+    // Every placement is dealt into its group's run in key order (a counting sort), so several
+    // groups per ticket cost no extra comparisons.
     const groupStart = new Int32Array(groupCount + 1);
     for (let placement = 0; placement < placements; placement++)
       groupStart[(placementGroup[placement] as number) + 1]++;

@@ -14,7 +14,9 @@ import type { InvalidBackfill } from './types';
  */
 export interface EntryTable {
   count: number;
-  ticket: PoolTicket[];
+  /** The pool; an entry's ticket is `pool[poolIndex[entry]]` (see ticketOf). */
+  pool: readonly PoolTicket[];
+  poolIndex: Int32Array;
   /** 1 for a backfill ticket. */
   backfill: Uint8Array;
   /** Players this ticket adds to a match: all of a matchmaking ticket's, none of a backfill's. */
@@ -26,10 +28,12 @@ export interface EntryTable {
    */
   group: Int32Array;
   /**
-   * Every group the ticket is batched under, preferred first: more than one when a latency
-   * rule lets it play in several regions. Lists are shared between tickets.
+   * Every group the ticket is batched under, preferred first (more than one when a latency rule
+   * lets it play in several regions), as one of the pool's few distinct lists: the entry's
+   * list is `groupLists[groupList[entry]]` (see groupsOf).
    */
-  groups: (readonly number[])[];
+  groupList: Int32Array;
+  groupLists: readonly (readonly number[])[];
   /** 1 when some player of this ticket is on another ticket too: check it against matched players. */
   sharesPlayers: Uint8Array;
   /** Per slot: may this ticket's party play there (slot-specific player filters)? None: anywhere. */
@@ -46,6 +50,14 @@ export interface EntryTable {
   ageRank: Int32Array;
 }
 
+export function ticketOf(entries: EntryTable, entry: number): PoolTicket {
+  return entries.pool[entries.poolIndex[entry] as number] as PoolTicket;
+}
+
+export function groupsOf(entries: EntryTable, entry: number): readonly number[] {
+  return entries.groupLists[entries.groupList[entry] as number] as readonly number[];
+}
+
 export interface PreparedPool {
   entries: EntryTable;
   invalidBackfills: InvalidBackfill[];
@@ -54,6 +66,11 @@ export interface PreparedPool {
   neighbourSpec: AttributeSpec | undefined;
   /** Entries oldest first (the order of `ageRank`). */
   byAge: Int32Array;
+  /**
+   * Entries by batching key (missing keys last), then age: 0, 1, 2, ..., since entries are
+   * numbered in this order (see renumberByKey).
+   */
+  byKey: Int32Array;
 }
 
 /** The largest value an expandable ever takes (its base or any step). */
@@ -284,14 +301,17 @@ export function preparePool(
   }
   const oldestAge = Number.isFinite(oldestStart) ? Math.max(0, nowMs - oldestStart) : 0;
 
+  const groupLists = new GroupLists();
   // Typed columns sized for the whole pool: entries are at most as many as tickets.
   const entries: EntryTable = {
     count: 0,
-    ticket: [],
+    pool,
+    poolIndex: new Int32Array(pool.length),
     backfill: new Uint8Array(pool.length),
     size: new Int32Array(pool.length),
     group: new Int32Array(pool.length),
-    groups: [],
+    groupList: new Int32Array(pool.length),
+    groupLists: groupLists.lists,
     sharesPlayers: new Uint8Array(pool.length),
     allowedSlots: new Map(),
     allowedSlotCount: new Int32Array(pool.length),
@@ -300,7 +320,6 @@ export function preparePool(
     startTime: new Float64Array(pool.length),
     ageRank: new Int32Array(pool.length),
   };
-  const groupLists = new GroupLists();
   const invalidBackfills: InvalidBackfill[] = [];
   const playersRepeat = somePlayerRepeats(pool);
   // A ticket read twice repeats its players (or has none), so only then can an id repeat: a
@@ -361,8 +380,8 @@ export function preparePool(
       }
     }
     const entry = entries.count++;
-    entries.ticket.push(ticket);
-    entries.groups.push(groupLists.intern(grouper(ticket.players, filterAge)));
+    entries.poolIndex[entry] = poolIndex;
+    entries.groupList[entry] = groupLists.intern(grouper(ticket.players, filterAge));
     entries.backfill[entry] = backfill ? 1 : 0;
     entries.size[entry] = backfill ? 0 : ticket.players.length;
     entries.startTime[entry] = ticket.startTime;
@@ -377,11 +396,11 @@ export function preparePool(
   }
   // Group ids become ranks by name only now, in the shared lists: read each preferred group after.
   groupLists.rankByName();
-  for (let entry = 0; entry < entries.count; entry++)
-    entries.group[entry] = (entries.groups[entry] as readonly number[])[0] ?? 0;
-  const byAge = rankAges(entries);
+  for (let entry = 0; entry < entries.count; entry++) entries.group[entry] = groupsOf(entries, entry)[0] ?? 0;
+  const byAgeInPoolOrder = rankAges(entries);
   if (playersRepeat) markSharedPlayers(entries);
-  return { entries, invalidBackfills, filteredOut, neighbourSpec, byAge };
+  const { renumbered, byAge, byKey } = renumberByKey(entries, byAgeInPoolOrder);
+  return { entries: renumbered, invalidBackfills, filteredOut, neighbourSpec, byAge, byKey };
 }
 
 function failsSomeFilter(
@@ -399,41 +418,47 @@ function fitsSlot(program: QueueProgram, slotIndex: number, size: number): boole
 }
 
 interface GroupListNode {
-  list: number[] | undefined;
+  /** Position of the node's list in `lists`, -1 until one ends here. */
+  list: number;
   next: Map<string, GroupListNode>;
 }
 
 /**
  * Each distinct list of group names becomes one array of group ids shared by every ticket
  * with that list (a pool has a handful: one per region preference), found by walking a trie
- * of names, so a ticket costs no new arrays. Ids are handed out as names come; `rankByName`
- * then renumbers them in name order, so comparing two groups is one integer comparison.
+ * of names, so a ticket costs no new arrays; a ticket keeps the list's position. Ids are
+ * handed out as names come; `rankByName` then renumbers them in name order, so comparing two
+ * groups is one integer comparison.
  */
 class GroupLists {
   private readonly ids = new Map<string, number>();
-  private readonly root: GroupListNode = { list: undefined, next: new Map() };
-  private readonly lists: number[][] = [];
+  private readonly root: GroupListNode = { list: -1, next: new Map() };
+  readonly lists: number[][] = [];
 
-  intern(names: readonly string[]): number[] {
+  /** The position in `lists` of the list of these names' ids. */
+  intern(names: readonly string[]): number {
     let node = this.root;
-    for (const name of names) {
+    for (let at = 0; at < names.length; at++) {
+      const name = names[at] as string;
       let child = node.next.get(name);
       if (child === undefined) {
-        child = { list: undefined, next: new Map() };
+        child = { list: -1, next: new Map() };
         node.next.set(name, child);
       }
       node = child;
     }
-    if (node.list === undefined) {
-      node.list = names.map((name) => {
-        let id = this.ids.get(name);
-        if (id === undefined) {
-          id = this.ids.size;
-          this.ids.set(name, id);
-        }
-        return id;
-      });
-      this.lists.push(node.list);
+    if (node.list < 0) {
+      node.list = this.lists.length;
+      this.lists.push(
+        names.map((name) => {
+          let id = this.ids.get(name);
+          if (id === undefined) {
+            id = this.ids.size;
+            this.ids.set(name, id);
+          }
+          return id;
+        }),
+      );
     }
     return node.list;
   }
@@ -448,6 +473,67 @@ class GroupLists {
   }
 }
 
+/**
+ * The same entries numbered in batching-key order (missing keys last, then age) instead of pool
+ * order. A window is an anchor's neighbours in key order, so the columns it reads (keys, ages,
+ * sizes, links) then lie side by side in memory, not a cache miss apart on a large pool.
+ * Nothing the pass decides depends on the numbering itself: ties are broken by age rank,
+ * which was ranked in pool order before (see rankAges).
+ */
+function renumberByKey(
+  entries: EntryTable,
+  byAge: Int32Array,
+): { renumbered: EntryTable; byAge: Int32Array; byKey: Int32Array } {
+  const count = entries.count;
+  const sortKey = new Float64Array(count);
+  for (let entry = 0; entry < count; entry++) {
+    const sortValue = entries.sortValue[entry] as number;
+    sortKey[entry] = Number.isNaN(sortValue) ? Number.POSITIVE_INFINITY : sortValue;
+  }
+  /** New number → old number. */
+  const oldOf = stableOrderByKey(byAge, sortKey);
+  const newOf = new Int32Array(count);
+  const renumbered: EntryTable = {
+    count,
+    pool: entries.pool,
+    poolIndex: new Int32Array(count),
+    backfill: new Uint8Array(count),
+    size: new Int32Array(count),
+    group: new Int32Array(count),
+    groupList: new Int32Array(count),
+    groupLists: entries.groupLists,
+    sharesPlayers: new Uint8Array(count),
+    allowedSlots: new Map(),
+    allowedSlotCount: new Int32Array(count),
+    fixedPlayers: new Map(),
+    sortValue: new Float64Array(count),
+    startTime: new Float64Array(count),
+    ageRank: new Int32Array(count),
+  };
+  for (let entry = 0; entry < count; entry++) {
+    const old = oldOf[entry] as number;
+    newOf[old] = entry;
+    renumbered.poolIndex[entry] = entries.poolIndex[old] as number;
+    renumbered.groupList[entry] = entries.groupList[old] as number;
+    renumbered.backfill[entry] = entries.backfill[old] as number;
+    renumbered.size[entry] = entries.size[old] as number;
+    renumbered.group[entry] = entries.group[old] as number;
+    renumbered.sharesPlayers[entry] = entries.sharesPlayers[old] as number;
+    renumbered.allowedSlotCount[entry] = entries.allowedSlotCount[old] as number;
+    renumbered.sortValue[entry] = entries.sortValue[old] as number;
+    renumbered.startTime[entry] = entries.startTime[old] as number;
+    renumbered.ageRank[entry] = entries.ageRank[old] as number;
+  }
+  for (const [old, slots] of entries.allowedSlots) renumbered.allowedSlots.set(newOf[old] as number, slots);
+  for (const [old, players] of entries.fixedPlayers)
+    renumbered.fixedPlayers.set(newOf[old] as number, players);
+  const renumberedByAge = new Int32Array(count);
+  for (let rank = 0; rank < count; rank++) renumberedByAge[rank] = newOf[byAge[rank] as number] as number;
+  const byKey = new Int32Array(count);
+  for (let entry = 0; entry < count; entry++) byKey[entry] = entry;
+  return { renumbered, byAge: renumberedByAge, byKey };
+}
+
 /** Fills `entries.ageRank` and returns the entries oldest first. */
 function rankAges(entries: EntryTable): Int32Array {
   const startTimes = new Float64Array(entries.count);
@@ -459,7 +545,7 @@ function rankAges(entries: EntryTable): Int32Array {
     const startTime = entries.startTime[entry] as number;
     startTimes[entry] = Number.isNaN(startTime) ? Number.POSITIVE_INFINITY : startTime;
     indices[entry] = entry;
-    ticketIds[entry] = (entries.ticket[entry] as PoolTicket).ticketId;
+    ticketIds[entry] = ticketOf(entries, entry).ticketId;
   }
   const byAge = stableOrderByKey(indices, startTimes);
   // Equal start times (common: milliseconds) are ordered by ticket id, so runs repeat whatever
@@ -544,7 +630,7 @@ function somePlayerRepeats(pool: readonly PoolTicket[]): boolean {
 function markSharedPlayers(entries: EntryTable): void {
   const owners = new Map<string, number>();
   for (let entry = 0; entry < entries.count; entry++) {
-    for (const player of (entries.ticket[entry] as PoolTicket).players) {
+    for (const player of ticketOf(entries, entry).players) {
       const owner = owners.get(player.playerId);
       if (owner === undefined) owners.set(player.playerId, entry);
       else if (owner !== entry) {
