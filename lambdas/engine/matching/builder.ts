@@ -308,6 +308,11 @@ export class MatchBuilder {
     return true;
   }
 
+  /** How many players are on a slot: the game's (a backfill's) and the selected ones. */
+  playersOn(slot: number): number {
+    return this.counts[slot] as number;
+  }
+
   /**
    * Every ticket of the match on one slot, in the order the rules and the proposal see them:
    * the game's players first (a backfill's), then the selected tickets placed there, in the

@@ -504,11 +504,14 @@ function proposal(
   const anchorTicket = ticketOf(entries, anchor);
   const anchorIsBackfill = entries.backfill[anchor] === 1;
   const teams: ProposedTeam[] = program.teamSlots.map((slot) => {
-    const players: MatchedPlayer[] = [];
+    // Sized up front: proposals outlive the pass, and a list grown by pushing keeps spare room
+    // (17 places for 5 players) that the collector copies with it.
+    const players: MatchedPlayer[] = new Array(builder.playersOn(slot.index));
+    let at = 0;
     builder.forEachTicketOn(slot.index, (ticket, entry) => {
       // The game's players were evaluated as one-player parties; report their real ticket.
       const ticketId = entry < 0 ? anchorTicket.ticketId : ticket.ticketId;
-      for (const player of ticket.players) players.push({ playerId: player.playerId, ticketId });
+      for (const player of ticket.players) players[at++] = { playerId: player.playerId, ticketId };
     });
     return { name: slot.name, players };
   });

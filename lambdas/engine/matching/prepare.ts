@@ -600,9 +600,11 @@ function somePlayerRepeats(pool: readonly PoolTicket[]): boolean {
   let capacity = 2;
   while (capacity < 2 * playerCount) capacity *= 2;
   const mask = capacity - 1;
-  /** Per slot: 1 + the position of the id in `ids`; 0 for an empty slot. */
-  const slots = new Int32Array(capacity);
-  const hashes = new Int32Array(capacity);
+  /**
+   * Per slot, side by side (one cache line per probe): at 2 × slot, 1 + the position of the
+   * id in `ids` (0: empty slot); at 2 × slot + 1, the id's hash.
+   */
+  const slots = new Int32Array(2 * capacity);
   const ids: string[] = new Array(playerCount);
   let stored = 0;
   for (let index = 0; index < pool.length; index++) {
@@ -612,15 +614,15 @@ function somePlayerRepeats(pool: readonly PoolTicket[]): boolean {
       const hash = hashOf(id);
       let slot = hash & mask;
       for (;;) {
-        const held = slots[slot] as number;
+        const held = slots[2 * slot] as number;
         if (held === 0) break;
-        if (hashes[slot] === hash && ids[held - 1] === id) return true;
+        if (slots[2 * slot + 1] === hash && ids[held - 1] === id) return true;
         slot = (slot + 1) & mask;
       }
       ids[stored] = id;
       stored++;
-      slots[slot] = stored;
-      hashes[slot] = hash;
+      slots[2 * slot] = stored;
+      slots[2 * slot + 1] = hash;
     }
   }
   return false;
