@@ -1,9 +1,9 @@
 import type { Player } from '../model';
-import type { CandidateTicket, RuleCandidate } from '../rules/evaluate';
+import type { CandidateTicket } from '../rules/evaluate';
 import { partyNumber } from '../rules/expressions';
-import { type QueueProgram, valueAtAge } from '../rules/program';
-import { batchDistance, compareAge } from './order';
-import type { Entry } from './prepare';
+import { type ContextPlayer, type MatchContext, type QueueProgram, valueAtAge } from '../rules/program';
+import { batchDistance } from './order';
+import { type EntryTable, ticketOf } from './prepare';
 import { sortSmall } from './sorting';
 
 /**
@@ -27,8 +27,8 @@ export class MatchBuilder {
   private fixedPlayerIds: string[] = [];
   private preparedForNew = false;
 
-  /** The new tickets of the current selection and the slot each one sits on. */
-  readonly selected: Entry[] = [];
+  /** The new tickets (entries) of the current selection and the slot each one sits on. */
+  readonly selected: number[] = [];
   readonly slotOf: number[] = [];
   private readonly selectedPlayers = new Set<string>();
   /** Scratch for pack(): placement order, running team counts and sums, and the result. */
@@ -38,12 +38,20 @@ export class MatchBuilder {
   private readonly packedSlots: number[] = [];
   private newestStart = Number.NEGATIVE_INFINITY;
   private oldestStart = Number.POSITIVE_INFINITY;
+  /** Per entry: batching key (also the balance value of new tickets), start time, size. */
+  private readonly sortValue: Float64Array;
+  private readonly startTime: Float64Array;
+  private readonly size: Int32Array;
 
   constructor(
     private readonly program: QueueProgram,
     private readonly nowMs: number,
     private readonly balanceValue: (players: readonly Player[]) => number,
+    private readonly entries: EntryTable,
   ) {
+    this.sortValue = entries.sortValue;
+    this.startTime = entries.startTime;
+    this.size = entries.size;
     this.slotCount = program.teamSlots.length;
     this.byOldest = program.algorithm.expansionAgeSelection === 'oldest';
     this.counts = new Array(this.slotCount).fill(0);
@@ -52,19 +60,23 @@ export class MatchBuilder {
     this.minima = new Array(this.slotCount).fill(0);
   }
 
-  /** Sets the fixed part of the match: nothing for a new match, the game's players for a backfill. */
-  prepareFor(backfill: Entry | undefined): void {
+  /**
+   * Sets the fixed part of the match: nothing for a new match (`backfillEntry` -1), the game's
+   * players for a backfill.
+   */
+  prepareFor(backfillEntry: number): void {
     // New matches follow one another: their (empty) fixed part is already in place.
-    if (backfill === undefined && this.preparedForNew) return;
-    this.preparedForNew = backfill === undefined;
+    if (backfillEntry < 0 && this.preparedForNew) return;
+    this.preparedForNew = backfillEntry < 0;
+    const backfill = backfillEntry < 0 ? undefined : ticketOf(this.entries, backfillEntry);
+    const fixedPlayers = backfillEntry < 0 ? undefined : this.entries.fixedPlayers.get(backfillEntry);
     this.fixedCounts = new Array(this.slotCount).fill(0);
     this.fixedSums = new Array(this.slotCount).fill(0);
     this.fixedTickets = [];
     this.fixedStart = Number.NaN;
-    this.fixedPlayerIds =
-      backfill === undefined ? [] : backfill.ticket.players.map((player) => player.playerId);
+    this.fixedPlayerIds = backfill === undefined ? [] : backfill.players.map((player) => player.playerId);
     for (let slot = 0; slot < this.slotCount; slot++) {
-      const players = backfill?.fixedPlayers?.[slot] ?? [];
+      const players = fixedPlayers?.[slot] ?? [];
       this.fixedCounts[slot] = players.length;
       let sum = 0;
       for (const player of players) {
@@ -76,12 +88,12 @@ export class MatchBuilder {
       // and one party spanning both teams would blend their attributes across teams.
       this.fixedTickets.push(
         players.map((player) => ({
-          ticketId: `${backfill?.ticket.ticketId}/${player.playerId}`,
-          startTime: backfill?.ticket.startTime ?? 0,
+          ticketId: `${backfill?.ticketId}/${player.playerId}`,
+          startTime: backfill?.startTime ?? 0,
           players: [player],
         })),
       );
-      if (players.length > 0 && backfill !== undefined) this.fixedStart = backfill.ticket.startTime;
+      if (players.length > 0 && backfill !== undefined) this.fixedStart = backfill.startTime;
     }
   }
 
@@ -102,7 +114,7 @@ export class MatchBuilder {
 
   get newPlayerCount(): number {
     let total = 0;
-    for (const entry of this.selected) total += entry.size;
+    for (const entry of this.selected) total += this.size[entry] as number;
     return total;
   }
 
@@ -134,11 +146,12 @@ export class MatchBuilder {
     return room;
   }
 
-  conflicts(entry: Entry): boolean {
+  conflicts(entry: number): boolean {
     // A ticket sharing no player with any other ticket of the pool (the backfill's included)
     // can't repeat a selected or fixed player: only sharing tickets are checked and recorded.
-    if (!entry.sharesPlayers) return false;
-    for (const player of entry.ticket.players) if (this.selectedPlayers.has(player.playerId)) return true;
+    if (this.entries.sharesPlayers[entry] !== 1) return false;
+    for (const player of ticketOf(this.entries, entry).players)
+      if (this.selectedPlayers.has(player.playerId)) return true;
     return false;
   }
 
@@ -147,12 +160,14 @@ export class MatchBuilder {
    * minimum first, then the one with the most open slots, then the lowest balance sum (a snake
    * draft on a sorted list), then program order.
    */
-  private chooseSlot(entry: Entry, counts: readonly number[], sums: readonly number[]): number {
+  private chooseSlot(entry: number, counts: readonly number[], sums: readonly number[]): number {
     let best = -1;
+    const size = this.size[entry] as number;
+    const allowedSlots = this.allowedSlotsOf(entry);
     for (let slot = 0; slot < this.slotCount; slot++) {
-      if (entry.allowedSlots !== undefined && entry.allowedSlots[slot] !== true) continue;
+      if (allowedSlots !== undefined && allowedSlots[slot] !== true) continue;
       const count = counts[slot] as number;
-      if (count + entry.size > (this.maxima[slot] as number)) continue;
+      if (count + size > (this.maxima[slot] as number)) continue;
       if (best < 0) {
         best = slot;
         continue;
@@ -176,28 +191,34 @@ export class MatchBuilder {
     return best;
   }
 
-  private commit(entry: Entry, slot: number): void {
+  /** Which slots an entry's party may play on (slot-specific player filters); undefined: any. */
+  private allowedSlotsOf(entry: number): readonly boolean[] | undefined {
+    return this.entries.allowedSlots.size === 0 ? undefined : this.entries.allowedSlots.get(entry);
+  }
+
+  private commit(entry: number, slot: number): void {
     this.selected.push(entry);
     this.slotOf.push(slot);
     if (slot >= 0) {
-      this.counts[slot] = (this.counts[slot] as number) + entry.size;
-      if (!Number.isNaN(entry.sortValue)) {
-        this.sums[slot] = (this.sums[slot] as number) + entry.sortValue * entry.size;
-      }
+      const size = this.size[entry] as number;
+      this.counts[slot] = (this.counts[slot] as number) + size;
+      const value = this.sortValue[entry] as number;
+      if (!Number.isNaN(value)) this.sums[slot] = (this.sums[slot] as number) + value * size;
     }
-    if (entry.sharesPlayers)
-      for (const player of entry.ticket.players) this.selectedPlayers.add(player.playerId);
-    if (entry.startTime > this.newestStart) this.newestStart = entry.startTime;
-    if (entry.startTime < this.oldestStart) this.oldestStart = entry.startTime;
+    if (this.entries.sharesPlayers[entry] === 1)
+      for (const player of ticketOf(this.entries, entry).players) this.selectedPlayers.add(player.playerId);
+    const startTime = this.startTime[entry] as number;
+    if (startTime > this.newestStart) this.newestStart = startTime;
+    if (startTime < this.oldestStart) this.oldestStart = startTime;
   }
 
   /**
    * Adds a ticket if it fits without breaking any team's maximum at the age the match would
    * then have; when no team has room for the party as placed, tries a fresh packing.
    */
-  tryAdd(entry: Entry): boolean {
+  tryAdd(entry: number): boolean {
     if (this.conflicts(entry)) return false;
-    const ageMs = this.drivingAge(entry.startTime);
+    const ageMs = this.drivingAge(this.startTime[entry] as number);
     this.refreshBounds(ageMs);
     for (let slot = 0; slot < this.slotCount; slot++) {
       if ((this.counts[slot] as number) > (this.maxima[slot] as number)) {
@@ -238,13 +259,13 @@ export class MatchBuilder {
       this.sums[slot] = this.fixedSums[slot] as number;
     }
     for (let index = 0; index < this.selected.length; index++) {
-      const entry = this.selected[index] as Entry;
+      const entry = this.selected[index] as number;
       const slot = packed[index] as number;
+      const size = this.size[entry] as number;
       this.slotOf[index] = slot;
-      this.counts[slot] = (this.counts[slot] as number) + entry.size;
-      if (!Number.isNaN(entry.sortValue)) {
-        this.sums[slot] = (this.sums[slot] as number) + entry.sortValue * entry.size;
-      }
+      this.counts[slot] = (this.counts[slot] as number) + size;
+      const value = this.sortValue[entry] as number;
+      if (!Number.isNaN(value)) this.sums[slot] = (this.sums[slot] as number) + value * size;
     }
   }
 
@@ -257,7 +278,7 @@ export class MatchBuilder {
     order.length = 0;
     for (let index = 0; index < this.selected.length; index++) order.push(index);
     sortSmall(order, (left, right) =>
-      comparePackingOrder(this.selected[left] as Entry, this.selected[right] as Entry),
+      this.comparePackingOrder(this.selected[left] as number, this.selected[right] as number),
     );
     const counts = this.packCounts;
     const sums = this.packSums;
@@ -268,12 +289,14 @@ export class MatchBuilder {
     const placed = this.packedSlots;
     placed.length = this.selected.length;
     for (const index of order) {
-      const entry = this.selected[index] as Entry;
+      const entry = this.selected[index] as number;
       const slot = this.chooseSlot(entry, counts, sums);
       if (slot < 0) return undefined;
+      const size = this.size[entry] as number;
       placed[index] = slot;
-      counts[slot] = (counts[slot] as number) + entry.size;
-      if (!Number.isNaN(entry.sortValue)) sums[slot] = (sums[slot] as number) + entry.sortValue * entry.size;
+      counts[slot] = (counts[slot] as number) + size;
+      const value = this.sortValue[entry] as number;
+      if (!Number.isNaN(value)) sums[slot] = (sums[slot] as number) + value * size;
     }
     return placed;
   }
@@ -285,34 +308,66 @@ export class MatchBuilder {
     return true;
   }
 
-  /** The selection in the rules module's shape. */
-  candidate(): RuleCandidate {
-    const teams: Record<string, CandidateTicket[]> = {};
-    for (const slot of this.program.teamSlots) teams[slot.name] = [...(this.fixedTickets[slot.index] ?? [])];
+  /** How many players are on a slot: the game's (a backfill's) and the selected ones. */
+  playersOn(slot: number): number {
+    return this.counts[slot] as number;
+  }
+
+  /**
+   * Every ticket of the match on one slot, in the order the rules and the proposal see them:
+   * the game's players first (a backfill's), then the selected tickets placed there, in the
+   * order they were selected. `visit` gets each ticket with the entry it comes from (-1 for
+   * the game's players).
+   */
+  forEachTicketOn(slot: number, visit: (ticket: CandidateTicket, entry: number) => void): void {
+    for (const fixed of this.fixedTickets[slot] ?? []) visit(fixed, -1);
     for (let index = 0; index < this.selected.length; index++) {
-      const slot = this.program.teamSlots[this.slotOf[index] as number];
-      if (slot !== undefined)
-        (teams[slot.name] as CandidateTicket[]).push((this.selected[index] as Entry).ticket);
+      if (this.slotOf[index] !== slot) continue;
+      const entry = this.selected[index] as number;
+      visit(ticketOf(this.entries, entry), entry);
     }
-    return { teams };
+  }
+
+  /**
+   * The selection as the rules module's evaluation context, built straight from the selection
+   * rather than from tickets grouped by team name: the same players per slot in the same order,
+   * and one party per ticket, numbered as first met. (Matching tickets up by id would read
+   * every ticket id string, one cache miss each; pool tickets have distinct ids, and the
+   * game's players are one-player tickets of their own.) Call drivingAge() for its age.
+   */
+  context(): MatchContext {
+    const slotPlayers: ContextPlayer[][] = [];
+    const parties: (readonly Player[])[] = [];
+    for (let slot = 0; slot < this.slotCount; slot++) {
+      const players: ContextPlayer[] = [];
+      this.forEachTicketOn(slot, (ticket) => {
+        const partyIndex = parties.length;
+        parties.push(ticket.players);
+        for (const player of ticket.players) players.push({ player, partyIndex });
+      });
+      slotPlayers.push(players);
+    }
+    return { slotPlayers, parties, missing: undefined };
   }
 
   /**
    * Selected tickets (all but `keep`) in the order they should be left out: furthest from the
    * anchor in batching terms first, the newest first among equals.
    */
-  victimsInOrder(anchor: Entry, keep: Entry | undefined): Entry[] {
+  victimsInOrder(anchor: number, keep: number): number[] {
     const victims = this.selected.filter((entry) => entry !== keep);
+    const { ageRank } = this.entries;
     victims.sort((left, right) => {
-      const byDistance = batchDistance(anchor, right) - batchDistance(anchor, left);
+      const byDistance =
+        batchDistance(this.entries, anchor, right) - batchDistance(this.entries, anchor, left);
       if (byDistance !== 0 && !Number.isNaN(byDistance)) return byDistance;
-      return compareAge(right, left);
+      return (ageRank[right] as number) - (ageRank[left] as number);
     });
     return victims;
   }
 
   /** The slot a selected ticket sits on. */
-  slotOfEntry(entry: Entry): number {
+  slotOfEntry(entry: number): number {
     return this.slotOf[this.selected.indexOf(entry)] ?? -1;
   }
 
@@ -335,17 +390,22 @@ export class MatchBuilder {
       let bestLeft = -1;
       let bestRight = -1;
       for (let left = 0; left < count; left++) {
-        const first = this.selected[left] as Entry;
+        const first = this.selected[left] as number;
         const firstSlot = this.slotOf[left] as number;
-        if (Number.isNaN(first.sortValue)) continue;
+        const firstValue = this.sortValue[first] as number;
+        const firstSize = this.size[first] as number;
+        if (Number.isNaN(firstValue)) continue;
+        const firstAllowed = this.allowedSlotsOf(first);
         for (let right = left + 1; right < count; right++) {
-          const second = this.selected[right] as Entry;
+          const second = this.selected[right] as number;
           const secondSlot = this.slotOf[right] as number;
-          if (secondSlot === firstSlot || second.size !== first.size || Number.isNaN(second.sortValue))
+          const secondValue = this.sortValue[second] as number;
+          if (secondSlot === firstSlot || this.size[second] !== firstSize || Number.isNaN(secondValue))
             continue;
-          if (first.allowedSlots !== undefined && first.allowedSlots[secondSlot] !== true) continue;
-          if (second.allowedSlots !== undefined && second.allowedSlots[firstSlot] !== true) continue;
-          const moved = (second.sortValue - first.sortValue) * first.size;
+          if (firstAllowed !== undefined && firstAllowed[secondSlot] !== true) continue;
+          const secondAllowed = this.allowedSlotsOf(second);
+          if (secondAllowed !== undefined && secondAllowed[firstSlot] !== true) continue;
+          const moved = (secondValue - firstValue) * firstSize;
           this.sums[firstSlot] = (this.sums[firstSlot] as number) + moved;
           this.sums[secondSlot] = (this.sums[secondSlot] as number) - moved;
           const gap = this.averageGap();
@@ -359,11 +419,13 @@ export class MatchBuilder {
         }
       }
       if (bestLeft < 0) return;
-      const first = this.selected[bestLeft] as Entry;
-      const second = this.selected[bestRight] as Entry;
+      const first = this.selected[bestLeft] as number;
+      const second = this.selected[bestRight] as number;
       const firstSlot = this.slotOf[bestLeft] as number;
       const secondSlot = this.slotOf[bestRight] as number;
-      const moved = (second.sortValue - first.sortValue) * first.size;
+      const moved =
+        ((this.sortValue[second] as number) - (this.sortValue[first] as number)) *
+        (this.size[first] as number);
       this.sums[firstSlot] = (this.sums[firstSlot] as number) + moved;
       this.sums[secondSlot] = (this.sums[secondSlot] as number) - moved;
       this.slotOf[bestLeft] = secondSlot;
@@ -390,20 +452,25 @@ export class MatchBuilder {
     return (players: readonly Player[]): number =>
       spec === undefined || players.length === 0 ? Number.NaN : partyNumber(players, spec, 'avg', undefined);
   }
-}
 
-/**
- * Parties restricted to fewer teams first, then bigger parties (both are the hard part of
- * packing), then higher balance values.
- */
-function comparePackingOrder(left: Entry, right: Entry): number {
-  if (left.allowedSlotCount !== right.allowedSlotCount) return left.allowedSlotCount - right.allowedSlotCount;
-  if (left.size !== right.size) return right.size - left.size;
-  const a = left.sortValue;
-  const b = right.sortValue;
-  const aMissing = Number.isNaN(a);
-  const bMissing = Number.isNaN(b);
-  if (aMissing !== bMissing) return aMissing ? 1 : -1;
-  if (!aMissing && a !== b) return b - a;
-  return compareAge(left, right);
+  /**
+   * Parties restricted to fewer teams first, then bigger parties (both are the hard part of
+   * packing), then higher balance values.
+   */
+  private comparePackingOrder(left: number, right: number): number {
+    const { allowedSlotCount, size, ageRank } = this.entries;
+    const leftAllowed = allowedSlotCount[left] as number;
+    const rightAllowed = allowedSlotCount[right] as number;
+    if (leftAllowed !== rightAllowed) return leftAllowed - rightAllowed;
+    const leftSize = size[left] as number;
+    const rightSize = size[right] as number;
+    if (leftSize !== rightSize) return rightSize - leftSize;
+    const a = this.sortValue[left] as number;
+    const b = this.sortValue[right] as number;
+    const aMissing = Number.isNaN(a);
+    const bMissing = Number.isNaN(b);
+    if (aMissing !== bMissing) return aMissing ? 1 : -1;
+    if (!aMissing && a !== b) return b - a;
+    return (ageRank[left] as number) - (ageRank[right] as number);
+  }
 }

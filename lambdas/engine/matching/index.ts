@@ -36,16 +36,15 @@ import {
   type CandidateTicket,
   candidatePasses,
   compareOrderingKeys,
-  evaluatePassingCandidate,
+  evaluatePassingContext,
   orderingKeys,
   type QueueProgram,
-  type RuleCandidate,
 } from '../rules';
 import { fixedValue, type TeamSlot } from '../rules/program';
 import { MatchBuilder } from './builder';
-import { BatchOrder, compareAge } from './order';
-import { type Entry, largestValue, preparePool } from './prepare';
-import { sortSmall } from './sorting';
+import { BatchOrder } from './order';
+import { type EntryTable, groupsOf, largestValue, preparePool, ticketOf } from './prepare';
+import { sortIndicesByKeys, sortSmall } from './sorting';
 import type { MatchedPlayer, PassOptions, PassResult, PassStats, ProposedMatch, ProposedTeam } from './types';
 
 export type * from './types';
@@ -117,16 +116,16 @@ interface AnchorTurns {
 
 function anchorOrder(
   program: QueueProgram,
-  entries: readonly Entry[],
+  entries: EntryTable,
   byAge: Int32Array,
   order: BatchOrder,
   seasoned: Uint8Array,
 ): AnchorTurns {
   const priority = program.algorithm.backfillPriority;
   const turns: AnchorTurns = {
-    entry: new Int32Array(order.placementCount + entries.length),
-    group: new Int32Array(order.placementCount + entries.length),
-    sweep: new Uint8Array(order.placementCount + entries.length),
+    entry: new Int32Array(order.placementCount + entries.count),
+    group: new Int32Array(order.placementCount + entries.count),
+    sweep: new Uint8Array(order.placementCount + entries.count),
     length: 0,
   };
   const push = (entryIndex: number, group: number, sweep: boolean): void => {
@@ -181,6 +180,8 @@ export function runMatchmakingPass(
   const settings = settingsFor(program, options);
   const prepared = preparePool(program, pool, nowMs, options.neighbourAttribute);
   const { entries } = prepared;
+  // Entries are numbers; their facts are columns (see EntryTable).
+  const { backfill: isBackfill, sharesPlayers, sortValue, startTime, ageRank } = entries;
   const stats: PassStats = {
     ticketsInPool: pool.length,
     ticketsFilteredOut: prepared.filteredOut,
@@ -192,26 +193,26 @@ export function runMatchmakingPass(
     backfillsFilled: 0,
   };
   const matches: ProposedMatch[] = [];
-  const order = new BatchOrder(entries, prepared.byAge);
+  const order = new BatchOrder(entries, prepared.byKey);
   const seasonedFromMs = seasonedAge(program, options);
   /** Per entry: 1 when the ticket is seasoned (anchored first, oldest first; see seasonedAge). */
-  const seasoned = new Uint8Array(entries.length);
-  for (let index = 0; index < entries.length; index++) {
-    const entry = entries[index] as Entry;
-    seasoned[entry.index] = nowMs - entry.startTime >= seasonedFromMs ? 1 : 0;
-  }
+  const seasoned = new Uint8Array(entries.count);
+  for (let entry = 0; entry < entries.count; entry++)
+    seasoned[entry] = nowMs - (startTime[entry] as number) >= seasonedFromMs ? 1 : 0;
   const anchors = anchorOrder(program, entries, prepared.byAge, order, seasoned);
   // Tickets batched under several groups (playable regions) are met in each group's own list.
-  const multiGroup = entries.some((entry) => entry.groups.length > 1);
+  const multiGroup = entries.groupLists.some((groups) => groups.length > 1);
   const builder = new MatchBuilder(
     program,
     nowMs,
     MatchBuilder.balanceFunction(program, prepared.neighbourSpec?.name),
+    entries,
   );
   const matchedPlayers = new Set<string>();
-  const usesMatchedPlayer = (entry: Entry): boolean => {
-    if (!entry.sharesPlayers || matchedPlayers.size === 0) return false;
-    for (const player of entry.ticket.players) if (matchedPlayers.has(player.playerId)) return true;
+  const usesMatchedPlayer = (entry: number): boolean => {
+    if (sharesPlayers[entry] !== 1 || matchedPlayers.size === 0) return false;
+    for (const player of ticketOf(entries, entry).players)
+      if (matchedPlayers.has(player.playerId)) return true;
     return false;
   };
   const ruleOrdering = program.orderingRules.some((rule) => rule.sourceType !== 'sortByAttributes');
@@ -225,24 +226,27 @@ export function runMatchmakingPass(
     for (const stepAge of stepAges) if (stepAge <= ageMs && stepAge > reached) reached = stepAge;
     return reached;
   };
-  const window: Entry[] = [];
-  const nearestFirst: Entry[] = [];
-  const stale: Entry[] = [];
-  const excluded = new Set<Entry>();
+  const window: number[] = [];
+  const nearestFirst: number[] = [];
+  const stale: number[] = [];
+  const excluded = new Set<number>();
+  /** Oldest first; equal start times fall back to the ticket id, so runs repeat (see rankAges). */
+  const compareAge = (left: number, right: number): number =>
+    (ageRank[left] as number) - (ageRank[right] as number);
 
   /** Per entry: its batching distance to the current anchor (scratch, rewritten per window). */
-  const distanceOf = new Float64Array(entries.length);
+  const distanceOf = new Float64Array(entries.count);
   /**
    * Tickets that already anchored in vain this pass come after the others: in a sweep in key
    * order (from either end) those lie behind the anchor and found no match around themselves,
    * while the tickets ahead are the ones a match starting at the anchor needs.
    */
-  const failedAnchor = new Uint8Array(entries.length);
-  const byDistance = (left: Entry, right: Entry): number => {
-    const leftFailed = failedAnchor[left.index] as number;
-    if (leftFailed !== failedAnchor[right.index]) return leftFailed - (failedAnchor[right.index] as number);
-    const toLeft = distanceOf[left.index] as number;
-    const toRight = distanceOf[right.index] as number;
+  const failedAnchor = new Uint8Array(entries.count);
+  const byDistance = (left: number, right: number): number => {
+    const leftFailed = failedAnchor[left] as number;
+    if (leftFailed !== failedAnchor[right]) return leftFailed - (failedAnchor[right] as number);
+    const toLeft = distanceOf[left] as number;
+    const toRight = distanceOf[right] as number;
     if (toLeft !== toRight) return toLeft < toRight ? -1 : 1;
     return compareAge(left, right);
   };
@@ -255,43 +259,52 @@ export function runMatchmakingPass(
    */
   let nearestReady = false;
   /** The window nearest first (failed anchors last, then oldest among equally near ones). */
-  const nearestList = (): readonly Entry[] => {
+  const nearestList = (): readonly number[] => {
     if (!nearestReady) {
-      for (const entry of window) nearestFirst.push(entry);
-      sortSmall(nearestFirst, byDistance);
+      for (const entryIndex of window) nearestFirst.push(entryIndex);
+      sortIndicesByKeys(nearestFirst, failedAnchor, distanceOf, ageRank, byDistance);
       nearestReady = true;
     }
     return nearestFirst;
   };
-  const orderWindow = (anchor: Entry, group: number, crossedGroups: boolean): void => {
+  const orderWindow = (anchor: number, group: number, crossedGroups: boolean): void => {
     let mixedGroups = false;
-    for (const entry of window) {
-      const distance = Math.abs(entry.sortValue - anchor.sortValue);
-      distanceOf[entry.index] = Number.isNaN(distance) ? Number.POSITIVE_INFINITY : distance;
+    const anchorValue = sortValue[anchor] as number;
+    for (const entryIndex of window) {
+      const distance = Math.abs((sortValue[entryIndex] as number) - anchorValue);
+      distanceOf[entryIndex] = Number.isNaN(distance) ? Number.POSITIVE_INFINITY : distance;
       // A walk that stayed in the anchor's group gathered that group's tickets only.
-      if (crossedGroups && entry.group !== group && !entry.groups.includes(group)) mixedGroups = true;
+      if (
+        crossedGroups &&
+        entries.group[entryIndex] !== group &&
+        !groupsOf(entries, entryIndex).includes(group)
+      )
+        mixedGroups = true;
     }
     nearestFirst.length = 0;
-    const oldestFirst = anchor.backfill || seasoned[anchor.index] === 1;
+    const oldestFirst = isBackfill[anchor] === 1 || seasoned[anchor] === 1;
     if (oldestFirst) {
       // The nearest-first list is only needed for retries: sorted on first use (nearestList()).
-      sortSmall(window, compareAge);
+      sortIndicesByKeys(window, ageRank, undefined, undefined, compareAge);
       nearestReady = false;
     } else {
-      sortSmall(window, byDistance);
-      for (const entry of window) nearestFirst.push(entry);
+      sortIndicesByKeys(window, failedAnchor, distanceOf, ageRank, byDistance);
+      for (const entryIndex of window) nearestFirst.push(entryIndex);
       nearestReady = true;
     }
     if (!ruleOrdering && !mixedGroups) return;
-    const keys = new Map<Entry, number[]>();
+    const keys = new Map<number, number[]>();
     if (ruleOrdering) {
-      for (const entry of window)
-        keys.set(entry, orderingKeys(program, anchor.ticket.players, entry.ticket.players));
+      for (const entryIndex of window)
+        keys.set(
+          entryIndex,
+          orderingKeys(program, ticketOf(entries, anchor).players, ticketOf(entries, entryIndex).players),
+        );
     }
     // Stable: within equal groups and rule keys the order above stays.
     sortSmall(window, (left, right) => {
-      const leftSame = left.groups.includes(group);
-      if (leftSame !== right.groups.includes(group)) return leftSame ? -1 : 1;
+      const leftSame = groupsOf(entries, left).includes(group);
+      if (leftSame !== groupsOf(entries, right).includes(group)) return leftSame ? -1 : 1;
       return ruleOrdering ? compareOrderingKeys(keys.get(left) ?? [], keys.get(right) ?? []) : 0;
     });
   };
@@ -302,24 +315,27 @@ export function runMatchmakingPass(
     ...program,
     teamSlots: program.teamSlots.map((slot) => ({ ...slot, minPlayers: fixedValue(0) })),
   };
-  const pairVerdicts = new Map<Entry, boolean>();
+  const pairVerdicts = new Map<number, boolean>();
   let anchorAloneVerdict: boolean | undefined;
-  const pairPasses = (anchor: Entry, other: Entry | undefined): boolean => {
+  /** `other` -1: the anchor alone. */
+  const pairPasses = (anchor: number, other: number): boolean => {
     const teams: Record<string, CandidateTicket[]> = {};
     program.teamSlots.forEach((slot) => {
       teams[slot.name] = [...builder.fixedCandidateTickets(slot.index)];
     });
-    const anchorSlot = anchor.backfill ? -1 : builder.slotOfEntry(anchor);
-    if (anchorSlot >= 0) teams[program.teamSlots[anchorSlot]?.name ?? '']?.push(anchor.ticket);
-    if (other !== undefined) {
+    const anchorSlot = isBackfill[anchor] === 1 ? -1 : builder.slotOfEntry(anchor);
+    if (anchorSlot >= 0) teams[program.teamSlots[anchorSlot]?.name ?? '']?.push(ticketOf(entries, anchor));
+    if (other >= 0) {
+      const otherAllowed = entries.allowedSlots.get(other);
       // Beside the anchor when there is room: apart, team-balance rules would judge the pair alone.
       const room = anchorSlot >= 0 ? (teams[program.teamSlots[anchorSlot]?.name ?? '']?.length ?? 0) : 0;
       const besideAnchor =
         anchorSlot >= 0 &&
-        (other.allowedSlots === undefined || other.allowedSlots[anchorSlot] === true) &&
-        room + other.size <= largestValue((program.teamSlots[anchorSlot] as TeamSlot).maxPlayers);
+        (otherAllowed === undefined || otherAllowed[anchorSlot] === true) &&
+        room + (entries.size[other] as number) <=
+          largestValue((program.teamSlots[anchorSlot] as TeamSlot).maxPlayers);
       const slot = besideAnchor ? anchorSlot : builder.slotOfEntry(other);
-      teams[program.teamSlots[slot]?.name ?? '']?.push(other.ticket);
+      teams[program.teamSlots[slot]?.name ?? '']?.push(ticketOf(entries, other));
     }
     stats.pairChecks++;
     return candidatePasses(withoutMinimums, { teams }, nowMs);
@@ -329,9 +345,9 @@ export function runMatchmakingPass(
    * fails the rules beside the anchor alone (a mode or latency mismatch, say), else simply
    * the furthest. Pair checks only mean something when the anchor alone passes them.
    */
-  const chooseVictim = (anchor: Entry): Entry | undefined => {
-    const victims = builder.victimsInOrder(anchor, anchor.backfill ? undefined : anchor);
-    anchorAloneVerdict ??= pairPasses(anchor, undefined);
+  const chooseVictim = (anchor: number): number | undefined => {
+    const victims = builder.victimsInOrder(anchor, isBackfill[anchor] === 1 ? -1 : anchor);
+    anchorAloneVerdict ??= pairPasses(anchor, -1);
     if (anchorAloneVerdict) {
       for (const victim of victims) {
         let verdict = pairVerdicts.get(victim);
@@ -347,41 +363,37 @@ export function runMatchmakingPass(
 
   /** The last candidate that passed, with its rule report (set when fillFrom returns -1). */
   let passing: CandidateEvaluation | undefined;
-  let passingCandidate: RuleCandidate = { teams: {} };
   /**
    * Greedy fill from `candidates`, then bounded variations leaving out the ticket furthest
    * from the anchor. Returns the evaluations spent, or -1 when the builder holds a passing match.
    */
   const fillFrom = (
-    anchor: Entry,
-    preferred: readonly Entry[],
-    nearest: () => readonly Entry[],
+    anchor: number,
+    preferred: readonly number[],
+    nearest: () => readonly number[],
     budget: number,
   ): number => {
     excluded.clear();
+    const anchorIsBackfill = isBackfill[anchor] === 1;
     let evaluations = 0;
     for (let attempt = 0; evaluations < budget && attempt < budget * 4; attempt++) {
       builder.reset();
-      if (!anchor.backfill && !builder.tryAdd(anchor)) return evaluations;
+      if (!anchorIsBackfill && !builder.tryAdd(anchor)) return evaluations;
       let refused = false;
       // The first try follows the batch order (age, sort rules); once that fails, the anchor's
       // nearest neighbours make the most compact match, which is what distance rules want.
-      for (const entry of attempt === 0 ? preferred : nearest()) {
+      for (const entryIndex of attempt === 0 ? preferred : nearest()) {
         if (builder.openRoom() === 0) break;
-        if (!excluded.has(entry) && !builder.tryAdd(entry)) refused = true;
+        if (!excluded.has(entryIndex) && !builder.tryAdd(entryIndex)) refused = true;
       }
-      if (anchor.backfill && builder.selected.length === 0) return evaluations;
+      if (anchorIsBackfill && builder.selected.length === 0) return evaluations;
       builder.rebalance();
       builder.improveBalance();
       if (builder.meetsMinimums()) {
         evaluations++;
         stats.candidatesEvaluated++;
-        const candidate = builder.candidate();
-        passing = evaluatePassingCandidate(program, candidate, nowMs);
-        if (passing !== undefined) {
-          passingCandidate = candidate;
-          return -1;
-        }
+        passing = evaluatePassingContext(program, builder.context(), builder.drivingAge());
+        if (passing !== undefined) return -1;
       } else if (!refused) {
         // Every candidate is in and teams are still short: leaving some out cannot help.
         return evaluations;
@@ -399,12 +411,12 @@ export function runMatchmakingPass(
    * the anchor has earned. So when the full window fails, a second phase keeps only tickets that
    * reached the anchor's expansion step: any match of them enjoys the anchor's expansions.
    */
-  const buildAround = (anchor: Entry): boolean => {
-    builder.prepareFor(anchor.backfill ? anchor : undefined);
+  const buildAround = (anchor: number): boolean => {
+    builder.prepareFor(isBackfill[anchor] === 1 ? anchor : -1);
     pairVerdicts.clear();
     anchorAloneVerdict = undefined;
-    const stepStart = newestDriven ? expansionStepReached(nowMs - anchor.startTime) : 0;
-    const isSeasoned = (entry: Entry) => nowMs - entry.startTime >= stepStart;
+    const stepStart = newestDriven ? expansionStepReached(nowMs - (startTime[anchor] as number)) : 0;
+    const isSeasoned = (entryIndex: number) => nowMs - (startTime[entryIndex] as number) >= stepStart;
     const twoPhases = stepStart > 0 && !window.every(isSeasoned);
     let budget = settings.maxEvaluations;
     const spent = fillFrom(anchor, window, nearestList, twoPhases ? Math.ceil(budget / 2) : budget);
@@ -418,7 +430,7 @@ export function runMatchmakingPass(
   let sweptGroup = -1;
   const oneGroup: number[] = [0];
   for (let turn = 0; turn < anchors.length; turn++) {
-    const anchorIndex = anchors.entry[turn] as number;
+    const anchor = anchors.entry[turn] as number;
     const turnGroup = anchors.group[turn] as number;
     if (matches.length >= settings.maxMatches) break;
     if (anchors.sweep[turn] === 1 && turnGroup !== sweptGroup) {
@@ -426,24 +438,23 @@ export function runMatchmakingPass(
       sweptGroup = turnGroup;
       failedAnchor.fill(0);
     }
-    // Most turns find their ticket matched already: asked of a typed array, before the entry
-    // object is read (on a large pool, reading it costs a cache miss per turn).
-    if (!order.isLinked(anchorIndex)) continue;
-    const anchor = entries[anchorIndex] as Entry;
+    // Most turns find their ticket matched already: asked of a typed array, before anything else
+    // about the ticket is read.
+    if (!order.isLinked(anchor)) continue;
     oneGroup[0] = turnGroup;
-    const groups = turnGroup < 0 ? anchor.groups : oneGroup;
+    const groups = turnGroup < 0 ? groupsOf(entries, anchor) : oneGroup;
     if (usesMatchedPlayer(anchor)) {
-      order.unlink(anchor.index);
+      order.unlink(anchor);
       continue;
     }
     stats.anchorsTried++;
     let built = false;
     // Each group the anchor is batched under (its playable regions, fastest first) in turn.
     for (const group of groups) {
-      if (!order.isLinked(anchor.index)) break;
+      if (!order.isLinked(anchor)) break;
       stale.length = 0;
       // Fresh anchors stay within their group; seasoned ones may reach into neighbouring groups.
-      const crossGroups = !multiGroup && seasoned[anchor.index] === 1;
+      const crossGroups = !multiGroup && seasoned[anchor] === 1;
       stats.candidatesScanned += order.gather(
         anchor,
         group,
@@ -454,31 +465,31 @@ export function runMatchmakingPass(
         window,
         stale,
       );
-      for (const entry of stale) order.unlink(entry.index);
+      for (const entry of stale) order.unlink(entry);
       orderWindow(anchor, group, crossGroups);
       if (!buildAround(anchor)) continue;
-      const match = proposal(program, builder, anchor, passingCandidate, passing as CandidateEvaluation);
+      const match = proposal(program, builder, entries, anchor, passing as CandidateEvaluation);
       built = true;
       matches.push(match);
-      if (anchor.backfill) {
-        order.unlink(anchor.index);
-        if (anchor.sharesPlayers)
-          for (const player of anchor.ticket.players) matchedPlayers.add(player.playerId);
+      if (isBackfill[anchor] === 1) {
+        order.unlink(anchor);
+        if (sharesPlayers[anchor] === 1)
+          for (const player of ticketOf(entries, anchor).players) matchedPlayers.add(player.playerId);
         stats.backfillsFilled++;
         stats.ticketsMatched++;
       }
       for (const entry of builder.selected) {
-        order.unlink(entry.index);
-        if (entry.sharesPlayers)
-          for (const player of entry.ticket.players) matchedPlayers.add(player.playerId);
+        order.unlink(entry);
+        if (sharesPlayers[entry] === 1)
+          for (const player of ticketOf(entries, entry).players) matchedPlayers.add(player.playerId);
         stats.ticketsMatched++;
       }
       break;
     }
     if (built) continue;
-    failedAnchor[anchor.index] = 1;
+    failedAnchor[anchor] = 1;
     // A backfill ticket is never anyone's candidate: once tried it only slows later walks.
-    if (anchor.backfill) order.unlink(anchor.index);
+    if (isBackfill[anchor] === 1) order.unlink(anchor);
   }
   return { matches, invalidBackfills: prepared.invalidBackfills, stats };
 }
@@ -486,31 +497,33 @@ export function runMatchmakingPass(
 function proposal(
   program: QueueProgram,
   builder: MatchBuilder,
-  anchor: Entry,
-  candidate: RuleCandidate,
+  entries: EntryTable,
+  anchor: number,
   evaluation: CandidateEvaluation,
 ): ProposedMatch {
+  const anchorTicket = ticketOf(entries, anchor);
+  const anchorIsBackfill = entries.backfill[anchor] === 1;
   const teams: ProposedTeam[] = program.teamSlots.map((slot) => {
-    const players: MatchedPlayer[] = [];
-    for (const ticket of (candidate.teams[slot.name] ?? []) as readonly CandidateTicket[]) {
-      // Backfill players were evaluated as one-player parties; report their real ticket.
-      const ticketId =
-        anchor.backfill && !builder.selected.some((entry) => entry.ticket === ticket)
-          ? anchor.ticket.ticketId
-          : ticket.ticketId;
-      for (const player of ticket.players) players.push({ playerId: player.playerId, ticketId });
-    }
+    // Sized up front: proposals outlive the pass, and a list grown by pushing keeps spare room
+    // (17 places for 5 players) that the collector copies with it.
+    const players: MatchedPlayer[] = new Array(builder.playersOn(slot.index));
+    let at = 0;
+    builder.forEachTicketOn(slot.index, (ticket, entry) => {
+      // The game's players were evaluated as one-player parties; report their real ticket.
+      const ticketId = entry < 0 ? anchorTicket.ticketId : ticket.ticketId;
+      for (const player of ticket.players) players[at++] = { playerId: player.playerId, ticketId };
+    });
     return { name: slot.name, players };
   });
-  const ticketIds = builder.selected.map((entry) => entry.ticket.ticketId);
+  const ticketIds = builder.selected.map((entry) => ticketOf(entries, entry).ticketId);
   const match: ProposedMatch = {
-    ticketIds: anchor.backfill ? [anchor.ticket.ticketId, ...ticketIds] : ticketIds,
+    ticketIds: anchorIsBackfill ? [anchorTicket.ticketId, ...ticketIds] : ticketIds,
     teams,
     evaluation: {
       drivingAgeMs: evaluation.ageMs,
       rules: evaluation.rules.map((rule) => ({ ruleName: rule.ruleName, passed: rule.passed })),
     },
   };
-  if (anchor.backfill) match.backfillTicketId = anchor.ticket.ticketId;
+  if (anchorIsBackfill) match.backfillTicketId = anchorTicket.ticketId;
   return match;
 }

@@ -1,22 +1,17 @@
-import type { Entry } from './prepare';
-import { stableOrderByKey } from './sorting';
+import { type EntryTable, groupsOf } from './prepare';
 
-/** Oldest first; equal start times fall back to the ticket id, so runs repeat (see rankAges). */
-export function compareAge(left: Entry, right: Entry): number {
-  return left.ageRank - right.ageRank;
-}
-
-/** Whether two tickets are batched under some common group. */
-export function shareGroup(left: Entry, right: Entry): boolean {
-  if (left.group === right.group) return true;
-  for (const group of left.groups) if (right.groups.includes(group)) return true;
+/** Whether two entries are batched under some common group. */
+export function shareGroup(entries: EntryTable, left: number, right: number): boolean {
+  if (entries.group[left] === entries.group[right]) return true;
+  const rightGroups = groupsOf(entries, right);
+  for (const group of groupsOf(entries, left)) if (rightGroups.includes(group)) return true;
   return false;
 }
 
-/** How far apart two tickets are in batching terms; Infinity across groups or without a key. */
-export function batchDistance(anchor: Entry, other: Entry): number {
-  if (!shareGroup(anchor, other)) return Number.POSITIVE_INFINITY;
-  const distance = Math.abs(anchor.sortValue - other.sortValue);
+/** How far apart two entries are in batching terms; Infinity across groups or without a key. */
+export function batchDistance(entries: EntryTable, anchor: number, other: number): number {
+  if (!shareGroup(entries, anchor, other)) return Number.POSITIVE_INFINITY;
+  const distance = Math.abs((entries.sortValue[anchor] as number) - (entries.sortValue[other] as number));
   return Number.isNaN(distance) ? Number.POSITIVE_INFINITY : distance;
 }
 
@@ -43,58 +38,55 @@ export class BatchOrder {
   private readonly linked: Uint8Array;
   /** Per entry: 1 for a backfill ticket, which is never anyone's candidate. */
   private readonly backfill: Uint8Array;
-  /** Per entry: 1 when some player is also on another ticket (see Entry.sharesPlayers). */
+  /** Per entry: 1 when some player is also on another ticket (see EntryTable.sharesPlayers). */
   private readonly shares: Uint8Array;
+  /** Per entry: its batching key, NaN when it has none (EntryTable.sortValue). */
+  private readonly sortValue: Float64Array;
   /** Per position: 1 when the placement is under the ticket's preferred group. */
   private readonly primaryAt: Uint8Array;
   /** How many placements there are: a ticket once per group it is batched under. */
   readonly placementCount: number;
 
-  /** `byAge`: entry indices oldest first, which breaks ties between equal keys. */
-  constructor(
-    private readonly entries: readonly Entry[],
-    byAge: Int32Array,
-  ) {
-    const count = entries.length;
+  /** `byKey`: entries by key (missing last), then age (PreparedPool.byKey). */
+  constructor(entries: EntryTable, byKey: Int32Array) {
+    const count = entries.count;
+    this.sortValue = entries.sortValue;
+    this.backfill = entries.backfill;
+    this.shares = entries.sharesPlayers;
     this.firstPosition = new Int32Array(count + 1);
-    this.backfill = new Uint8Array(count);
-    this.shares = new Uint8Array(count);
     const sortKey = new Float64Array(count);
     let placements = 0;
     let groupCount = 0;
     // Indexed loops in this run-once code: until the optimiser steps in, for...of allocates an
     // iterator result per step, which on 100k tickets is most of the garbage made here.
-    for (let index = 0; index < count; index++) {
-      const entry = entries[index] as Entry;
-      this.firstPosition[entry.index] = placements;
-      placements += entry.groups.length;
-      for (let at = 0; at < entry.groups.length; at++) {
-        const group = entry.groups[at] as number;
+    for (let entry = 0; entry < count; entry++) {
+      const groups = groupsOf(entries, entry);
+      this.firstPosition[entry] = placements;
+      placements += groups.length;
+      for (let at = 0; at < groups.length; at++) {
+        const group = groups[at] as number;
         if (group >= groupCount) groupCount = group + 1;
       }
-      this.backfill[entry.index] = entry.backfill ? 1 : 0;
-      this.shares[entry.index] = entry.sharesPlayers ? 1 : 0;
-      sortKey[entry.index] = Number.isNaN(entry.sortValue) ? Number.POSITIVE_INFINITY : entry.sortValue;
+      const sortValue = entries.sortValue[entry] as number;
+      sortKey[entry] = Number.isNaN(sortValue) ? Number.POSITIVE_INFINITY : sortValue;
     }
     this.firstPosition[count] = placements;
     this.placementCount = placements;
     // Each placement's group and whether it is the preferred one, read once in entry order.
     const placementGroup = new Int32Array(placements);
     const placementPrimary = new Uint8Array(placements);
-    for (let index = 0; index < count; index++) {
-      const entry = entries[index] as Entry;
-      let placement = this.firstPosition[entry.index] as number;
-      for (let at = 0; at < entry.groups.length; at++) {
-        const group = entry.groups[at] as number;
+    for (let entry = 0; entry < count; entry++) {
+      const groups = groupsOf(entries, entry);
+      let placement = this.firstPosition[entry] as number;
+      for (let at = 0; at < groups.length; at++) {
+        const group = groups[at] as number;
         placementGroup[placement] = group;
-        placementPrimary[placement] = group === entry.group ? 1 : 0;
+        placementPrimary[placement] = group === entries.group[entry] ? 1 : 0;
         placement++;
       }
     }
-    // Tickets sorted once by key (missing last), then age (a stable sort of the age order);
-    // then every placement is dealt into its group's run in that order (a counting sort), so
-    // several groups per ticket cost no extra comparisons.
-    const byKey = stableOrderByKey(byAge, sortKey);
+    // Every placement is dealt into its group's run in key order (a counting sort), so several
+    // groups per ticket cost no extra comparisons.
     const groupStart = new Int32Array(groupCount + 1);
     for (let placement = 0; placement < placements; placement++)
       groupStart[(placementGroup[placement] as number) + 1]++;
@@ -173,31 +165,31 @@ export class BatchOrder {
 
   /**
    * Up to `limit` linked matchmaking tickets other than the anchor, nearest to the anchor
-   * under `group` first, looking at no more than `maxSteps` entries. Other groups are walked
-   * into only when `crossGroups` (a ticket batched under several groups is met in each of them
-   * instead). A ticket sharing players with others is only taken if `isStale` says none of its
-   * players is matched already; stale ones go to `staleOut`. Returns how many entries were
-   * looked at.
+   * under `group` first, looking at no more than `maxSteps` entries, as entry indices (the
+   * walk reads no ticket or entry object). Other groups are walked into only when
+   * `crossGroups` (a ticket batched under several groups is met in each of them instead). A
+   * ticket sharing players with others is only taken if `isStale` says none of its players is
+   * matched already; stale ones go to `staleOut`. Returns how many entries were looked at.
    */
   gather(
-    anchor: Entry,
+    anchorIndex: number,
     group: number,
     crossGroups: boolean,
     limit: number,
     maxSteps: number,
-    isStale: (entry: Entry) => boolean,
-    out: Entry[],
-    staleOut: Entry[],
+    isStale: (entryIndex: number) => boolean,
+    out: number[],
+    staleOut: number[],
   ): number {
     out.length = 0;
     let at = -1;
-    const end = this.firstPosition[anchor.index + 1] as number;
-    for (let placement = this.firstPosition[anchor.index] as number; placement < end; placement++) {
+    const end = this.firstPosition[anchorIndex + 1] as number;
+    for (let placement = this.firstPosition[anchorIndex] as number; placement < end; placement++) {
       const position = this.positions[placement] as number;
       if (this.groupAt[position] === group) at = position;
     }
     if (at < 0) return 0;
-    const key = anchor.sortValue;
+    const key = this.sortValue[anchorIndex] as number;
     let left = this.previous[at] as number;
     let right = this.next[at] as number;
     let steps = 0;
@@ -227,10 +219,9 @@ export class BatchOrder {
       steps++;
       const entryIndex = this.entryAt[taken] as number;
       // A ticket batched under several groups sits beside itself only across groups.
-      if (this.backfill[entryIndex] === 1 || entryIndex === anchor.index) continue;
-      const entry = this.entries[entryIndex] as Entry;
-      if (this.shares[entryIndex] === 1 && isStale(entry)) staleOut.push(entry);
-      else out.push(entry);
+      if (this.backfill[entryIndex] === 1 || entryIndex === anchorIndex) continue;
+      if (this.shares[entryIndex] === 1 && isStale(entryIndex)) staleOut.push(entryIndex);
+      else out.push(entryIndex);
     }
     return steps;
   }

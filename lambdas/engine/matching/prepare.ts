@@ -5,51 +5,72 @@ import { stableOrderByKey } from './sorting';
 import type { InvalidBackfill } from './types';
 
 /**
- * One usable ticket of the pool with everything the pass needs precomputed once, so the
- * per-anchor work never re-reads attributes or re-runs filters.
+ * The pool's usable tickets ("entries"), numbered from 0, with everything the pass needs
+ * precomputed once, so the per-anchor work never re-reads attributes or re-runs filters. An
+ * entry is its number: each fact is a column indexed by it, mostly a typed array. The pass
+ * reads these facts for tickets in batching order, which is not the order tickets lie in
+ * memory; an object per entry (plus a box per number field) would cost cache misses per ticket
+ * per window, and 100k long-lived objects per pass for the garbage collector to copy.
  */
-export interface Entry {
-  /** Position in the entries array. */
-  index: number;
-  ticket: PoolTicket;
-  backfill: boolean;
+export interface EntryTable {
+  count: number;
+  /** The pool; an entry's ticket is `pool[poolIndex[entry]]` (see ticketOf). */
+  pool: readonly PoolTicket[];
+  poolIndex: Int32Array;
+  /** 1 for a backfill ticket. */
+  backfill: Uint8Array;
   /** Players this ticket adds to a match: all of a matchmaking ticket's, none of a backfill's. */
-  size: number;
+  size: Int32Array;
   /**
    * Batching group (region, string sort attributes) as a rank among the pool's groups, so
    * comparing two is one integer comparison; tickets of different groups are far apart.
-   * The ticket's preferred group: `groups[0]`.
+   * The ticket's preferred group: `groups[entry][0]`.
    */
-  group: number;
+  group: Int32Array;
   /**
-   * Every group the ticket is batched under, preferred first: more than one when a latency
-   * rule lets it play in several regions.
+   * Every group the ticket is batched under, preferred first (more than one when a latency rule
+   * lets it play in several regions), as one of the pool's few distinct lists: the entry's
+   * list is `groupLists[groupList[entry]]` (see groupsOf).
    */
-  groups: number[];
-  /** Position in the pool's age order (oldest 0; ties by ticket id): FIFO as one integer. */
-  ageRank: number;
-  /** The ticket's start time, kept beside the hot fields (the ticket object is read rarely). */
-  startTime: number;
-  /** Some player of this ticket is on another ticket too: check it against matched players. */
-  sharesPlayers: boolean;
-  /** Numeric batching key (the neighbour attribute, party average); NaN when absent. */
-  sortValue: number;
-  /** Per slot: may this ticket's party play there (slot-specific player filters)? Undefined: anywhere. */
-  allowedSlots: readonly boolean[] | undefined;
+  groupList: Int32Array;
+  groupLists: readonly (readonly number[])[];
+  /** 1 when some player of this ticket is on another ticket too: check it against matched players. */
+  sharesPlayers: Uint8Array;
+  /** Per slot: may this ticket's party play there (slot-specific player filters)? None: anywhere. */
+  allowedSlots: Map<number, readonly boolean[]>;
   /** How many slots the party may play on; the most constrained parties are packed first. */
-  allowedSlotCount: number;
-  /** Backfill only: the players already in the game session, per slot index. */
-  fixedPlayers: Player[][] | undefined;
+  allowedSlotCount: Int32Array;
+  /** Backfill tickets only: the players already in the game session, per slot index. */
+  fixedPlayers: Map<number, Player[][]>;
+  /** Numeric batching key (the neighbour attribute, party average); NaN when absent. */
+  sortValue: Float64Array;
+  /** The ticket's start time. */
+  startTime: Float64Array;
+  /** Position in the pool's age order (oldest 0; ties by ticket id): FIFO as one integer. */
+  ageRank: Int32Array;
+}
+
+export function ticketOf(entries: EntryTable, entry: number): PoolTicket {
+  return entries.pool[entries.poolIndex[entry] as number] as PoolTicket;
+}
+
+export function groupsOf(entries: EntryTable, entry: number): readonly number[] {
+  return entries.groupLists[entries.groupList[entry] as number] as readonly number[];
 }
 
 export interface PreparedPool {
-  entries: Entry[];
+  entries: EntryTable;
   invalidBackfills: InvalidBackfill[];
   filteredOut: number;
   /** The number attribute used for batching and team balance, if the program has one. */
   neighbourSpec: AttributeSpec | undefined;
-  /** Entry indices oldest first (the order of `ageRank`). */
+  /** Entries oldest first (the order of `ageRank`). */
   byAge: Int32Array;
+  /**
+   * Entries by batching key (missing keys last), then age: 0, 1, 2, ..., since entries are
+   * numbered in this order (see renumberByKey).
+   */
+  byKey: Int32Array;
 }
 
 /** The largest value an expandable ever takes (its base or any step). */
@@ -280,8 +301,25 @@ export function preparePool(
   }
   const oldestAge = Number.isFinite(oldestStart) ? Math.max(0, nowMs - oldestStart) : 0;
 
-  const entries: Entry[] = [];
   const groupLists = new GroupLists();
+  // Typed columns sized for the whole pool: entries are at most as many as tickets.
+  const entries: EntryTable = {
+    count: 0,
+    pool,
+    poolIndex: new Int32Array(pool.length),
+    backfill: new Uint8Array(pool.length),
+    size: new Int32Array(pool.length),
+    group: new Int32Array(pool.length),
+    groupList: new Int32Array(pool.length),
+    groupLists: groupLists.lists,
+    sharesPlayers: new Uint8Array(pool.length),
+    allowedSlots: new Map(),
+    allowedSlotCount: new Int32Array(pool.length),
+    fixedPlayers: new Map(),
+    sortValue: new Float64Array(pool.length),
+    startTime: new Float64Array(pool.length),
+    ageRank: new Int32Array(pool.length),
+  };
   const invalidBackfills: InvalidBackfill[] = [];
   const playersRepeat = somePlayerRepeats(pool);
   // A ticket read twice repeats its players (or has none), so only then can an id repeat: a
@@ -341,31 +379,28 @@ export function preparePool(
         }
       }
     }
-    const groups = groupLists.intern(grouper(ticket.players, filterAge));
-    entries.push({
-      index: entries.length,
-      ticket,
-      backfill,
-      size: backfill ? 0 : ticket.players.length,
-      group: groups[0] ?? 0,
-      groups,
-      ageRank: 0,
-      startTime: ticket.startTime,
-      sharesPlayers: false,
-      sortValue:
-        neighbourSpec === undefined || ticket.players.length === 0
-          ? Number.NaN
-          : partyNumber(ticket.players, neighbourSpec, 'avg', undefined),
-      allowedSlots,
-      allowedSlotCount:
-        allowedSlots === undefined ? program.teamSlots.length : allowedSlots.filter(Boolean).length,
-      fixedPlayers,
-    });
+    const entry = entries.count++;
+    entries.poolIndex[entry] = poolIndex;
+    entries.groupList[entry] = groupLists.intern(grouper(ticket.players, filterAge));
+    entries.backfill[entry] = backfill ? 1 : 0;
+    entries.size[entry] = backfill ? 0 : ticket.players.length;
+    entries.startTime[entry] = ticket.startTime;
+    entries.sortValue[entry] =
+      neighbourSpec === undefined || ticket.players.length === 0
+        ? Number.NaN
+        : partyNumber(ticket.players, neighbourSpec, 'avg', undefined);
+    if (allowedSlots !== undefined) entries.allowedSlots.set(entry, allowedSlots);
+    entries.allowedSlotCount[entry] =
+      allowedSlots === undefined ? program.teamSlots.length : allowedSlots.filter(Boolean).length;
+    if (fixedPlayers !== undefined) entries.fixedPlayers.set(entry, fixedPlayers);
   }
-  groupLists.rankByName(entries);
-  const byAge = rankAges(entries);
+  // Group ids become ranks by name only now, in the shared lists: read each preferred group after.
+  groupLists.rankByName();
+  for (let entry = 0; entry < entries.count; entry++) entries.group[entry] = groupsOf(entries, entry)[0] ?? 0;
+  const byAgeInPoolOrder = rankAges(entries);
   if (playersRepeat) markSharedPlayers(entries);
-  return { entries, invalidBackfills, filteredOut, neighbourSpec, byAge };
+  const { renumbered, byAge, byKey } = renumberByKey(entries, byAgeInPoolOrder);
+  return { entries: renumbered, invalidBackfills, filteredOut, neighbourSpec, byAge, byKey };
 }
 
 function failsSomeFilter(
@@ -383,70 +418,134 @@ function fitsSlot(program: QueueProgram, slotIndex: number, size: number): boole
 }
 
 interface GroupListNode {
-  list: number[] | undefined;
+  /** Position of the node's list in `lists`, -1 until one ends here. */
+  list: number;
   next: Map<string, GroupListNode>;
 }
 
 /**
  * Each distinct list of group names becomes one array of group ids shared by every ticket
  * with that list (a pool has a handful: one per region preference), found by walking a trie
- * of names, so a ticket costs no new arrays. Ids are handed out as names come; `rankByName`
- * then renumbers them in name order, so comparing two groups is one integer comparison.
+ * of names, so a ticket costs no new arrays; a ticket keeps the list's position. Ids are
+ * handed out as names come; `rankByName` then renumbers them in name order, so comparing two
+ * groups is one integer comparison.
  */
 class GroupLists {
   private readonly ids = new Map<string, number>();
-  private readonly root: GroupListNode = { list: undefined, next: new Map() };
-  private readonly lists: number[][] = [];
+  private readonly root: GroupListNode = { list: -1, next: new Map() };
+  readonly lists: number[][] = [];
 
-  intern(names: readonly string[]): number[] {
+  /** The position in `lists` of the list of these names' ids. */
+  intern(names: readonly string[]): number {
     let node = this.root;
-    for (const name of names) {
+    for (let at = 0; at < names.length; at++) {
+      const name = names[at] as string;
       let child = node.next.get(name);
       if (child === undefined) {
-        child = { list: undefined, next: new Map() };
+        child = { list: -1, next: new Map() };
         node.next.set(name, child);
       }
       node = child;
     }
-    if (node.list === undefined) {
-      node.list = names.map((name) => {
-        let id = this.ids.get(name);
-        if (id === undefined) {
-          id = this.ids.size;
-          this.ids.set(name, id);
-        }
-        return id;
-      });
-      this.lists.push(node.list);
+    if (node.list < 0) {
+      node.list = this.lists.length;
+      this.lists.push(
+        names.map((name) => {
+          let id = this.ids.get(name);
+          if (id === undefined) {
+            id = this.ids.size;
+            this.ids.set(name, id);
+          }
+          return id;
+        }),
+      );
     }
     return node.list;
   }
 
-  rankByName(entries: Entry[]): void {
+  rankByName(): void {
     const rankOfId = new Int32Array(this.ids.size);
     [...this.ids.keys()].sort().forEach((name, rank) => {
       rankOfId[this.ids.get(name) as number] = rank;
     });
     for (const list of this.lists)
       for (let at = 0; at < list.length; at++) list[at] = rankOfId[list[at] as number] as number;
-    for (let index = 0; index < entries.length; index++) {
-      const entry = entries[index] as Entry;
-      entry.group = entry.groups[0] ?? 0;
-    }
   }
 }
 
-function rankAges(entries: Entry[]): Int32Array {
-  const startTimes = new Float64Array(entries.length);
-  const indices = new Int32Array(entries.length);
+/**
+ * The same entries numbered in batching-key order (missing keys last, then age) instead of pool
+ * order. A window is an anchor's neighbours in key order, so the columns it reads (keys, ages,
+ * sizes, links) then lie side by side in memory, not a cache miss apart on a large pool.
+ * Nothing the pass decides depends on the numbering itself: ties are broken by age rank,
+ * which was ranked in pool order before (see rankAges).
+ */
+function renumberByKey(
+  entries: EntryTable,
+  byAge: Int32Array,
+): { renumbered: EntryTable; byAge: Int32Array; byKey: Int32Array } {
+  const count = entries.count;
+  const sortKey = new Float64Array(count);
+  for (let entry = 0; entry < count; entry++) {
+    const sortValue = entries.sortValue[entry] as number;
+    sortKey[entry] = Number.isNaN(sortValue) ? Number.POSITIVE_INFINITY : sortValue;
+  }
+  /** New number → old number. */
+  const oldOf = stableOrderByKey(byAge, sortKey);
+  const newOf = new Int32Array(count);
+  const renumbered: EntryTable = {
+    count,
+    pool: entries.pool,
+    poolIndex: new Int32Array(count),
+    backfill: new Uint8Array(count),
+    size: new Int32Array(count),
+    group: new Int32Array(count),
+    groupList: new Int32Array(count),
+    groupLists: entries.groupLists,
+    sharesPlayers: new Uint8Array(count),
+    allowedSlots: new Map(),
+    allowedSlotCount: new Int32Array(count),
+    fixedPlayers: new Map(),
+    sortValue: new Float64Array(count),
+    startTime: new Float64Array(count),
+    ageRank: new Int32Array(count),
+  };
+  for (let entry = 0; entry < count; entry++) {
+    const old = oldOf[entry] as number;
+    newOf[old] = entry;
+    renumbered.poolIndex[entry] = entries.poolIndex[old] as number;
+    renumbered.groupList[entry] = entries.groupList[old] as number;
+    renumbered.backfill[entry] = entries.backfill[old] as number;
+    renumbered.size[entry] = entries.size[old] as number;
+    renumbered.group[entry] = entries.group[old] as number;
+    renumbered.sharesPlayers[entry] = entries.sharesPlayers[old] as number;
+    renumbered.allowedSlotCount[entry] = entries.allowedSlotCount[old] as number;
+    renumbered.sortValue[entry] = entries.sortValue[old] as number;
+    renumbered.startTime[entry] = entries.startTime[old] as number;
+    renumbered.ageRank[entry] = entries.ageRank[old] as number;
+  }
+  for (const [old, slots] of entries.allowedSlots) renumbered.allowedSlots.set(newOf[old] as number, slots);
+  for (const [old, players] of entries.fixedPlayers)
+    renumbered.fixedPlayers.set(newOf[old] as number, players);
+  const renumberedByAge = new Int32Array(count);
+  for (let rank = 0; rank < count; rank++) renumberedByAge[rank] = newOf[byAge[rank] as number] as number;
+  const byKey = new Int32Array(count);
+  for (let entry = 0; entry < count; entry++) byKey[entry] = entry;
+  return { renumbered, byAge: renumberedByAge, byKey };
+}
+
+/** Fills `entries.ageRank` and returns the entries oldest first. */
+function rankAges(entries: EntryTable): Int32Array {
+  const startTimes = new Float64Array(entries.count);
+  const indices = new Int32Array(entries.count);
   // Ticket ids gathered in entry order (the tickets lie in memory in about that order), so the
-  // tie-breaks below, which visit entries in age order, read no entry or ticket object.
-  const ticketIds: string[] = new Array(entries.length);
-  for (let index = 0; index < entries.length; index++) {
-    const entry = entries[index] as Entry;
-    startTimes[entry.index] = Number.isNaN(entry.startTime) ? Number.POSITIVE_INFINITY : entry.startTime;
-    indices[entry.index] = entry.index;
-    ticketIds[entry.index] = entry.ticket.ticketId;
+  // tie-breaks below, which visit entries in age order, read no ticket object.
+  const ticketIds: string[] = new Array(entries.count);
+  for (let entry = 0; entry < entries.count; entry++) {
+    const startTime = entries.startTime[entry] as number;
+    startTimes[entry] = Number.isNaN(startTime) ? Number.POSITIVE_INFINITY : startTime;
+    indices[entry] = entry;
+    ticketIds[entry] = ticketOf(entries, entry).ticketId;
   }
   const byAge = stableOrderByKey(indices, startTimes);
   // Equal start times (common: milliseconds) are ordered by ticket id, so runs repeat whatever
@@ -471,46 +570,74 @@ function rankAges(entries: Entry[]): Int32Array {
     }
     byAge[to] = moving;
   }
-  // Ranks land in a typed array first, then on the entries in entry order: written in age order
-  // straight onto the entries, each write would miss the cache on a large pool.
-  const rankOf = new Int32Array(entries.length);
-  for (let rank = 0; rank < byAge.length; rank++) rankOf[byAge[rank] as number] = rank;
-  for (let index = 0; index < entries.length; index++) {
-    const entry = entries[index] as Entry;
-    entry.ageRank = rankOf[entry.index] as number;
-  }
+  for (let rank = 0; rank < byAge.length; rank++) entries.ageRank[byAge[rank] as number] = rank;
   return byAge;
+}
+
+/** FNV-1a over a string's UTF-16 code units: a 32-bit hash computed without allocating. */
+function hashOf(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let at = 0; at < text.length; at++) hash = Math.imul(hash ^ text.charCodeAt(at), 0x01000193);
+  // As a signed 32-bit integer, as the table stores it (an empty id never went through imul).
+  return hash | 0;
 }
 
 /**
  * Whether any player id occurs twice in the pool (on two tickets or twice on one), or some
- * ticket has no players: one set insertion per player, and the pass skips every duplicate
- * check when neither happens.
+ * ticket has no players; the pass skips every duplicate check when neither happens. An open
+ * addressing table on typed arrays sized once for the pool, not a Set: a Set of 100k ids grows
+ * by rehashing many times and spreads its entries over several megabytes, and this check reads
+ * every id of the pool, which nothing else in the pass does.
  */
 function somePlayerRepeats(pool: readonly PoolTicket[]): boolean {
-  const players = new Set<string>();
+  let playerCount = 0;
+  for (let index = 0; index < pool.length; index++) {
+    const size = (pool[index] as PoolTicket).players.length;
+    if (size === 0) return true;
+    playerCount += size;
+  }
+  // At most half full, so probe runs stay short.
+  let capacity = 2;
+  while (capacity < 2 * playerCount) capacity *= 2;
+  const mask = capacity - 1;
+  /**
+   * Per slot, side by side (one cache line per probe): at 2 × slot, 1 + the position of the
+   * id in `ids` (0: empty slot); at 2 × slot + 1, the id's hash.
+   */
+  const slots = new Int32Array(2 * capacity);
+  const ids: string[] = new Array(playerCount);
+  let stored = 0;
   for (let index = 0; index < pool.length; index++) {
     const ticketPlayers = (pool[index] as PoolTicket).players;
-    if (ticketPlayers.length === 0) return true;
     for (let at = 0; at < ticketPlayers.length; at++) {
-      const before = players.size;
-      players.add((ticketPlayers[at] as Player).playerId);
-      if (players.size === before) return true;
+      const id = (ticketPlayers[at] as Player).playerId;
+      const hash = hashOf(id);
+      let slot = hash & mask;
+      for (;;) {
+        const held = slots[2 * slot] as number;
+        if (held === 0) break;
+        if (slots[2 * slot + 1] === hash && ids[held - 1] === id) return true;
+        slot = (slot + 1) & mask;
+      }
+      ids[stored] = id;
+      stored++;
+      slots[2 * slot] = stored;
+      slots[2 * slot + 1] = hash;
     }
   }
   return false;
 }
 
 /** Flags tickets sharing a player with another ticket, the only ones a match can invalidate. */
-function markSharedPlayers(entries: Entry[]): void {
-  const owners = new Map<string, Entry>();
-  for (const entry of entries) {
-    for (const player of entry.ticket.players) {
+function markSharedPlayers(entries: EntryTable): void {
+  const owners = new Map<string, number>();
+  for (let entry = 0; entry < entries.count; entry++) {
+    for (const player of ticketOf(entries, entry).players) {
       const owner = owners.get(player.playerId);
       if (owner === undefined) owners.set(player.playerId, entry);
       else if (owner !== entry) {
-        owner.sharesPlayers = true;
-        entry.sharesPlayers = true;
+        entries.sharesPlayers[owner] = 1;
+        entries.sharesPlayers[entry] = 1;
       }
     }
   }

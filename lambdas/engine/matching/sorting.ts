@@ -91,3 +91,61 @@ export function sortSmall<T>(list: T[], compare: (left: T, right: T) => number):
     list[to] = moving;
   }
 }
+
+type NumberColumn = Float64Array | Int32Array | Uint8Array;
+
+/** Scratch for sortIndicesByKeys: each listed index's keys, moved along with it. */
+const firstKeys = new Float64Array(INSERTION_SORT_LIMIT);
+const secondKeys = new Float64Array(INSERTION_SORT_LIMIT);
+const thirdKeys = new Float64Array(INSERTION_SORT_LIMIT);
+
+/**
+ * Sorts a short list of indices in place by up to three number columns, smallest first,
+ * compared in turn (a missing column counts as all zeros); `compare` must order the same way
+ * and sorts lists longer than insertion sort suits. Keys are read once per index into scratch
+ * arrays instead of twice per comparison through a comparator call: a window of 40 tickets
+ * takes some 400 comparisons, and the columns are read at scattered indices.
+ * Keys must not be NaN.
+ */
+export function sortIndicesByKeys(
+  list: number[],
+  first: NumberColumn,
+  second: NumberColumn | undefined,
+  third: NumberColumn | undefined,
+  compare: (left: number, right: number) => number,
+): void {
+  const count = list.length;
+  if (count > INSERTION_SORT_LIMIT) {
+    sortSmall(list, compare);
+    return;
+  }
+  for (let at = 0; at < count; at++) {
+    const index = list[at] as number;
+    firstKeys[at] = first[index] as number;
+    secondKeys[at] = second === undefined ? 0 : (second[index] as number);
+    thirdKeys[at] = third === undefined ? 0 : (third[index] as number);
+  }
+  for (let at = 1; at < count; at++) {
+    const moving = list[at] as number;
+    const a = firstKeys[at] as number;
+    const b = secondKeys[at] as number;
+    const c = thirdKeys[at] as number;
+    let to = at;
+    while (to > 0) {
+      const previousA = firstKeys[to - 1] as number;
+      const previousB = secondKeys[to - 1] as number;
+      const previousC = thirdKeys[to - 1] as number;
+      // Stops at the first earlier item not greater than the moving one: stable.
+      if (previousA < a || (previousA === a && (previousB < b || (previousB === b && previousC <= c)))) break;
+      list[to] = list[to - 1] as number;
+      firstKeys[to] = previousA;
+      secondKeys[to] = previousB;
+      thirdKeys[to] = previousC;
+      to--;
+    }
+    list[to] = moving;
+    firstKeys[to] = a;
+    secondKeys[to] = b;
+    thirdKeys[to] = c;
+  }
+}

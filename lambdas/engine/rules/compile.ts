@@ -213,13 +213,15 @@ function playableRegionsOf(
           : expandable(`rules[${rule.name}].maxLatency`, rule.maxLatency),
     }));
   if (limits.length === 0) return undefined;
-  // Scratch reused across calls (each waiting ticket makes one per pass); only regions escape.
+  // Scratch reused across calls (each waiting ticket makes one per pass), filled up to `found`
+  // and never emptied by setting its length (which gives its storage back, to be regrown on the
+  // next call); only an exact copy of the regions escapes.
   const latencies: number[] = [];
+  const regions: string[] = [];
   return (party, ageMs) => {
     const first = party[0];
     if (first === undefined) return [];
-    const regions: string[] = [];
-    latencies.length = 0;
+    let found = 0;
     for (const region in first.latencyInMs) {
       if (!Object.hasOwn(first.latencyInMs, region)) continue;
       let worst = Number.NEGATIVE_INFINITY;
@@ -233,7 +235,7 @@ function playableRegionsOf(
       }
       if (Number.isNaN(worst)) continue;
       // Insertion keeps the few regions sorted: fastest first, ties by name.
-      let at = regions.length;
+      let at = found;
       while (
         at > 0 &&
         ((latencies[at - 1] as number) > worst ||
@@ -241,14 +243,15 @@ function playableRegionsOf(
       )
         at--;
       // Shifted by hand: splice allocates an array of removed items per call, once per ticket.
-      for (let move = regions.length; move > at; move--) {
+      for (let move = found; move > at; move--) {
         regions[move] = regions[move - 1] as string;
         latencies[move] = latencies[move - 1] as number;
       }
       regions[at] = region;
       latencies[at] = worst;
+      found++;
     }
-    return regions;
+    return regions.slice(0, found);
   };
 }
 

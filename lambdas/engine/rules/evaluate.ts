@@ -47,13 +47,20 @@ interface PreparedCandidate {
   oldestStart: number;
 }
 
+/** How many own enumerable keys an object has, without Object.keys' array (once per evaluation). */
+function ownKeyCount(record: object): number {
+  let count = 0;
+  for (const key in record) if (Object.hasOwn(record, key)) count++;
+  return count;
+}
+
 function prepare(
   program: QueueProgram,
   candidate: RuleCandidate,
   collectProblems: boolean,
 ): PreparedCandidate {
   const slotPlayers: ContextPlayer[][] = [];
-  const parties: Player[][] = [];
+  const parties: (readonly Player[])[] = [];
   const ticketIds: string[] = [];
   let newestStart = Number.NEGATIVE_INFINITY;
   let oldestStart = Number.POSITIVE_INFINITY;
@@ -70,18 +77,18 @@ function prepare(
         if (partyIndex < 0) {
           partyIndex = parties.length;
           ticketIds.push(ticket.ticketId);
-          parties.push([]);
+          // The ticket's own list while the ticket is met once (a party on one team, the usual
+          // case): no copy per ticket and evaluation. A split ticket's next part makes a new list.
+          parties.push(ticket.players);
+        } else {
+          parties[partyIndex] = [...(parties[partyIndex] as readonly Player[]), ...ticket.players];
         }
-        const party = parties[partyIndex] as Player[];
-        for (const player of ticket.players) {
-          party.push(player);
-          players.push({ player, partyIndex });
-        }
+        for (const player of ticket.players) players.push({ player, partyIndex });
       }
     }
     slotPlayers.push(players);
   }
-  if (collectProblems || program.teamSlots.length !== Object.keys(candidate.teams).length) {
+  if (collectProblems || program.teamSlots.length !== ownKeyCount(candidate.teams)) {
     for (const name of Object.keys(candidate.teams)) {
       if (!program.teamSlots.some((slot) => slot.name === name)) {
         teamProblems.push(`unknown team "${name}"`);
@@ -217,9 +224,21 @@ export function evaluatePassingCandidate(
 ): CandidateEvaluation | undefined {
   const prepared = prepare(program, candidate, false);
   if (prepared.teamProblems.length > 0) return undefined;
-  const ageMs = ageFrom(program, prepared, nowMs);
-  if (!checkTeamSizes(program, prepared.context, ageMs, undefined)) return undefined;
-  const report = reportRules(program, prepared.context, ageMs, true);
+  return evaluatePassingContext(program, prepared.context, ageFrom(program, prepared, nowMs));
+}
+
+/**
+ * evaluatePassingCandidate for a caller that builds the evaluation context itself, with the
+ * age that drives expansions: the matching pass, which knows its parties (one per ticket) and
+ * start times, and so skips matching tickets up by id. Same context and age, same answer.
+ */
+export function evaluatePassingContext(
+  program: QueueProgram,
+  context: MatchContext,
+  ageMs: number,
+): CandidateEvaluation | undefined {
+  if (!checkTeamSizes(program, context, ageMs, undefined)) return undefined;
+  const report = reportRules(program, context, ageMs, true);
   return report === undefined ? undefined : { passed: true, ageMs, rules: report.rules, teamProblems: [] };
 }
 

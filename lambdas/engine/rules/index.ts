@@ -18,6 +18,7 @@ export {
   drivingAgeMs,
   evaluateCandidate,
   evaluatePassingCandidate,
+  evaluatePassingContext,
   evaluatePropertyExpression,
   orderingKeys,
   playerPassesFilters,

@@ -70,8 +70,8 @@ export interface ContextPlayer {
 export interface MatchContext {
   /** Players per team slot, in program.teamSlots order. */
   slotPlayers: ContextPlayer[][];
-  /** Players of each ticket present in the candidate. */
-  parties: Player[][];
+  /** Players of each ticket present in the candidate (read only: a party may be its ticket's own list). */
+  parties: (readonly Player[])[];
   /** First missing attribute met while evaluating the current rule (then the rule fails). */
   missing: string | undefined;
 }
