@@ -27,6 +27,8 @@ const SESSIONS = 8;
 const PASS_LOOPS = 3;
 const PASSES_PER_LOOP = 8;
 const CANCELLATIONS = 30;
+/** Of those, stopped before the passes start: the run cancels at least these whatever the timing. */
+const CANCELLED_BEFORE_PASSES = 2;
 const REPLACEMENTS = 8;
 const REQUEST_TIMEOUT_SECONDS = 6;
 const PASS_CLOCK_STEP_MS = 400;
@@ -117,8 +119,8 @@ it('concurrent passes with cancellations and backfill replacements never double-
       }
     }
   };
-  const cancellations = async () => {
-    for (let i = 0; i < CANCELLATIONS; i++) {
+  const cancellations = async (count: number) => {
+    for (let i = 0; i < count; i++) {
       const useBackfill = rng.next() < 0.2;
       const target = useBackfill
         ? { ticketId: rng.pick(backfillTickets.filter((id) => id !== invalidBackfill)), players: [] }
@@ -173,10 +175,13 @@ it('concurrent passes with cancellations and backfill replacements never double-
     }
   };
 
+  // A few stops land before any pass, so the run surely cancels some tickets however the rest
+  // of the race turns out (on a fast DynamoDB Local the passes can win nearly every race).
+  await cancellations(CANCELLED_BEFORE_PASSES);
   await Promise.all([
     ...Array.from({ length: PASS_LOOPS }, passLoop),
     arrivals(),
-    cancellations(),
+    cancellations(CANCELLATIONS - CANCELLED_BEFORE_PASSES),
     replacements(),
     publisher(),
     publisher(),
@@ -195,8 +200,8 @@ it('concurrent passes with cancellations and backfill replacements never double-
   // The run exercised what it claims to.
   expect(afterRace.committedMatches).toBeGreaterThanOrEqual(8);
   expect(afterRace.backfillMatches).toBeGreaterThanOrEqual(1);
-  // How many cancellations beat the passes depends on timing; some always do.
-  expect(afterRace.statuses.CANCELLED ?? 0).toBeGreaterThanOrEqual(2);
+  // How many of the racing cancellations beat the passes depends on timing; the first ones ran before them.
+  expect(afterRace.statuses.CANCELLED ?? 0).toBeGreaterThanOrEqual(CANCELLED_BEFORE_PASSES);
   expect(afterRace.statuses.FAILED ?? 0).toBeGreaterThanOrEqual(1);
   expect(outcome.replaced).toBeGreaterThanOrEqual(REPLACEMENTS - 2);
   expect(reports).toHaveLength(PASS_LOOPS * PASSES_PER_LOOP);
