@@ -58,7 +58,11 @@ export function recordTickFailure(): void {
   metrics.addMetric(MATCHMAKER_METRICS.tickFailures, MetricUnit.Count, 1);
 }
 
-/** Flushes every configuration's buffer (the handler's middleware flushes the shared one). */
+/**
+ * Flushes the buffers of the configurations that passed since the last flush (the handler's
+ * middleware flushes the shared one). An empty buffer is skipped: Powertools would log a
+ * warning for it, every tick, for every configuration another worker's lease kept this one out of.
+ */
 export function publishMatchmakerMetrics(): void {
-  for (const sink of byConfiguration.values()) sink.publishStoredMetrics();
+  for (const sink of byConfiguration.values()) if (sink.hasStoredMetrics()) sink.publishStoredMetrics();
 }

@@ -59,6 +59,32 @@ describe('matchmaker metrics', () => {
     expect(directive?.Dimensions[0]).toEqual(expect.arrayContaining(['configuration', 'service']));
   });
 
+  it('publishes nothing, and warns about nothing, for a configuration that did not pass this tick', async () => {
+    // First a tick in which 'duel' passed, so its buffer exists; then one in which it did not.
+    await emittedMetrics(() => {
+      recordTick(tick);
+      publishMatchmakerMetrics();
+    });
+    const warnings: string[] = [];
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      warnings.push(String(chunk));
+      return true;
+    });
+    let documents: Array<Record<string, unknown>> = [];
+    try {
+      documents = await emittedMetrics(() => {
+        recordTick({ passes: [], publishFailures: 0 });
+        publishMatchmakerMetrics();
+      });
+    } finally {
+      stderr.mockRestore();
+      // The shared buffer got this tick's PublishFailures: not the next test's business.
+      metrics.clearMetrics();
+    }
+    expect(documents.filter((document) => document.configuration === 'duel')).toEqual([]);
+    expect(warnings.join('')).not.toMatch(/No application metrics/);
+  });
+
   it('keeps the alarms’ metrics across configurations in the shared buffer', async () => {
     const documents = await emittedMetrics(() => {
       recordTick(tick);
