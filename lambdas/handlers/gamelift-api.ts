@@ -9,6 +9,7 @@ import { type GameLiftOperation, operationInputSchemas } from '../dialects/gamel
 import { parseOperationInput } from '../dialects/gamelift/validation-message';
 import { EXPLAIN_HEADER } from '../dialects/gamelift/waiting-report';
 import { SlotfillError } from '../shared/errors';
+import { API_METRICS } from '../shared/metric-names';
 import { logger, metrics } from '../shared/observability';
 import { tracing } from '../shared/tracing';
 import type { UseCaseContext } from '../usecases/context';
@@ -33,11 +34,16 @@ export async function handleGameLiftRequest(
     jsonResult(statusCode, body, CONTENT_TYPE, requestId);
   const fail = (error: { statusCode: number; body: unknown }): HttpResult =>
     respond(error.statusCode, error.body);
+  /** Refused before the operation ran. */
+  const reject = (error: { statusCode: number; body: unknown }): HttpResult => {
+    metrics.addMetric(API_METRICS.requestsRejected, MetricUnit.Count, 1);
+    return fail(error);
+  };
 
   const target = header(event, 'x-amz-target') ?? '';
   const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
   if (!isGameLiftOperation(operation)) {
-    return fail(
+    return reject(
       awsJsonError(
         'UnknownOperationException',
         target
@@ -48,7 +54,7 @@ export async function handleGameLiftRequest(
   }
   const implementation = implementedOperations[operation];
   if (!implementation) {
-    return fail(
+    return reject(
       awsJsonError('InvalidRequestException', `${operation} is not available in this version of slotfill.`),
     );
   }
@@ -58,12 +64,12 @@ export async function handleGameLiftRequest(
     const text = rawBody(event);
     body = text.trim() === '' ? {} : JSON.parse(text);
   } catch (error) {
-    return fail(
+    return reject(
       awsJsonError('SerializationException', `Request body is not valid JSON: ${(error as Error).message}`),
     );
   }
   const parsed = parseOperationInput(operation, body);
-  if (!parsed.ok) return fail(awsJsonError('InvalidRequestException', parsed.message));
+  if (!parsed.ok) return reject(awsJsonError('InvalidRequestException', parsed.message));
   logOperation(operation, parsed.input);
 
   const context: GameLiftContext = {

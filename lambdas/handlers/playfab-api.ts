@@ -24,6 +24,7 @@ import { isPlayFabOperation, type PlayFabOperation } from '../dialects/playfab/s
 import { QueueConfigInvalidError } from '../engine/queues/compile';
 import { parseQueueConfig } from '../engine/queues/parse';
 import { SlotfillError } from '../shared/errors';
+import { API_METRICS } from '../shared/metric-names';
 import { logger, metrics } from '../shared/observability';
 import { tracing } from '../shared/tracing';
 import type { Principal } from '../usecases/access';
@@ -47,17 +48,22 @@ export async function handlePlayFabRequest(
 ): Promise<HttpResult> {
   const respond = (body: { code: number }): HttpResult =>
     jsonResult(body.code, body, CONTENT_TYPE, requestId);
+  /** Refused before the operation ran. */
+  const reject = (body: { code: number }): HttpResult => {
+    metrics.addMetric(API_METRICS.requestsRejected, MetricUnit.Count, 1);
+    return respond(body);
+  };
 
   const operation = event.pathParameters?.operation ?? '';
   if (!isPlayFabOperation(operation)) {
-    return respond(
+    return reject(
       playFabError('InvalidAPIEndpoint', `/Match/${operation} is not a PlayFab matchmaking API.`),
     );
   }
 
   // Credentials first: an unauthenticated caller learns nothing about the request's validity.
   const verdict = await authenticate(dependencies, event, operation);
-  if (!verdict.ok) return respond(playFabError(verdict.error, verdict.message));
+  if (!verdict.ok) return reject(playFabError(verdict.error, verdict.message));
   const principal = principalOf(verdict.principal);
 
   let body: unknown;
@@ -65,14 +71,14 @@ export async function handlePlayFabRequest(
     const text = rawBody(event);
     body = text.trim() === '' ? {} : JSON.parse(text);
   } catch (error) {
-    return respond(
+    return reject(
       playFabError('InvalidParams', `The request body is not valid JSON: ${(error as Error).message}`),
     );
   }
   const queueProblem = queueConfigProblem(operation, body);
-  if (queueProblem) return respond(queueProblem);
+  if (queueProblem) return reject(queueProblem);
   const parsed = parseRequest(operation, body);
-  if (!parsed.ok) return respond(parsed.error);
+  if (!parsed.ok) return reject(parsed.error);
   logOperation(operation, parsed.request);
 
   try {

@@ -23,4 +23,10 @@ export const MATCHMAKER_METRICS = {
 export const API_METRICS = {
   ticketsStarted: 'TicketsStarted',
   ticketsCancelled: 'TicketsCancelled',
+  /**
+   * Requests answered before any use case ran: unknown operation, unreadable or invalid input,
+   * failed authentication. Counted so a client sending garbage shows on the graphs (and so the
+   * request's metrics buffer is never empty, which Powertools would log a warning for).
+   */
+  requestsRejected: 'RequestsRejected',
 } as const;
