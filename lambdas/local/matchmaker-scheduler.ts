@@ -15,6 +15,17 @@ export const LOCAL_CONCURRENT_RUNS = Math.max(2, availableParallelism());
  */
 export const IDLE_SWEEP_EVERY = 10;
 
+export interface SchedulerOptions {
+  /** @default LOCAL_CONCURRENT_RUNS */
+  maxConcurrentRuns?: number;
+  /**
+   * Whether new tickets wake their worker (`ticketQueued`). When they don't, the sweep is the
+   * only trigger there is, so it visits every configuration every time, idle or not.
+   * @default true
+   */
+  wakeOnArrival?: boolean;
+}
+
 /** What a run tells the scheduler: whether it found nothing to do. */
 export interface RunResult {
   idle: boolean;
@@ -38,17 +49,18 @@ export class LocalMatchmakerScheduler implements TicketArrivals {
   private readonly idleSweepsSkipped = new Map<string, number>();
   private stopped = false;
 
+  private readonly maxConcurrentRuns: number;
+  private readonly idleSweepEvery: number;
+
   constructor(
     private readonly runWorker: (configurationName: string) => Promise<RunResult>,
     private readonly listConfigurations: () => Promise<string[]>,
     private readonly reportError: (error: unknown) => void,
-    private readonly maxConcurrentRuns = LOCAL_CONCURRENT_RUNS,
-    /**
-     * IDLE_SWEEP_EVERY when new tickets wake their worker; 1 (sweep every configuration every
-     * time) when nothing announces them, as then the sweep is the only trigger there is.
-     */
-    private readonly idleSweepEvery = IDLE_SWEEP_EVERY,
-  ) {}
+    options: SchedulerOptions = {},
+  ) {
+    this.maxConcurrentRuns = options.maxConcurrentRuns ?? LOCAL_CONCURRENT_RUNS;
+    this.idleSweepEvery = options.wakeOnArrival === false ? 1 : IDLE_SWEEP_EVERY;
+  }
 
   ticketQueued(configurationName: string): void {
     this.wake(configurationName);

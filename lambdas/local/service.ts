@@ -33,7 +33,7 @@ import { LOCAL_EVENTBRIDGE_PATH, servePutEvents } from './eventbridge-endpoint';
 import { createGateway, type HttpLambda } from './gateway';
 import { LambdaProcess } from './lambda-process';
 import { LocalEventSink } from './local-event-sink';
-import { IDLE_SWEEP_EVERY, LOCAL_CONCURRENT_RUNS, LocalMatchmakerScheduler } from './matchmaker-scheduler';
+import { LocalMatchmakerScheduler } from './matchmaker-scheduler';
 import {
   DEFAULT_PLAYER_KEY_FILE,
   LocalPlayerTokenKeys,
@@ -363,9 +363,7 @@ function sourceCode(
     },
     () => matchmakerContext.store.listAllConfigurationNames(),
     (error) => process.stderr.write(`matchmaker worker failed: ${String(error)}\n`),
-    LOCAL_CONCURRENT_RUNS,
-    // Without wake-ups on arrival the sweep is the only trigger: it must visit every configuration.
-    options.wakeOnArrival === false ? 1 : IDLE_SWEEP_EVERY,
+    { wakeOnArrival: options.wakeOnArrival !== false },
   );
   return {
     functions,

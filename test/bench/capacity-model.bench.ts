@@ -31,6 +31,7 @@ import type { UseCaseContext } from '../../lambdas/usecases/context';
 import type { EventSink } from '../../lambdas/usecases/event-sink';
 import { runUnitTurn, TICKETS_PER_PART } from '../../lambdas/usecases/matchmaker';
 import { twoVersusTwoSkill } from '../support/rule-sets';
+import { ownCpuMs } from './cpu';
 import { SKILL_5V5_BENCH } from './matching.bench';
 
 /** Published per-partition limits (DynamoDB developer guide, "partitions and data distribution"). */
@@ -52,12 +53,6 @@ const EPOCH = Date.UTC(2026, 0, 1);
 /** Which Lambda invocation (work unit) the code running now belongs to: each has its own CPU. */
 const lanes = new AsyncLocalStorage<string>();
 
-/** This process's CPU time in ms (not wall time: a loaded machine must not inflate it). */
-function cpuNow(): number {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1000;
-}
-
 /**
  * A virtual clock for several Lambda invocations at once. Every timer belongs to the lane
  * (invocation) that set it; the synchronous work a timer's continuation runs is that lane's CPU
@@ -76,17 +71,17 @@ class VirtualClock {
 
   /** Runs simulator work whose CPU time must not count as the matchmaker's. */
   untimed<T>(work: () => T): T {
-    const started = cpuNow();
+    const started = ownCpuMs();
     try {
       return work();
     } finally {
-      this.segment.excludedMs += cpuNow() - started;
+      this.segment.excludedMs += ownCpuMs() - started;
     }
   }
 
   private liveCpu(): number {
     if (!this.segment.active) return 0;
-    return Math.max(0, cpuNow() - this.segment.cpuStart - this.segment.excludedMs) * CPU_FACTOR;
+    return Math.max(0, ownCpuMs() - this.segment.cpuStart - this.segment.excludedMs) * CPU_FACTOR;
   }
 
   /** The virtual time as the running lane sees it: its start plus the CPU it has spent so far. */
@@ -110,7 +105,7 @@ class VirtualClock {
     let lane = 'main';
     for (;;) {
       this.segment = {
-        cpuStart: cpuNow(),
+        cpuStart: ownCpuMs(),
         excludedMs: 0,
         virtualStart: Math.max(this.now, this.busyUntil.get(lane) ?? 0),
         active: true,

@@ -22,6 +22,7 @@ import {
 } from '@aws-sdk/client-gamelift';
 import { startDynamoDbLocal } from '../../lambdas/local/dynamodb-local';
 import { localServiceOptionsFromEnv, startLocalService } from '../../lambdas/local/service';
+import { ownCpuMs } from './cpu';
 
 // The service's handlers would print their metrics on stdout, among the table.
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
@@ -84,11 +85,6 @@ function processCpuSeconds(pid: number | undefined): number {
   }
 }
 
-function nodeCpuSeconds(): number {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1e6;
-}
-
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -143,7 +139,7 @@ async function measure(
     const requests: Array<Promise<unknown>> = [];
     const gapMs = 1000 / load.ticketsPerSecondEach;
     const total = Math.round(SECONDS * load.ticketsPerSecondEach);
-    const nodeCpuBefore = nodeCpuSeconds();
+    const nodeCpuBefore = ownCpuMs() / 1000;
     const dynamoCpuBefore = processCpuSeconds(dynamoDbPid);
     const start = performance.now();
     for (let index = 0; index < total; index++) {
@@ -171,7 +167,7 @@ async function measure(
     while (matchedAt.size < sentAt.size - failed - 3 * load.configurations && performance.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 100));
     const perTicketMs = (seconds: number) => (seconds * 1000) / Math.max(1, sentAt.size);
-    const nodeCpuMsPerTicket = perTicketMs(nodeCpuSeconds() - nodeCpuBefore);
+    const nodeCpuMsPerTicket = perTicketMs(ownCpuMs() / 1000 - nodeCpuBefore);
     const dynamoCpuMsPerTicket = perTicketMs(processCpuSeconds(dynamoDbPid) - dynamoCpuBefore);
     const times = [...matchedAt].flatMap(([id, at]) => {
       const sent = sentAt.get(id);

@@ -141,7 +141,7 @@ describe('the local scheduler under load', () => {
     maxConcurrentRuns: number,
     configurations: string[],
     idle = () => false,
-    idleSweepEvery = IDLE_SWEEP_EVERY,
+    wakeOnArrival = true,
   ) {
     const started: string[] = [];
     const finish = new Map<string, () => void>();
@@ -155,8 +155,7 @@ describe('the local scheduler under load', () => {
       (error) => {
         throw error;
       },
-      maxConcurrentRuns,
-      idleSweepEvery,
+      { maxConcurrentRuns, wakeOnArrival },
     );
     const end = async (name: string) => {
       finish.get(name)?.();
@@ -200,7 +199,7 @@ describe('the local scheduler under load', () => {
   });
 
   it('sweeps an idle configuration every time when new tickets wake nothing (the sweep is the only trigger)', async () => {
-    const { scheduler, started, end } = controlled(4, ['quiet'], () => true, 1);
+    const { scheduler, started, end } = controlled(4, ['quiet'], () => true, false);
     for (let sweep = 0; sweep < 3; sweep++) {
       await scheduler.sweep();
       await end('quiet');
