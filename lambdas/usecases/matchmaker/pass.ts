@@ -48,6 +48,42 @@ export interface PassOptions {
   slice?: PoolSlice;
   /** QUEUED tickets moved at most (a part moves its share of MAX_MOVES_PER_PASS). */
   maxMoves?: number;
+  /**
+   * The pass's reads, started by the caller (`readPassInputs`) before the pass may run: a
+   * worker starts them together with its lease request rather than after it.
+   */
+  inputs?: Promise<PassInputs>;
+  /**
+   * Takes the pass's best-effort statistics write (how long matched tickets waited) instead of
+   * the pass waiting for it: a worker publishes meanwhile and waits for it before its turn ends.
+   */
+  background?: (work: Promise<void>) => void;
+}
+
+/** What a pass reads before it decides anything: its configuration and its part of the pool. */
+export interface PassInputs {
+  configuration: ConfigurationRecord | undefined;
+  pool: TicketRecord[];
+}
+
+/** Statuses a pass reads: the pool, and the tickets of matches it may have to finish. */
+const POOL_STATUSES: TicketStatus[] = ['QUEUED', 'SEARCHING', 'PLACING', 'REQUIRES_ACCEPTANCE'];
+
+/**
+ * Reads a pass's inputs, the configuration and the pool at once. Reading changes nothing, so a
+ * worker may start these reads before it knows it holds the lease; a pass that then doesn't
+ * run only wasted them.
+ */
+export async function readPassInputs(
+  context: UseCaseContext,
+  configurationName: string,
+  slice?: PoolSlice,
+): Promise<PassInputs> {
+  const [configuration, pool] = await Promise.all([
+    context.store.getConfiguration(configurationName),
+    context.store.readPool(configurationName, POOL_STATUSES, slice),
+  ]);
+  return { configuration, pool };
 }
 
 /** Match commits in flight at once within one pass. */
@@ -105,15 +141,12 @@ export async function runPass(
     report.cutShort = true;
     return false;
   };
-  const configuration = await context.store.getConfiguration(configurationName);
+  const { configuration, pool } = await (options.inputs ??
+    readPassInputs(context, configurationName, options.slice));
   if (!configuration) return report;
   const program = await programOf(context, configuration);
+  // After the reads: no ticket the pool holds started after the pass's "now".
   const now = context.now();
-  const pool = await context.store.readPool(
-    configurationName,
-    ['QUEUED', 'SEARCHING', 'PLACING', 'REQUIRES_ACCEPTANCE'],
-    options.slice,
-  );
   report.ticketsInPool = pool.length;
 
   report.placingRecovered = await recoverPlacing(
@@ -204,7 +237,9 @@ export async function runPass(
       report.matchesDropped++;
     }
   });
-  await recordWaits(context, configuration.name, now, waitSeconds);
+  const waitsRecorded = recordWaits(context, configuration.name, now, waitSeconds);
+  if (options.background) options.background(waitsRecorded);
+  else await waitsRecorded;
   report.timeToMatchSeconds = waitSeconds;
   report.durationMs = Math.round(performance.now() - startedAt);
   return report;

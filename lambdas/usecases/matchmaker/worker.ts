@@ -3,7 +3,7 @@ import { POOL_SHARDS, type PoolPart } from '../../store/keys';
 import type { PoolSlice } from '../../store/store';
 import type { UseCaseContext } from '../context';
 import type { EventSink } from '../event-sink';
-import { MAX_MOVES_PER_PASS, type PassReport, runPass } from './pass';
+import { MAX_MOVES_PER_PASS, type PassReport, readPassInputs, runPass } from './pass';
 import { publishOutbox } from './publishing';
 
 export interface WorkerOptions {
@@ -97,13 +97,28 @@ export async function runPartWorker(
 ): Promise<WorkerOutcome> {
   const start = context.now();
   const scope = { split, part };
-  if (!(await context.store.acquireLease(configurationName, options.owner, start, options.leaseMs, scope)))
-    return { ran: false };
-  const deadline = Math.min(options.deadline ?? Number.POSITIVE_INFINITY, start + options.leaseMs / 2);
   const slice = sliceOf(split, part, start);
+  // The pass's reads go out with the lease request: one round trip less per turn, which on a
+  // busy table is much of a small pass's time. Reads change nothing, so a turn that doesn't get
+  // the lease only wasted them.
+  const inputs = readPassInputs(context, configurationName, slice);
+  const leased = await context.store
+    .acquireLease(configurationName, options.owner, start, options.leaseMs, scope)
+    .catch(async (error: unknown) => {
+      await inputs.catch(() => undefined);
+      throw error;
+    });
+  if (!leased) {
+    await inputs.catch(() => undefined);
+    return { ran: false };
+  }
+  const deadline = Math.min(options.deadline ?? Number.POSITIVE_INFINITY, start + options.leaseMs / 2);
   const partitions = slice?.partitions?.length ?? POOL_SHARDS;
+  const background: Array<Promise<void>> = [];
   const pass = await runPass(context, configurationName, {
     deadline,
+    inputs,
+    background: (work) => background.push(work),
     ...(slice ? { slice } : {}),
     // A part moves its share: the per-partition write rate stays what MAX_MOVES_PER_PASS allows.
     maxMoves: Math.ceil((MAX_MOVES_PER_PASS * partitions) / POOL_SHARDS),
@@ -120,6 +135,8 @@ export async function runPartWorker(
   // configuration's own lease) would otherwise wait for it to lapse.
   if (splitChanged || options.releaseAfterTurn)
     await context.store.releaseLease(configurationName, options.owner, scope);
+  // Best effort, never rejects: waited for only so that nothing of this turn outlives it.
+  await Promise.all(background);
   return { ran: true, pass, published: outcome.published, publishFailures: outcome.failed };
 }
 
