@@ -86,7 +86,11 @@ export interface RuleSetStore {
 export interface ConfigurationStore {
   /** Writes a new configuration; one whose rules are a rule set is recorded as that rule set's user. */
   createConfiguration(record: ConfigurationRecord): Promise<void>;
-  getConfiguration(name: string): Promise<ConfigurationRecord | undefined>;
+  /**
+   * The configuration as stored; with `maxAgeMs`, a copy this store read (or wrote) at most that
+   * long ago may answer instead. A missing configuration is always read again.
+   */
+  getConfiguration(name: string, options?: { maxAgeMs?: number }): Promise<ConfigurationRecord | undefined>;
   getConfigurations(names: string[]): Promise<ConfigurationRecord[]>;
   listConfigurations(query: ConfigurationQuery): Promise<Page<ConfigurationRecord>>;
   /** Replaces the configuration if it is still at `previous.version`; moves rule-set usage. */

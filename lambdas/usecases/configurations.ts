@@ -41,11 +41,20 @@ export async function createConfiguration(
   return record;
 }
 
+/**
+ * How old a configuration read for opening a ticket may be. Opening is the hot path (one read
+ * per ticket otherwise); the ticket's transaction still checks that the configuration exists,
+ * and the matchmaker reads it fresh for every pass, so a change made elsewhere reaches new
+ * tickets' checks (their players' attributes, team sizes) at most this late.
+ */
+export const TICKET_CONFIGURATION_MAX_AGE_MS = 1000;
+
 export async function getConfigurationOrFail(
   context: UseCaseContext,
   name: string,
+  options: { maxAgeMs?: number } = {},
 ): Promise<ConfigurationRecord> {
-  const record = await context.store.getConfiguration(name);
+  const record = await context.store.getConfiguration(name, options);
   if (!record)
     throw notFound(`Matchmaking configuration '${name}' was not found.`, { resource: 'configuration' });
   return record;

@@ -13,7 +13,7 @@ import type {
 } from '../store/records';
 import { MAX_LOCKED_PLAYERS } from '../store/tickets';
 import { isOnTicket, type Principal, policy } from './access';
-import { getConfigurationOrFail } from './configurations';
+import { getConfigurationOrFail, TICKET_CONFIGURATION_MAX_AGE_MS } from './configurations';
 import type { UseCaseContext } from './context';
 import { ticketEndedEvent } from './events';
 import { isQueueProgram, languageOf, programOf } from './programs';
@@ -61,13 +61,14 @@ export async function configurationFor(
   context: UseCaseContext,
   configurationName: string,
   language: RuleLanguage | undefined,
+  options: { maxAgeMs?: number } = {},
 ): Promise<ConfigurationRecord> {
   if (language !== undefined && languageOf(configurationName) !== language) {
     throw notFound(`Matchmaking configuration '${configurationName}' was not found.`, {
       resource: 'configuration',
     });
   }
-  return getConfigurationOrFail(context, configurationName);
+  return getConfigurationOrFail(context, configurationName, options);
 }
 
 /** Opens a matchmaking ticket: its players are locked in the configuration, its invitees invited. */
@@ -77,7 +78,9 @@ export async function openTicket(
   request: OpenTicketRequest,
 ): Promise<TicketRecord> {
   if (request.vouchedByServer) policy.requireServer(principal, 'Opening a ticket for a group of players');
-  const configuration = await configurationFor(context, request.configurationName, request.language);
+  const configuration = await configurationFor(context, request.configurationName, request.language, {
+    maxAgeMs: TICKET_CONFIGURATION_MAX_AGE_MS,
+  });
   const program = await programOf(context, configuration);
   const players = request.players(program);
   policy.requireMayOpen(
