@@ -235,6 +235,36 @@ describe('workers under their own lease', () => {
     expect(later.ran).toBe(true);
   });
 
+  it('reads an unsplit pool together with its lease request, and a split pool only once it holds the lease', async () => {
+    const poolReads = () =>
+      h.faults.sent.filter(
+        (command) =>
+          command.kind === 'Query' && (command.input as { IndexName?: string }).IndexName === 'pool',
+      ).length;
+    const name = await setUpConfiguration(h.context, twoVersusTwo);
+    for (let i = 0; i < 3; i++)
+      await startMatchmaking(h.context, { configurationName: name, players: [player(`r${i}`)] });
+    const sink = new RecordingSink();
+    expect((await runConfigurationWorker(h.context, sink, name, { owner: 'other', leaseMs: 3000 })).ran).toBe(
+      true,
+    );
+    let before = poolReads();
+    expect((await runConfigurationWorker(h.context, sink, name, { owner: 'me', leaseMs: 3000 })).ran).toBe(
+      false,
+    );
+    // Unsplit: the sixteen pool partitions went out with the (refused) lease request.
+    expect(poolReads() - before).toBe(16);
+    expect(await h.store.changePoolSplit(name, 1, 2)).toBe(true);
+    for (const part of partsOf(2))
+      expect(await h.store.acquireLease(name, 'other', h.clock.now(), 60_000, { split: 2, part })).toBe(true);
+    before = poolReads();
+    expect((await runConfigurationWorker(h.context, sink, name, { owner: 'me', leaseMs: 3000 })).ran).toBe(
+      false,
+    );
+    // Split: every part's lease is taken, and no part read its partitions.
+    expect(poolReads() - before).toBe(0);
+  });
+
   it('a pass past its deadline starts no write: its tickets wait, untouched, for the next pass', async () => {
     const name = await setUpConfiguration(h.context, twoVersusTwo);
     const started = [];

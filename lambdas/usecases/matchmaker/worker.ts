@@ -98,18 +98,21 @@ export async function runPartWorker(
   const start = context.now();
   const scope = { split, part };
   const slice = sliceOf(split, part, start);
-  // The pass's reads go out with the lease request: one round trip less per turn, which on a
-  // busy table is much of a small pass's time. Reads change nothing, so a turn that doesn't get
-  // the lease only wasted them.
-  const inputs = readPassInputs(context, configurationName, slice);
+  // An unsplit pool (under TICKETS_PER_PART tickets) is read together with the lease request:
+  // one round trip less per turn, which on a busy table is much of a small pass's time. Reads
+  // change nothing, so a turn that doesn't get the lease only wasted them; a split pool is big,
+  // and turns that find its lease taken (a stream-triggered turn beside a running one) are
+  // common enough at that rate that it is read only once the lease is held.
+  const inputs = split <= 1 ? readPassInputs(context, configurationName, slice) : undefined;
+  const discardInputs = () => inputs?.catch(() => undefined);
   const leased = await context.store
     .acquireLease(configurationName, options.owner, start, options.leaseMs, scope)
     .catch(async (error: unknown) => {
-      await inputs.catch(() => undefined);
+      await discardInputs();
       throw error;
     });
   if (!leased) {
-    await inputs.catch(() => undefined);
+    await discardInputs();
     return { ran: false };
   }
   const deadline = Math.min(options.deadline ?? Number.POSITIVE_INFINITY, start + options.leaseMs / 2);
@@ -117,7 +120,7 @@ export async function runPartWorker(
   const background: Array<Promise<void>> = [];
   const pass = await runPass(context, configurationName, {
     deadline,
-    inputs,
+    ...(inputs ? { inputs } : {}),
     background: (work) => background.push(work),
     ...(slice ? { slice } : {}),
     // A part moves its share: the per-partition write rate stays what MAX_MOVES_PER_PASS allows.
