@@ -1,12 +1,10 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict, notFound } from '../shared/errors';
 import { keys } from './keys';
+import { RecentCopies } from './recent-copies';
 import { type ConfigurationRecord, ruleSetNameOf } from './records';
 import type { ConfigurationStore } from './store';
 import { cancellationReasons, type DynamoTable, stripKeys, type TransactItem } from './table';
-
-/** Configurations one store keeps recent copies of, at most. */
-const RECENT_CONFIGURATIONS_KEPT = 1000;
 
 /**
  * Configurations, one partition (`CONFIGURATION`). A configuration whose rules are a rule set
@@ -46,27 +44,11 @@ export function dynamoConfigurations(table: DynamoTable): ConfigurationStore {
   const changedConcurrently = (name: string) =>
     conflict(`Matchmaking configuration '${name}' was changed or deleted concurrently; retry.`);
   /**
-   * Configurations this store read lately, with when (monotonic ms), for readers that accept a
-   * copy that old: opening a ticket reads its configuration, and at hundreds of tickets a second
-   * that read is a good share of the table's requests. This store's own writes replace or drop
-   * their entry, so only another process's change can be missed, for at most the age allowed.
+   * Opening a ticket reads its configuration: at hundreds of tickets a second that read was a
+   * good share of the table's requests, so such readers may take a recent copy.
    */
-  const recent = new Map<string, { record: ConfigurationRecord; readAt: number }>();
-  /** Bumped by each write of this store: a read that overlapped a write keeps no copy. */
-  let writes = 0;
-  const forget = (name: string) => {
-    writes++;
-    recent.delete(name);
-  };
-  /** A write of this store: no copy of its configuration read before it ends is kept. */
-  const writing = async (name: string, write: () => Promise<void>) => {
-    forget(name);
-    try {
-      await write();
-    } finally {
-      forget(name);
-    }
-  };
+  const recent = new RecentCopies<ConfigurationRecord>();
+  const writing = (name: string, write: () => Promise<void>) => recent.writing(name, write);
 
   return {
     async createConfiguration(record) {
@@ -90,24 +72,15 @@ export function dynamoConfigurations(table: DynamoTable): ConfigurationStore {
     },
 
     async getConfiguration(name, options = {}) {
-      const kept = options.maxAgeMs === undefined ? undefined : recent.get(name);
-      if (kept && performance.now() - kept.readAt <= (options.maxAgeMs ?? 0)) return kept.record;
-      const writesBefore = writes;
-      const readAt = performance.now();
-      const result = await table.client.send(
-        new GetCommand({ TableName: table.name, Key: keys.configuration(name), ConsistentRead: true }),
+      return (
+        recent.fresh(name, options.maxAgeMs) ??
+        recent.read(name, async () => {
+          const result = await table.client.send(
+            new GetCommand({ TableName: table.name, Key: keys.configuration(name), ConsistentRead: true }),
+          );
+          return result.Item ? (stripKeys(result.Item) as unknown as ConfigurationRecord) : undefined;
+        })
       );
-      if (!result.Item) {
-        recent.delete(name);
-        return undefined;
-      }
-      const record = stripKeys(result.Item) as unknown as ConfigurationRecord;
-      if (writes === writesBefore) {
-        // Bounded: a process that opens tickets in very many configurations starts over.
-        if (recent.size >= RECENT_CONFIGURATIONS_KEPT) recent.clear();
-        recent.set(name, { record, readAt });
-      }
-      return record;
     },
 
     async getConfigurations(names) {

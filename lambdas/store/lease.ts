@@ -1,5 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { keys, type LeaseScope } from './keys';
+import { RecentCopies } from './recent-copies';
 import type { LeaseStore } from './store';
 import { type DynamoTable, isConditionFailure } from './table';
 
@@ -8,6 +9,8 @@ import { type DynamoTable, isConditionFailure } from './table';
  * for a part of its pool, and how many parts the pool is split into.
  */
 export function dynamoLease(table: DynamoTable): LeaseStore {
+  /** Every matchmaker turn starts with the split: a long-lived worker may take a recent copy. */
+  const recentSplits = new RecentCopies<number>();
   return {
     async acquireLease(
       configurationName: string,
@@ -49,36 +52,45 @@ export function dynamoLease(table: DynamoTable): LeaseStore {
       }
     },
 
-    async getPoolSplit(configurationName) {
-      // Strongly consistent: a worker that just changed the split must not see the old one.
-      const result = await table.client.send(
-        new GetCommand({
-          TableName: table.name,
-          Key: keys.poolSplit(configurationName),
-          ConsistentRead: true,
-        }),
-      );
-      const split = result.Item?.poolParts;
-      return typeof split === 'number' && split >= 1 ? split : 1;
+    async getPoolSplit(configurationName, options = {}) {
+      const split =
+        recentSplits.fresh(configurationName, options.maxAgeMs) ??
+        (await recentSplits.read(configurationName, async () => {
+          // Strongly consistent: a worker that just changed the split must not see the old one.
+          const result = await table.client.send(
+            new GetCommand({
+              TableName: table.name,
+              Key: keys.poolSplit(configurationName),
+              ConsistentRead: true,
+            }),
+          );
+          const parts = result.Item?.poolParts;
+          return typeof parts === 'number' && parts >= 1 ? parts : 1;
+        }));
+      return split ?? 1;
     },
 
     async changePoolSplit(configurationName, from, to) {
-      try {
-        await table.client.send(
-          new PutCommand({
-            TableName: table.name,
-            Item: { ...keys.poolSplit(configurationName), poolParts: to },
-            // Never split: no item yet (1); otherwise the split read must still hold.
-            ConditionExpression: from === 1 ? 'attribute_not_exists(pk) OR #parts = :from' : '#parts = :from',
-            ExpressionAttributeNames: { '#parts': 'poolParts' },
-            ExpressionAttributeValues: { ':from': from },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+      return recentSplits.writing(configurationName, () => putPoolSplit(configurationName, from, to));
     },
   };
+
+  async function putPoolSplit(configurationName: string, from: number, to: number): Promise<boolean> {
+    try {
+      await table.client.send(
+        new PutCommand({
+          TableName: table.name,
+          Item: { ...keys.poolSplit(configurationName), poolParts: to },
+          // Never split: no item yet (1); otherwise the split read must still hold.
+          ConditionExpression: from === 1 ? 'attribute_not_exists(pk) OR #parts = :from' : '#parts = :from',
+          ExpressionAttributeNames: { '#parts': 'poolParts' },
+          ExpressionAttributeValues: { ':from': from },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
 }

@@ -87,8 +87,8 @@ export interface ConfigurationStore {
   /** Writes a new configuration; one whose rules are a rule set is recorded as that rule set's user. */
   createConfiguration(record: ConfigurationRecord): Promise<void>;
   /**
-   * The configuration as stored; with `maxAgeMs`, a copy this store read (or wrote) at most that
-   * long ago may answer instead. A missing configuration is always read again.
+   * The configuration as stored; with `maxAgeMs`, a copy this store read at most that long ago
+   * may answer instead (its own changes drop it). A missing configuration is always read again.
    */
   getConfiguration(name: string, options?: { maxAgeMs?: number }): Promise<ConfigurationRecord | undefined>;
   getConfigurations(names: string[]): Promise<ConfigurationRecord[]>;
@@ -210,8 +210,11 @@ export interface LeaseStore {
   ): Promise<boolean>;
   /** Gives a lease back before it lapses (only its owner can); nothing when someone else holds it. */
   releaseLease(configurationName: string, owner: string, scope?: LeaseScope): Promise<void>;
-  /** How many parts the configuration's pool is split into: 1 until a worker split it. */
-  getPoolSplit(configurationName: string): Promise<number>;
+  /**
+   * How many parts the configuration's pool is split into: 1 until a worker split it. With
+   * `maxAgeMs`, a copy this store read at most that long ago may answer (its own change drops it).
+   */
+  getPoolSplit(configurationName: string, options?: { maxAgeMs?: number }): Promise<number>;
   /** Changes the split from `from` to `to`; false when another worker changed it first. */
   changePoolSplit(configurationName: string, from: number, to: number): Promise<boolean>;
 }

@@ -265,6 +265,26 @@ describe('workers under their own lease', () => {
     expect(poolReads() - before).toBe(0);
   });
 
+  it("starts a turn from a recent copy of the pool's split when allowed, and from a read otherwise", async () => {
+    const splitReads = () =>
+      h.faults.sent.filter(
+        (command) =>
+          command.kind === 'Get' && (command.input.Key as { sk?: string } | undefined)?.sk === 'SPLIT',
+      ).length;
+    const name = await setUpConfiguration(h.context, twoVersusTwo);
+    const sink = new RecordingSink();
+    const before = splitReads();
+    for (let turn = 0; turn < 3; turn++)
+      await runConfigurationWorker(h.context, sink, name, {
+        owner: 'me',
+        leaseMs: 3000,
+        splitMaxAgeMs: 60_000,
+      });
+    expect(splitReads() - before).toBe(1);
+    await runConfigurationWorker(h.context, sink, name, { owner: 'me', leaseMs: 3000 });
+    expect(splitReads() - before).toBe(2);
+  });
+
   it('a pass past its deadline starts no write: its tickets wait, untouched, for the next pass', async () => {
     const name = await setUpConfiguration(h.context, twoVersusTwo);
     const started = [];

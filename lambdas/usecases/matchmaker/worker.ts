@@ -22,6 +22,13 @@ export interface WorkerOptions {
   /** @default TICKETS_PER_PART (tests and the capacity model pass their own) */
   ticketsPerPart?: number;
   /**
+   * How old a copy of the pool's split a configuration's turn may start from (a long-lived
+   * process waking the same configurations over and over); read fresh when absent. A stale
+   * split is safe, if slower: every commit is conditioned on ticket versions, and the worker
+   * that changes the split wakes the new parts itself.
+   */
+  splitMaxAgeMs?: number;
+  /**
    * Give the lease back after the turn: the caller runs no further turn (a one-tick invocation),
    * so a worker woken by a new ticket need not wait for the lease to lapse.
    */
@@ -214,7 +221,7 @@ export async function runConfigurationWorker(
   configurationName: string,
   options: WorkerOptions,
 ): Promise<WorkerOutcome> {
-  const split = await context.store.getPoolSplit(configurationName);
+  const split = await context.store.getPoolSplit(configurationName, { maxAgeMs: options.splitMaxAgeMs });
   const parts = partsOf(split);
   const outcomes = await mapConcurrent(parts, parts.length, (part) =>
     runPartWorker(context, sink, configurationName, split, part, options),
