@@ -3,24 +3,22 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import * as z from 'zod/mini';
 import { createEventBridgeClient, createSqsClient } from '../shared/clients';
 import { mapConcurrent } from '../shared/concurrency';
 import { matchmakerSettingsFromEnv } from '../shared/config';
+import { once } from '../shared/lazy';
 import { logger, metrics } from '../shared/observability';
 import { traced, tracing } from '../shared/tracing';
 import {
   CONFIGURATION_CONCURRENCY,
-  partsOf,
   runConfigurationWorker,
   unitsOf,
   type WorkerOptions,
-  type WorkUnit,
 } from '../usecases/matchmaker';
 import { EventBridgeSink } from './eventbridge-sink';
 import { leaseMsOf, runUnitInvocation } from './matchmaker-loop';
 import { runtimeDependencies } from './runtime';
-import { SqsWorkQueue } from './sqs-work-queue';
+import { SqsWorkQueue, workMessageOf } from './sqs-work-queue';
 
 /**
  * The matchmaker's workers, one function for both triggers:
@@ -44,12 +42,16 @@ const sink = new EventBridgeSink({
 });
 
 const workQueueUrl = process.env.WORK_QUEUE_URL;
-const workQueue = workQueueUrl ? new SqsWorkQueue(traced(createSqsClient(config)), workQueueUrl) : undefined;
+// Built when a pool is first split differently, which most invocations never see: the SQS
+// client's set-up stays out of init (bundle benchmark, README).
+const workQueue = workQueueUrl
+  ? once(() => new SqsWorkQueue(traced(createSqsClient(config)), workQueueUrl))
+  : undefined;
 /** The new parts of a split pool start at once, each in an invocation of its own. */
 const onSplitChanged: WorkerOptions['onSplitChanged'] = async (configurationName, split) => {
   logger.info('pool split changed', { configurationName, split });
   if (!workQueue) return;
-  const { failed } = await workQueue.enqueue(unitsOf(configurationName, split));
+  const { failed } = await workQueue().enqueue(unitsOf(configurationName, split));
   // Not fatal: the next minute's dispatch sends every part of the new split.
   if (failed.length > 0) logger.warn('new parts not all sent', { configurationName, failed: failed.length });
 };
@@ -65,27 +67,6 @@ export function queuedConfigurations(event: DynamoDBStreamEvent): string[] {
       names.add(image.configurationName.S);
   }
   return [...names];
-}
-
-// zod/mini, as every schema a function loads at init (see README, Benchmarks: bundles).
-const workMessageSchema = z.object({
-  configurationName: z.string().check(z.minLength(1)),
-  // Messages from before pools were split name a configuration only: its whole pool.
-  split: z._default(z.int().check(z.minimum(1)), 1),
-  part: z._default(z.union([z.int().check(z.minimum(0)), z.literal('merge')]), 0),
-});
-
-/** The work unit of a message; undefined for a body that is not one (or names no part of its split). */
-export function workMessageOf(body: string): WorkUnit | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  const parsed = workMessageSchema.safeParse(json);
-  if (!parsed.success || !partsOf(parsed.data.split).includes(parsed.data.part)) return undefined;
-  return parsed.data;
 }
 
 function isSqsEvent(event: MatchmakerWorkerEvent): event is SQSEvent {
