@@ -5,7 +5,7 @@
  * Three loads: 50 tickets/s into one 2v2 configuration, 10 tickets/s into one, and 10
  * configurations × 10 tickets/s (the last pair shows whether the number of configurations
  * matters at the same rate per configuration).
- * Each row sends its load for BENCH_TTM_WARMUP_SECONDS (3) unmeasured first: steady state.
+ * Each row sends its load for BENCH_TTM_WARMUP_SECONDS (5) unmeasured first: steady state.
  * The baseline, measured in the same run on the same DynamoDB Local, is the timer alone (no
  * wake-up on arrival): what a ticket waited before the matchmaker was triggered by arrivals.
  * Each row also gives the CPU a ticket cost this process (service, matchmaker and the SDK client
@@ -42,7 +42,7 @@ const tsx = join(__dirname, '..', '..', 'node_modules', 'tsx', 'dist', 'cli.mjs'
 const RATE_SCALE = Number(process.env.BENCH_TTM_RATE_SCALE ?? 1);
 const SECONDS = Number(process.env.BENCH_TTM_SECONDS ?? 8);
 /** Seconds of the same load sent first in each row and not measured (0: measure from cold). */
-const WARMUP_SECONDS = Number(process.env.BENCH_TTM_WARMUP_SECONDS ?? 3);
+const WARMUP_SECONDS = Number(process.env.BENCH_TTM_WARMUP_SECONDS ?? 5);
 const INTERVAL_MS = 1000;
 /** After the last request, how long unmatched tickets may still complete. */
 const DRAIN_MS = 10_000;
