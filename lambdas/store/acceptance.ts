@@ -1,5 +1,4 @@
 import { IdempotentParameterMismatchException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { SlotfillError } from '../shared/errors';
 import { outboxPut } from './items';
 import { keys } from './keys';
@@ -24,24 +23,22 @@ export function dynamoAcceptance(table: DynamoTable): AcceptanceStore {
         return `#acceptance.#responses.#p${index} = :r${index}`;
       });
       try {
-        await table.client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: table.name,
-                  Key: keys.match(matchId),
-                  UpdateExpression: `SET ${sets.join(', ')}`,
-                  ConditionExpression:
-                    'attribute_not_exists(#acceptance.decision) AND #acceptance.deadline > :now',
-                  ExpressionAttributeNames: names,
-                  ExpressionAttributeValues: values,
-                },
+        await table.transact({
+          TransactItems: [
+            {
+              Update: {
+                TableName: table.name,
+                Key: keys.match(matchId),
+                UpdateExpression: `SET ${sets.join(', ')}`,
+                ConditionExpression:
+                  'attribute_not_exists(#acceptance.decision) AND #acceptance.deadline > :now',
+                ExpressionAttributeNames: names,
+                ExpressionAttributeValues: values,
               },
-              outboxPut(table, event),
-            ],
-          }),
-        );
+            },
+            outboxPut(table, event),
+          ],
+        });
       } catch (error) {
         if (cancellationReasons(error)) {
           throw new SlotfillError('Conflict', `Match ${matchId} is no longer waiting for acceptance.`, {
@@ -58,25 +55,23 @@ export function dynamoAcceptance(table: DynamoTable): AcceptanceStore {
       events: MatchmakingEvent[],
     ): Promise<boolean> {
       try {
-        await table.client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: table.name,
-                  Key: keys.match(matchId),
-                  UpdateExpression: 'SET #acceptance.decision = :decision',
-                  ConditionExpression:
-                    'attribute_exists(#acceptance) AND attribute_not_exists(#acceptance.decision)',
-                  ExpressionAttributeNames: { '#acceptance': 'acceptance' },
-                  ExpressionAttributeValues: { ':decision': decision },
-                },
+        await table.transact({
+          TransactItems: [
+            {
+              Update: {
+                TableName: table.name,
+                Key: keys.match(matchId),
+                UpdateExpression: 'SET #acceptance.decision = :decision',
+                ConditionExpression:
+                  'attribute_exists(#acceptance) AND attribute_not_exists(#acceptance.decision)',
+                ExpressionAttributeNames: { '#acceptance': 'acceptance' },
+                ExpressionAttributeValues: { ':decision': decision },
               },
-              ...events.map((event) => outboxPut(table, event)),
-            ],
-            ClientRequestToken: table.requestToken('decide', matchId),
-          }),
-        );
+            },
+            ...events.map((event) => outboxPut(table, event)),
+          ],
+          ClientRequestToken: table.requestToken('decide', matchId),
+        });
         return true;
       } catch (error) {
         if (cancellationReasons(error) || error instanceof IdempotentParameterMismatchException) return false;

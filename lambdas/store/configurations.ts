@@ -1,4 +1,4 @@
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict, notFound } from '../shared/errors';
 import { keys } from './keys';
 import { RecentCopies } from './recent-copies';
@@ -58,7 +58,7 @@ export function dynamoConfigurations(table: DynamoTable): ConfigurationStore {
           ...ruleSetUser('ADD', ruleSetNameOf(record), record.name),
         ];
         try {
-          await table.client.send(new TransactWriteCommand({ TransactItems: items }));
+          await table.transact({ TransactItems: items });
         } catch (error) {
           const reasons = cancellationReasons(error);
           if (!reasons) throw error;
@@ -120,7 +120,7 @@ export function dynamoConfigurations(table: DynamoTable): ConfigurationStore {
           items.push(...ruleSetUser('DELETE', ruleSetNameOf(previous), record.name));
         }
         try {
-          await table.client.send(new TransactWriteCommand({ TransactItems: items }));
+          await table.transact({ TransactItems: items });
         } catch (error) {
           const reasons = cancellationReasons(error);
           if (!reasons) throw error;
@@ -135,21 +135,19 @@ export function dynamoConfigurations(table: DynamoTable): ConfigurationStore {
     async deleteConfiguration(record) {
       return writing(record.name, async () => {
         try {
-          await table.client.send(
-            new TransactWriteCommand({
-              TransactItems: [
-                {
-                  Delete: {
-                    TableName: table.name,
-                    Key: keys.configuration(record.name),
-                    ConditionExpression: 'version = :expectedVersion',
-                    ExpressionAttributeValues: { ':expectedVersion': record.version },
-                  },
+          await table.transact({
+            TransactItems: [
+              {
+                Delete: {
+                  TableName: table.name,
+                  Key: keys.configuration(record.name),
+                  ConditionExpression: 'version = :expectedVersion',
+                  ExpressionAttributeValues: { ':expectedVersion': record.version },
                 },
-                ...ruleSetUser('DELETE', ruleSetNameOf(record), record.name),
-              ],
-            }),
-          );
+              },
+              ...ruleSetUser('DELETE', ruleSetNameOf(record), record.name),
+            ],
+          });
         } catch (error) {
           if (cancellationReasons(error)?.[0]?.failed) throw changedConcurrently(record.name);
           throw error;

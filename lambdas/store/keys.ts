@@ -54,9 +54,23 @@ export const keys = {
     sk: paddedTime(windowStart),
   }),
   match: (matchId: string): ItemKey => ({ pk: `MATCH#${matchId}`, sk: 'MATCH' }),
-  /** Every outbox partition of a configuration; publishing reads them all, in parallel. */
-  outboxPartitions: (configurationName: string): string[] =>
-    Array.from({ length: OUTBOX_SHARDS }, (_, shard) => `OUTBOX#${configurationName}#${shard}`),
+  /**
+   * Outbox partitions of a configuration: the given shards, or every one. Publishing reads them
+   * in parallel.
+   */
+  outboxPartitions: (configurationName: string, shards?: readonly number[]): string[] =>
+    (shards ?? Array.from({ length: OUTBOX_SHARDS }, (_, shard) => shard)).map(
+      (shard) => `OUTBOX#${configurationName}#${shard}`,
+    ),
+  /** The configuration and shard of an outbox partition key; undefined for any other key. */
+  outboxPartitionOf: (pk: string): { configurationName: string; shard: number } | undefined => {
+    if (!pk.startsWith('OUTBOX#')) return undefined;
+    const last = pk.lastIndexOf('#');
+    const shard = Number(pk.slice(last + 1));
+    return last > 'OUTBOX'.length && Number.isInteger(shard)
+      ? { configurationName: pk.slice('OUTBOX#'.length, last), shard }
+      : undefined;
+  },
   /**
    * `stage` orders events of one millisecond by lifecycle (searching before succeeded). The
    * event id picks the shard: a busy configuration's events spread over OUTBOX_SHARDS

@@ -1,5 +1,5 @@
 import { IdempotentParameterMismatchException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SlotfillError } from '../shared/errors';
 import { matchPut, outboxPut, ticketPut, ticketWrites } from './items';
 import { keys } from './keys';
@@ -29,12 +29,10 @@ export function dynamoMatches(table: DynamoTable): MatchStore {
       ];
       if (items.length <= MAX_TRANSACTION_ITEMS) {
         try {
-          await table.client.send(
-            new TransactWriteCommand({
-              TransactItems: items,
-              ClientRequestToken: table.requestToken('match', commit.match.matchId),
-            }),
-          );
+          await table.transact({
+            TransactItems: items,
+            ClientRequestToken: table.requestToken('match', commit.match.matchId),
+          });
         } catch (error) {
           if (cancellationReasons(error) || error instanceof IdempotentParameterMismatchException) {
             throw new SlotfillError(
@@ -83,8 +81,8 @@ export function dynamoMatches(table: DynamoTable): MatchStore {
             version: ticket.version + 1,
           };
           // One by one: a ticket someone else already moved must not block the others.
-          await table.client
-            .send(new TransactWriteCommand({ TransactItems: [ticketPut(table, { before: ticket, after })] }))
+          await table
+            .transact({ TransactItems: [ticketPut(table, { before: ticket, after })] })
             .catch((error: unknown) => {
               if (!cancellationReasons(error)) throw error;
             });
@@ -103,12 +101,10 @@ export function dynamoMatches(table: DynamoTable): MatchStore {
       let batch: TransactItem[] = [];
       const flush = async () => {
         if (batch.length === 0) return;
-        await table.client
-          .send(new TransactWriteCommand({ TransactItems: batch }))
-          .catch((error: unknown) => {
-            // A ticket already finished by another pass is fine; anything else is retried next pass.
-            if (!cancellationReasons(error)) throw error;
-          });
+        await table.transact({ TransactItems: batch }).catch((error: unknown) => {
+          // A ticket already finished by another pass is fine; anything else is retried next pass.
+          if (!cancellationReasons(error)) throw error;
+        });
         batch = [];
       };
       for (const change of changes) {
@@ -142,17 +138,13 @@ export function dynamoMatches(table: DynamoTable): MatchStore {
       after: { ...change.before, status: 'PLACING', matchId, version: change.before.version + 1 },
     }));
     const finals = commit.tickets.map((change) => ({ ...change.after, version: change.before.version + 2 }));
-    await table.client.send(
-      new TransactWriteCommand({ TransactItems: [matchPut(table, commit.match, 'RESERVING', finals)] }),
-    );
+    await table.transact({ TransactItems: [matchPut(table, commit.match, 'RESERVING', finals)] });
     const lost = () =>
       new SlotfillError('Conflict', `Match ${matchId} lost a race for its tickets.`, { staleMatch: matchId });
     const done: TicketChange[] = [];
     for (const part of chunk(reserved, MAX_TRANSACTION_ITEMS)) {
       try {
-        await table.client.send(
-          new TransactWriteCommand({ TransactItems: part.map((c) => ticketPut(table, c)) }),
-        );
+        await table.transact({ TransactItems: part.map((c) => ticketPut(table, c)) });
         done.push(...part);
       } catch (error) {
         await store.abandonMatch(matchId);
@@ -162,24 +154,22 @@ export function dynamoMatches(table: DynamoTable): MatchStore {
       }
     }
     try {
-      await table.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: table.name,
-                Key: keys.match(matchId),
-                UpdateExpression: 'SET #state = :committed',
-                ConditionExpression: '#state = :reserving',
-                ExpressionAttributeNames: { '#state': 'state' },
-                ExpressionAttributeValues: { ':committed': 'COMMITTED', ':reserving': 'RESERVING' },
-              },
+      await table.transact({
+        TransactItems: [
+          {
+            Update: {
+              TableName: table.name,
+              Key: keys.match(matchId),
+              UpdateExpression: 'SET #state = :committed',
+              ConditionExpression: '#state = :reserving',
+              ExpressionAttributeNames: { '#state': 'state' },
+              ExpressionAttributeValues: { ':committed': 'COMMITTED', ':reserving': 'RESERVING' },
             },
-            ...commit.events.map((event) => outboxPut(table, event)),
-          ],
-          ClientRequestToken: table.requestToken('commit-match', matchId),
-        }),
-      );
+          },
+          ...commit.events.map((event) => outboxPut(table, event)),
+        ],
+        ClientRequestToken: table.requestToken('commit-match', matchId),
+      });
     } catch (error) {
       if (cancellationReasons(error)) {
         // Recovery abandoned the match first; its tickets are (being) released.

@@ -2,6 +2,7 @@ import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mapConcurrent } from '../shared/concurrency';
 import { outboxKey } from './items';
 import { keys } from './keys';
+import { takeOutboxWrites } from './outbox-writes';
 import type { MatchmakingEvent } from './records';
 import type { OutboxStore } from './store';
 import { backoff, chunk, type DynamoTable, type Item } from './table';
@@ -12,10 +13,10 @@ const DELETE_CONCURRENCY = 8;
 /** The outbox (`OUTBOX#<configuration>`): events written with their changes, deleted once delivered. */
 export function dynamoOutbox(table: DynamoTable): OutboxStore {
   return {
-    async readOutbox(configurationName: string, limit: number): Promise<MatchmakingEvent[]> {
-      // Up to `limit` events from every shard, read at once, merged into one time order.
+    async readOutbox(configurationName, limit, only) {
+      // Up to `limit` events from every shard read, at once, merged into one time order.
       const shards = await Promise.all(
-        keys.outboxPartitions(configurationName).map(async (partition) => {
+        keys.outboxPartitions(configurationName, only).map(async (partition) => {
           const page = await table.client.send(
             new QueryCommand({
               TableName: table.name,
@@ -32,6 +33,10 @@ export function dynamoOutbox(table: DynamoTable): OutboxStore {
         .flat()
         .sort((a, b) => String(a.sk).localeCompare(String(b.sk)))
         .map((item) => item.event as MatchmakingEvent);
+    },
+
+    takeOutboxWrites(configurationName) {
+      return takeOutboxWrites(table.name, configurationName);
     },
 
     async deleteOutbox(events: MatchmakingEvent[]): Promise<void> {

@@ -1,4 +1,4 @@
-import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict, notFound } from '../shared/errors';
 import { keys } from './keys';
 import type { RuleSetRecord } from './records';
@@ -39,20 +39,18 @@ export function dynamoRuleSets(table: DynamoTable): RuleSetStore {
 
     async deleteRuleSet(name) {
       try {
-        await table.client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Delete: {
-                  TableName: table.name,
-                  Key: keys.ruleSet(name),
-                  ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(usedBy)',
-                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-                },
+        await table.transact({
+          TransactItems: [
+            {
+              Delete: {
+                TableName: table.name,
+                Key: keys.ruleSet(name),
+                ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(usedBy)',
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
               },
-            ],
-          }),
-        );
+            },
+          ],
+        });
       } catch (error) {
         const reasons = cancellationReasons(error);
         if (!reasons) throw error;

@@ -190,8 +190,21 @@ export interface AcceptanceStore {
 
 /** Events written with the changes they report, until they are published. */
 export interface OutboxStore {
-  /** Events not yet published, oldest first: up to `limit` from each of the configuration's outbox shards. */
-  readOutbox(configurationName: string, limit: number): Promise<MatchmakingEvent[]>;
+  /**
+   * Events not yet published, oldest first: up to `limit` from each of the configuration's
+   * outbox shards (only the given ones when `shards` is set).
+   */
+  readOutbox(
+    configurationName: string,
+    limit: number,
+    shards?: readonly number[],
+  ): Promise<MatchmakingEvent[]>;
+  /**
+   * The outbox shards this process committed events of the configuration to since the last
+   * call (and forgets them): what a publisher needs to read when every writer of the table is
+   * in this process. Other processes' writes are not among them.
+   */
+  takeOutboxWrites(configurationName: string): number[];
   deleteOutbox(events: MatchmakingEvent[]): Promise<void>;
 }
 

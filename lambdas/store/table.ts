@@ -8,12 +8,14 @@ import {
   type DynamoDBDocumentClient,
   QueryCommand,
   type QueryCommandInput,
+  TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { invalidRequest } from '../shared/errors';
 import { MAX_KEY_BYTES, utf8Bytes } from '../shared/storage-limits';
 import type { ItemKey } from './keys';
+import { noteOutboxWrites } from './outbox-writes';
 import type { Page } from './store';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -54,6 +56,15 @@ export class DynamoTable {
       .update([this.name, ...parts].join('\u0000'))
       .digest('hex')
       .slice(0, 36);
+  }
+
+  /**
+   * Every transaction of the store: once it committed, the outbox partitions it wrote events to
+   * are noted for a publisher in this process (outbox-writes.ts).
+   */
+  async transact(input: TransactWriteCommandInput): Promise<void> {
+    await this.client.send(new TransactWriteCommand(input));
+    noteOutboxWrites(this.name, input.TransactItems ?? []);
   }
 
   async batchGet(itemKeys: ItemKey[]): Promise<Item[]> {

@@ -1,5 +1,5 @@
 import { IdempotentParameterMismatchException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { failure, notFound, SlotfillError, type TicketHolder } from '../shared/errors';
 import {
   invitationRemoval,
@@ -131,13 +131,11 @@ export function dynamoTickets(table: DynamoTable): TicketStore {
         ...invited.map((entity) => invitationAdd(ticket, entity.id)),
       ];
       try {
-        await table.client.send(
-          new TransactWriteCommand({
-            TransactItems: items,
-            // A retry of this exact write (after a lost response) must succeed, not report a clash with itself.
-            ClientRequestToken: table.requestToken('create-ticket', ticket.ticketId, ticket.startTime),
-          }),
-        );
+        await table.transact({
+          TransactItems: items,
+          // A retry of this exact write (after a lost response) must succeed, not report a clash with itself.
+          ClientRequestToken: table.requestToken('create-ticket', ticket.ticketId, ticket.startTime),
+        });
       } catch (error) {
         const reasons = newTicketFailure(error, ticket);
         const holders: TicketHolder[] = ticket.players.flatMap((player, index) => {
@@ -181,12 +179,10 @@ export function dynamoTickets(table: DynamoTable): TicketStore {
         items.push(...reservationRelease(table, replaced.change.before));
       }
       try {
-        await table.client.send(
-          new TransactWriteCommand({
-            TransactItems: items,
-            ClientRequestToken: table.requestToken('create-backfill', ticket.ticketId, ticket.startTime),
-          }),
-        );
+        await table.transact({
+          TransactItems: items,
+          ClientRequestToken: table.requestToken('create-backfill', ticket.ticketId, ticket.startTime),
+        });
       } catch (error) {
         const reasons = newTicketFailure(error, ticket);
         if (reasons.slice(2).some((reason) => reason.failed)) {
@@ -200,16 +196,14 @@ export function dynamoTickets(table: DynamoTable): TicketStore {
 
     async joinTicket(before, after, playerId) {
       try {
-        await table.client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              ticketPut(table, { before, after }),
-              lockPut('MATCHMAKING', after, playerId),
-              invitationRemoval(table, before, playerId),
-            ],
-            ClientRequestToken: table.requestToken('join', before.ticketId, before.version, playerId),
-          }),
-        );
+        await table.transact({
+          TransactItems: [
+            ticketPut(table, { before, after }),
+            lockPut('MATCHMAKING', after, playerId),
+            invitationRemoval(table, before, playerId),
+          ],
+          ClientRequestToken: table.requestToken('join', before.ticketId, before.version, playerId),
+        });
       } catch (error) {
         const reasons = cancellationReasons(error);
         if (reasons?.[1]?.failed) {
@@ -249,12 +243,10 @@ export function dynamoTickets(table: DynamoTable): TicketStore {
         ...events.map((event) => outboxPut(table, event)),
       ];
       try {
-        await table.client.send(
-          new TransactWriteCommand({
-            TransactItems: items,
-            ClientRequestToken: table.requestToken('transition', ticket.ticketId, transition.expectedVersion),
-          }),
-        );
+        await table.transact({
+          TransactItems: items,
+          ClientRequestToken: table.requestToken('transition', ticket.ticketId, transition.expectedVersion),
+        });
       } catch (error) {
         if (
           cancellationReasons(error)?.some((reason) => reason.failed) ||
@@ -276,15 +268,13 @@ export function dynamoTickets(table: DynamoTable): TicketStore {
       if (items.length > MAX_TRANSACTION_ITEMS)
         throw new Error('replaceTickets: too many items for one transaction');
       try {
-        await table.client.send(
-          new TransactWriteCommand({
-            TransactItems: items,
-            ClientRequestToken: table.requestToken(
-              'replace',
-              ...changes.map((c) => `${c.before.ticketId}@${c.before.version}`),
-            ),
-          }),
-        );
+        await table.transact({
+          TransactItems: items,
+          ClientRequestToken: table.requestToken(
+            'replace',
+            ...changes.map((c) => `${c.before.ticketId}@${c.before.version}`),
+          ),
+        });
       } catch (error) {
         if (cancellationReasons(error) || error instanceof IdempotentParameterMismatchException) {
           throw new SlotfillError('Conflict', 'One or more tickets changed while they were being updated.', {

@@ -285,6 +285,78 @@ describe('workers under their own lease', () => {
     expect(splitReads() - before).toBe(2);
   });
 
+  it('publishes from the outbox shards this process committed events to, and reads no other', async () => {
+    const outboxReads = () =>
+      h.faults.sent.filter(
+        (command) =>
+          command.kind === 'Query' &&
+          String((command.input.ExpressionAttributeValues as Record<string, unknown>)[':pk']).startsWith(
+            'OUTBOX#',
+          ),
+      ).length;
+    const name = await setUpConfiguration(h.context, twoVersusTwo);
+    // Notes left by earlier tests' writes on this table and configuration are none of this one's.
+    h.store.takeOutboxWrites(name);
+    for (let i = 0; i < 4; i++)
+      await startMatchmaking(h.context, { configurationName: name, players: [player(`o${i}`)] });
+    const sink = new RecordingSink();
+    const asked: Array<readonly number[]> = [];
+    const before = outboxReads();
+    const turn = await runConfigurationWorker(h.context, sink, name, {
+      owner: 'me',
+      leaseMs: 3000,
+      outboxShards: (configurationName) => {
+        const written = h.store.takeOutboxWrites(configurationName);
+        asked.push(written);
+        return written;
+      },
+    });
+    expect(turn.ran && turn.published).toBe(3);
+    // The move's MatchmakingSearching, and the match's PotentialMatchCreated and MatchmakingSucceeded:
+    // one shard each at most, and only those were read.
+    const [written] = asked;
+    expect(written?.length).toBeGreaterThan(0);
+    expect(written?.length).toBeLessThanOrEqual(3);
+    expect(outboxReads() - before).toBe(written?.length);
+    expect(sink.delivered.map((event) => event.type)).toEqual([
+      'MatchmakingSearching',
+      'PotentialMatchCreated',
+      'MatchmakingSucceeded',
+    ]);
+    // Nothing written since: the next turn reads no outbox partition at all.
+    const again = outboxReads();
+    await runConfigurationWorker(h.context, sink, name, {
+      owner: 'me',
+      leaseMs: 3000,
+      outboxShards: (configurationName) => h.store.takeOutboxWrites(configurationName),
+    });
+    expect(outboxReads()).toBe(again);
+    expect(await h.store.readOutbox(name, 100)).toEqual([]);
+  });
+
+  it('notes no outbox shard for a transaction that failed', async () => {
+    const name = await setUpConfiguration(h.context, twoVersusTwo);
+    const [ticket] = await Promise.all([
+      startMatchmaking(h.context, { configurationName: name, players: [player('f0')] }),
+    ]);
+    h.store.takeOutboxWrites(name);
+    // A stale version: the move's transaction is refused, its event never written.
+    const stale = { ...ticket, version: ticket.version + 5 };
+    await expect(
+      h.store.replaceTickets(
+        [{ before: stale, after: { ...stale, status: 'SEARCHING', version: stale.version + 1 } }],
+        {
+          eventId: 'refused-event',
+          type: 'MatchmakingSearching',
+          configurationName: name,
+          time: h.clock.now(),
+          tickets: [],
+        },
+      ),
+    ).rejects.toThrow();
+    expect(h.store.takeOutboxWrites(name)).toEqual([]);
+  });
+
   it('a pass past its deadline starts no write: its tickets wait, untouched, for the next pass', async () => {
     const name = await setUpConfiguration(h.context, twoVersusTwo);
     const started = [];

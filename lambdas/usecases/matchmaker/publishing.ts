@@ -11,11 +11,14 @@ export async function publishOutbox(
   configurationName: string,
   /** Epoch ms (context's clock) after which no further round starts; the rest waits in the outbox. */
   deadline = Number.POSITIVE_INFINITY,
+  /** The outbox shards to read; every one when absent. */
+  shards?: readonly number[],
 ): Promise<{ published: number; failed: number }> {
   let published = 0;
+  if (shards?.length === 0) return { published, failed: 0 };
   for (;;) {
     if (context.now() >= deadline) return { published, failed: 0 };
-    const events = await context.store.readOutbox(configurationName, OUTBOX_BATCH);
+    const events = await context.store.readOutbox(configurationName, OUTBOX_BATCH, shards);
     if (events.length === 0) return { published, failed: 0 };
     const { failed } = await sink.publish(events);
     const failedIds = new Set(failed.map((e) => e.eventId));

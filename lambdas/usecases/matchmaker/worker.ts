@@ -29,6 +29,12 @@ export interface WorkerOptions {
    */
   splitMaxAgeMs?: number;
   /**
+   * The outbox shards part 0 reads when it publishes, asked once the pass is done; every shard
+   * when absent or when it answers undefined. Only a caller that sees every writer of the table
+   * can narrow it (the local service: `takeOutboxWrites`).
+   */
+  outboxShards?: (configurationName: string) => readonly number[] | undefined;
+  /**
    * Give the lease back after the turn: the caller runs no further turn (a one-tick invocation),
    * so a worker woken by a new ticket need not wait for the lease to lapse.
    */
@@ -137,7 +143,13 @@ export async function runPartWorker(
   if (part === 0) {
     // Publishing may use the lease's second half; what it leaves stays in the outbox.
     const publishUntil = Math.min(options.deadline ?? Number.POSITIVE_INFINITY, start + options.leaseMs);
-    outcome = await publishOutbox(context, sink, configurationName, publishUntil);
+    outcome = await publishOutbox(
+      context,
+      sink,
+      configurationName,
+      publishUntil,
+      options.outboxShards?.(configurationName),
+    );
   }
   const splitChanged =
     part !== 'merge' && (await resplit(context, configurationName, split, part, pass, options));
