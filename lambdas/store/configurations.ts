@@ -48,11 +48,10 @@ export function dynamoConfigurations(table: DynamoTable): ConfigurationStore {
    * good share of the table's requests, so such readers may take a recent copy.
    */
   const recent = new RecentCopies<ConfigurationRecord>();
-  const writing = (name: string, write: () => Promise<void>) => recent.writing(name, write);
 
   return {
     async createConfiguration(record) {
-      return writing(record.name, async () => {
+      return recent.writing(record.name, async () => {
         const items: TransactItem[] = [
           configurationPut(record, { ConditionExpression: 'attribute_not_exists(pk)' }),
           ...ruleSetUser('ADD', ruleSetNameOf(record), record.name),
@@ -72,15 +71,12 @@ export function dynamoConfigurations(table: DynamoTable): ConfigurationStore {
     },
 
     async getConfiguration(name, options = {}) {
-      return (
-        recent.fresh(name, options.maxAgeMs) ??
-        recent.read(name, async () => {
-          const result = await table.client.send(
-            new GetCommand({ TableName: table.name, Key: keys.configuration(name), ConsistentRead: true }),
-          );
-          return result.Item ? (stripKeys(result.Item) as unknown as ConfigurationRecord) : undefined;
-        })
-      );
+      return recent.get(name, options.maxAgeMs, async () => {
+        const result = await table.client.send(
+          new GetCommand({ TableName: table.name, Key: keys.configuration(name), ConsistentRead: true }),
+        );
+        return result.Item ? (stripKeys(result.Item) as unknown as ConfigurationRecord) : undefined;
+      });
     },
 
     async getConfigurations(names) {
@@ -108,7 +104,7 @@ export function dynamoConfigurations(table: DynamoTable): ConfigurationStore {
     },
 
     async updateConfiguration(record, previous) {
-      return writing(record.name, async () => {
+      return recent.writing(record.name, async () => {
         const items: TransactItem[] = [
           configurationPut(record, {
             ConditionExpression: 'version = :expectedVersion',
@@ -133,7 +129,7 @@ export function dynamoConfigurations(table: DynamoTable): ConfigurationStore {
     },
 
     async deleteConfiguration(record) {
-      return writing(record.name, async () => {
+      return recent.writing(record.name, async () => {
         try {
           await table.transact({
             TransactItems: [

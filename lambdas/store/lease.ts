@@ -53,20 +53,18 @@ export function dynamoLease(table: DynamoTable): LeaseStore {
     },
 
     async getPoolSplit(configurationName, options = {}) {
-      const split =
-        recentSplits.fresh(configurationName, options.maxAgeMs) ??
-        (await recentSplits.read(configurationName, async () => {
-          // Strongly consistent: a worker that just changed the split must not see the old one.
-          const result = await table.client.send(
-            new GetCommand({
-              TableName: table.name,
-              Key: keys.poolSplit(configurationName),
-              ConsistentRead: true,
-            }),
-          );
-          const parts = result.Item?.poolParts;
-          return typeof parts === 'number' && parts >= 1 ? parts : 1;
-        }));
+      const split = await recentSplits.get(configurationName, options.maxAgeMs, async () => {
+        // Strongly consistent: a worker that just changed the split must not see the old one.
+        const result = await table.client.send(
+          new GetCommand({
+            TableName: table.name,
+            Key: keys.poolSplit(configurationName),
+            ConsistentRead: true,
+          }),
+        );
+        const parts = result.Item?.poolParts;
+        return typeof parts === 'number' && parts >= 1 ? parts : 1;
+      });
       return split ?? 1;
     },
 

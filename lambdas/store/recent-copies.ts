@@ -14,15 +14,17 @@ export class RecentCopies<T> {
   /** @param capacity copies kept at most; past it the store starts over (a cache, not a registry). */
   constructor(private readonly capacity = 1000) {}
 
-  /** The copy read at most `maxAgeMs` ago, if any (none when the reader gives no age). */
-  fresh(key: string, maxAgeMs: number | undefined): T | undefined {
-    if (maxAgeMs === undefined) return undefined;
+  /**
+   * The copy read at most `maxAgeMs` ago (never, when the reader gives no age); otherwise
+   * `readItem`'s answer, kept unless a write of this store overlapped the read.
+   */
+  async get(
+    key: string,
+    maxAgeMs: number | undefined,
+    readItem: () => Promise<T | undefined>,
+  ): Promise<T | undefined> {
     const copy = this.copies.get(key);
-    return copy && performance.now() - copy.readAt <= maxAgeMs ? copy.value : undefined;
-  }
-
-  /** Reads the item and keeps the result, unless a write of this store overlapped the read. */
-  async read(key: string, readItem: () => Promise<T | undefined>): Promise<T | undefined> {
+    if (copy && maxAgeMs !== undefined && performance.now() - copy.readAt <= maxAgeMs) return copy.value;
     const writesBefore = this.writes;
     const readAt = performance.now();
     const value = await readItem();
