@@ -2,9 +2,9 @@ import { availableParallelism } from 'node:os';
 import type { TicketArrivals } from '../usecases/context';
 
 /**
- * Configuration runs in flight at once. Every run reads its 16 pool and 16 outbox partitions
- * from the one DynamoDB Local beside it: more runs at once than the machine has cores only
- * make each of them, and the requests, wait longer (docs/scaling.md, time to match).
+ * Configuration runs in flight at once. Every run reads its 16 pool partitions (and the outbox
+ * shards written) from the one DynamoDB Local beside it: more runs at once than the machine has
+ * cores only make each of them, and the requests, wait longer (docs/scaling.md, time to match).
  */
 export const LOCAL_CONCURRENT_RUNS = Math.max(2, availableParallelism());
 /**
