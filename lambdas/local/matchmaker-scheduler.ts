@@ -117,3 +117,40 @@ export class LocalMatchmakerScheduler implements TicketArrivals {
     }
   }
 }
+
+/**
+ * How often a local run reads every outbox shard of its configuration rather than the ones this
+ * process wrote to: the bound on how late an event another process wrote is published.
+ */
+export const FULL_OUTBOX_READ_EVERY_MS = 5000;
+
+/**
+ * Which outbox shards a local run publishes from. Every writer of the table is in the local
+ * service's process (handlers and matchmaker alike), so a run reads the shards this process
+ * wrote to since the last run; every shard on a configuration's first run, every
+ * FULL_OUTBOX_READ_EVERY_MS after, and after a failed run or delivery, for what another
+ * process (a tool, a test) may have written or a failure left behind.
+ */
+export class LocalOutboxReads {
+  private readonly lastFullRead = new Map<string, number>();
+
+  constructor(
+    private readonly takeWrites: (configurationName: string) => number[],
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The shards to read now; undefined for every shard. */
+  shardsFor(configurationName: string): readonly number[] | undefined {
+    const written = this.takeWrites(configurationName);
+    const now = this.now();
+    const last = this.lastFullRead.get(configurationName) ?? Number.NEGATIVE_INFINITY;
+    if (now - last < FULL_OUTBOX_READ_EVERY_MS) return written;
+    this.lastFullRead.set(configurationName, now);
+    return undefined;
+  }
+
+  /** The run failed or some events were not delivered: its next run reads every shard. */
+  failed(configurationName: string): void {
+    this.lastFullRead.delete(configurationName);
+  }
+}

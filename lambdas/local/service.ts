@@ -33,7 +33,7 @@ import { LOCAL_EVENTBRIDGE_PATH, servePutEvents } from './eventbridge-endpoint';
 import { createGateway, type HttpLambda } from './gateway';
 import { LambdaProcess } from './lambda-process';
 import { LocalEventSink } from './local-event-sink';
-import { LocalMatchmakerScheduler } from './matchmaker-scheduler';
+import { LocalMatchmakerScheduler, LocalOutboxReads } from './matchmaker-scheduler';
 import {
   DEFAULT_PLAYER_KEY_FILE,
   LocalPlayerTokenKeys,
@@ -47,11 +47,6 @@ import { LocalStreamTrigger } from './stream-trigger';
 
 /** The lease of an explicit tick: a Lambda invocation's whole budget (its passes may use half). */
 const EXPLICIT_TICK_LEASE_MS = 120_000;
-/**
- * How often a local run reads every outbox shard of its configuration rather than the ones this
- * process wrote to: the bound on how late an event another process wrote is published.
- */
-const FULL_OUTBOX_READ_EVERY_MS = 5000;
 /** How old a pool split the local matchmaker's runs may start from (see WorkerOptions). */
 const LOCAL_SPLIT_MAX_AGE_MS = 1000;
 
@@ -353,18 +348,7 @@ function sourceCode(
     intervalMs: Math.max(options.matchmakerIntervalMs, 1000),
     safetyMarginMs: DEFAULT_SAFETY_MARGIN_MS,
   });
-  // Every writer of the table is in this process (handlers and matchmaker alike), so a run
-  // publishes from the outbox shards this process wrote to since the last run; every shard now
-  // and then (and after any failure) for what another process (a tool, a test) may have written.
-  const lastFullOutboxRead = new Map<string, number>();
-  const outboxShards = (name: string): readonly number[] | undefined => {
-    const written = matchmakerContext.store.takeOutboxWrites(name);
-    const now = Date.now();
-    if (now - (lastFullOutboxRead.get(name) ?? Number.NEGATIVE_INFINITY) < FULL_OUTBOX_READ_EVERY_MS)
-      return written;
-    lastFullOutboxRead.set(name, now);
-    return undefined;
-  };
+  const outboxReads = new LocalOutboxReads((name) => matchmakerContext.store.takeOutboxWrites(name));
   const scheduler: LocalMatchmakerScheduler = new LocalMatchmakerScheduler(
     async (name) => {
       // Every part of the configuration's pool at once, each under its own lease, as the
@@ -375,14 +359,14 @@ function sourceCode(
         // Every wake-up starts with the split: this process changes it itself (and then wakes
         // the new parts), so a copy from the last second saves a round trip per run.
         splitMaxAgeMs: LOCAL_SPLIT_MAX_AGE_MS,
-        outboxShards,
+        outboxShards: (configurationName) => outboxReads.shardsFor(configurationName),
         onSplitChanged: async (configurationName) => scheduler.wake(configurationName),
       }).catch((error: unknown) => {
-        lastFullOutboxRead.delete(name);
+        outboxReads.failed(name);
         throw error;
       });
       if (!outcome.ran) return { idle: false };
-      if (outcome.publishFailures > 0) lastFullOutboxRead.delete(name);
+      if (outcome.publishFailures > 0) outboxReads.failed(name);
       passes.record([outcome.pass], Date.now());
       return {
         idle: outcome.pass.ticketsInPool === 0 && outcome.published === 0 && outcome.publishFailures === 0,

@@ -1,4 +1,9 @@
-import { IDLE_SWEEP_EVERY, LocalMatchmakerScheduler } from '../../lambdas/local/matchmaker-scheduler';
+import {
+  FULL_OUTBOX_READ_EVERY_MS,
+  IDLE_SWEEP_EVERY,
+  LocalMatchmakerScheduler,
+  LocalOutboxReads,
+} from '../../lambdas/local/matchmaker-scheduler';
 import { POOL_SHARDS } from '../../lambdas/store/keys';
 import type { UseCaseContext } from '../../lambdas/usecases/context';
 import {
@@ -670,5 +675,56 @@ describe('work units of a split pool', () => {
     expect(sent.filter((unit) => unit.configurationName === split).every((unit) => unit.split === 4)).toBe(
       true,
     );
+  });
+});
+
+describe('the outbox shards a local run reads', () => {
+  function plan() {
+    let now = 1_000_000;
+    const written = new Map<string, number[]>();
+    const reads = new LocalOutboxReads(
+      (name) => {
+        const shards = written.get(name) ?? [];
+        written.delete(name);
+        return shards;
+      },
+      () => now,
+    );
+    return {
+      reads,
+      write: (name: string, ...shards: number[]) =>
+        written.set(name, [...(written.get(name) ?? []), ...shards]),
+      advance: (ms: number) => {
+        now += ms;
+      },
+    };
+  }
+
+  it('every shard on a configuration first run, then only the shards written, then every shard again once the period is up', () => {
+    const { reads, write, advance } = plan();
+    write('a', 3);
+    expect(reads.shardsFor('a')).toBeUndefined();
+    write('a', 5, 9);
+    advance(1000);
+    expect(reads.shardsFor('a')).toEqual([5, 9]);
+    advance(1000);
+    // Nothing written: nothing to read, not even one partition.
+    expect(reads.shardsFor('a')).toEqual([]);
+    // Another configuration keeps its own period.
+    expect(reads.shardsFor('b')).toBeUndefined();
+    advance(FULL_OUTBOX_READ_EVERY_MS);
+    expect(reads.shardsFor('a')).toBeUndefined();
+    expect(reads.shardsFor('a')).toEqual([]);
+  });
+
+  it('every shard on the run after a failure, whatever the period', () => {
+    const { reads, write, advance } = plan();
+    expect(reads.shardsFor('a')).toBeUndefined();
+    advance(10);
+    write('a', 2);
+    expect(reads.shardsFor('a')).toEqual([2]);
+    reads.failed('a');
+    advance(10);
+    expect(reads.shardsFor('a')).toBeUndefined();
   });
 });
